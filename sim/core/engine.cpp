@@ -1,0 +1,55 @@
+#include "engine.hpp"
+
+#include <fmt/format.h>
+
+namespace wom {
+
+Registry& Registry::instance() {
+  static Registry r;
+  return r;
+}
+void Registry::add(ModelInfo info) {
+  if (find(info.name)) throw Error(fmt::format("model '{}' registered twice", info.name));
+  models_.push_back(std::move(info));
+}
+const ModelInfo* Registry::find(const std::string& name) const {
+  for (const auto& m : models_)
+    if (m.name == name) return &m;
+  return nullptr;
+}
+
+Trajectory run_model(const ModelInfo& info, const Params& params, const Graph& g, const RunPlan& plan,
+                     const StepCallback& on_step) {
+  if (g.complete && !info.supports_complete_graph)
+    throw Error(fmt::format("model '{}' does not run on the implicit complete graph (graph.generator: complete)",
+                            info.name));
+  auto model = info.make(params);
+  RunContext run{plan.seed, plan.replicate, rng::RunKey(plan.seed, plan.replicate), plan.dt};
+  State state(g.n);
+  model->init(g, state, run);
+
+  Trajectory tr;
+  tr.columns = model->columns();
+  const std::size_t nc = tr.columns.size();
+  tr.values.assign(std::size_t(plan.steps + 1) * nc, 0.0);
+  model->observe(g, state, std::span<double>(tr.values.data(), nc));
+
+  StepContext ctx{&run, 0};
+  for (std::int64_t t = 0; t < plan.steps; ++t) {
+    double* row = tr.values.data() + std::size_t(t + 1) * nc;
+    if (model->absorbed()) {  // nothing can change: repeat the last observation
+      std::copy(row - nc, row, row);
+    } else {
+      ctx.t = t;
+      model->step(g, state, ctx);
+      state.swap();
+      model->observe(g, state, std::span<double>(row, nc));
+      tr.steps_computed = t + 1;
+    }
+    if (on_step) on_step(t + 1, plan.steps);
+  }
+  tr.state_bytes = state.bytes() + model->scratch_bytes();
+  return tr;
+}
+
+}  // namespace wom

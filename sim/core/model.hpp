@@ -1,0 +1,79 @@
+#pragma once
+/// The contract between the engine and a model (one folder under models/).
+///
+/// A model is described by a `ModelInfo` (name, parameters, factory) and registered with
+/// one line in models/registry.cpp. An instance owns its kernels and any incremental
+/// scratch (neighbour counts, frontiers); the engine owns the loop, the double-buffered
+/// `State`, the randomness keys and the observers. A kernel works on blocks of agents
+/// through `for_each_block`; there is no virtual call per agent.
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "graph.hpp"
+#include "params.hpp"
+#include "rng.hpp"
+#include "state.hpp"
+
+namespace wom {
+
+/// What a model sees of the run: fixed for a replicate.
+struct RunContext {
+  std::uint64_t seed = 0;
+  std::uint64_t replicate = 0;
+  rng::RunKey key;
+  double dt = 1.0;  ///< length of one step in the model's time unit (time.dt / time.step_days)
+};
+
+/// What a model sees of one step: t is the step being computed (state t → t+1).
+struct StepContext {
+  const RunContext* run = nullptr;
+  std::int64_t t = 0;
+  rng::Stream stream(rng::Purpose purpose) const { return rng::Stream(run->key, std::uint64_t(t), purpose); }
+};
+
+class Model {
+ public:
+  virtual ~Model() = default;
+  /// Names of the per-step observables (timeseries columns), e.g. {"susceptible", ...}.
+  virtual std::vector<std::string> columns() const = 0;
+  /// Declares state columns and sets the state at step 0.
+  virtual void init(const Graph& g, State& s, const RunContext& run) = 0;
+  /// Computes state t+1 into the `next` buffers from `now`.
+  virtual void step(const Graph& g, State& s, const StepContext& ctx) = 0;
+  /// Called after the engine swapped buffers: observables of the new `now`.
+  virtual void observe(const Graph& g, const State& s, std::span<double> out) const = 0;
+  /// True when no further step can change the state (the engine then stops stepping and
+  /// repeats the last observation).
+  virtual bool absorbed() const { return false; }
+  /// Bytes of model-owned scratch (for memory figures).
+  virtual std::size_t scratch_bytes() const { return 0; }
+};
+
+struct ModelInfo {
+  std::string name;
+  std::string summary;
+  std::string citation;
+  std::vector<ParamSpec> params;
+  bool supports_complete_graph = false;
+  /// Cross-parameter rules (e.g. "gamma or infectious_steps, not both"); throws wom::Error
+  /// naming the keys. Optional.
+  std::function<void(const Params&)> check;
+  std::function<std::unique_ptr<Model>(const Params&)> make;
+};
+
+/// All registered models, in registration order.
+class Registry {
+ public:
+  static Registry& instance();
+  void add(ModelInfo info);
+  const ModelInfo* find(const std::string& name) const;
+  const std::vector<ModelInfo>& all() const { return models_; }
+
+ private:
+  std::vector<ModelInfo> models_;
+};
+
+}  // namespace wom

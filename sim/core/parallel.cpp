@@ -1,0 +1,32 @@
+#include "parallel.hpp"
+
+#include <oneapi/tbb/blocked_range.h>
+#include <oneapi/tbb/global_control.h>
+#include <oneapi/tbb/info.h>
+#include <oneapi/tbb/parallel_for.h>
+
+namespace wom {
+
+void for_each_block(std::size_t n, const std::function<void(std::size_t, std::size_t, std::size_t)>& fn,
+                    std::size_t block) {
+  const std::size_t nb = num_blocks(n, block);
+  if (n < kSerialBelow || nb < 2) {
+    for (std::size_t b = 0; b < nb; ++b) fn(b, b * block, std::min(n, (b + 1) * block));
+    return;
+  }
+  tbb::parallel_for(
+      tbb::blocked_range<std::size_t>(0, nb, 1),
+      [&](const tbb::blocked_range<std::size_t>& r) {
+        for (std::size_t b = r.begin(); b < r.end(); ++b) fn(b, b * block, std::min(n, (b + 1) * block));
+      },
+      tbb::auto_partitioner{});
+}
+
+ThreadLimit::ThreadLimit(int threads)
+    : impl_(threads > 0 ? new tbb::global_control(tbb::global_control::max_allowed_parallelism,
+                                                  std::size_t(threads))
+                        : nullptr) {}
+ThreadLimit::~ThreadLimit() { delete static_cast<tbb::global_control*>(impl_); }
+int ThreadLimit::hardware() { return tbb::info::default_concurrency(); }
+
+}  // namespace wom

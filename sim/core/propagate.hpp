@@ -1,0 +1,219 @@
+#pragma once
+/// Shared propagation primitives over the CSR (Ligra-style push/pull switching).
+///
+/// * `NeighborCounts`: per agent, the number of *active* in-neighbours (u→v with u
+///   active), kept incrementally. Pull recomputes every count over in-arcs (dense
+///   activity); push adds ±1 along the out-arcs of agents whose activity changed (sparse
+///   activity). Both give the same integers, so the choice never changes results.
+/// * `spread`: one generation of an independent cascade. Every arc u→v from a frontier
+///   agent u to an eligible agent v fires with probability p, its draw keyed by the arc's
+///   stable endpoint ids; v is reached if any arc fires. Push walks the frontier's out-arcs,
+///   pull walks eligible agents' in-arcs; the set reached is identical.
+/// * `cascade`: generations of `spread` until the frontier is empty, all within one step.
+#include <algorithm>
+#include <atomic>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "graph.hpp"
+#include "parallel.hpp"
+#include "rng.hpp"
+#include "state.hpp"
+
+namespace wom {
+
+/// Lists of agents collected per block and merged in block order: the merged list is
+/// sorted when each block appends in index order, whatever the thread count.
+class BlockLists {
+ public:
+  void reset(std::size_t n) {
+    parts_.resize(num_blocks(n));
+    for (auto& p : parts_) p.clear();
+  }
+  std::vector<vid>& part(std::size_t block) { return parts_[block]; }
+  std::size_t total() const {
+    std::size_t s = 0;
+    for (auto& p : parts_) s += p.size();
+    return s;
+  }
+  void merge_into(std::vector<vid>& out) const {
+    out.clear();
+    out.reserve(total());
+    for (auto& p : parts_) out.insert(out.end(), p.begin(), p.end());
+  }
+
+ private:
+  std::vector<std::vector<vid>> parts_;
+};
+
+/// Sum of out-degrees of a list of agents (the arc volume a push would touch).
+inline std::uint64_t out_volume(const Graph& g, std::span<const vid> agents) {
+  std::uint64_t s = 0;
+  for (vid u : agents) s += g.out_degree(u);
+  return s;
+}
+
+/// Push is chosen while the frontier's arc volume is below m / kPullDivisor.
+inline constexpr std::uint64_t kPullDivisor = 8;
+
+class NeighborCounts {
+ public:
+  enum class Mode { Auto, Push, Pull };
+
+  void resize(vid n) { c_ = Col<std::uint32_t>::Zero(Eigen::Index(n)); }
+  const Col<std::uint32_t>& counts() const { return c_; }
+  std::uint32_t operator[](vid v) const { return c_[Eigen::Index(v)]; }
+  std::size_t bytes() const { return std::size_t(c_.size()) * sizeof(std::uint32_t); }
+  Mode mode = Mode::Auto;      ///< forced mode, for tests and benchmarks
+  std::uint64_t pulls = 0, pushes = 0;
+
+  /// Pull: c[v] = #{u ∈ in(v) : active(u)}.
+  template <class Active>
+  void recompute(const Graph& g, Active&& active) {
+    ++pulls;
+    for_each_block(g.n, [&](std::size_t, std::size_t lo, std::size_t hi) {
+      for (std::size_t v = lo; v < hi; ++v) {
+        std::uint32_t k = 0;
+        for (vid u : g.in(vid(v))) k += active(u) ? 1u : 0u;
+        c_[Eigen::Index(v)] = k;
+      }
+    });
+  }
+
+  /// Push: +1 along out(u) for u in plus, −1 for u in minus.
+  void apply(const Graph& g, std::span<const vid> plus, std::span<const vid> minus) {
+    ++pushes;
+    push_delta(g, plus, 1u);
+    push_delta(g, minus, ~0u);  // adds 2^32-1 ≡ −1
+  }
+
+  /// Brings the counts up to date after the agents in `plus` became active and those in
+  /// `minus` stopped being active; `active` describes the new activity. Chooses push or
+  /// pull by arc volume.
+  template <class Active>
+  void update(const Graph& g, std::span<const vid> plus, std::span<const vid> minus, Active&& active) {
+    if (plus.empty() && minus.empty()) return;
+    bool pull = mode == Mode::Pull;
+    if (mode == Mode::Auto) pull = (out_volume(g, plus) + out_volume(g, minus)) * kPullDivisor > g.num_arcs();
+    if (pull)
+      recompute(g, active);
+    else
+      apply(g, plus, minus);
+  }
+
+ private:
+  void push_delta(const Graph& g, std::span<const vid> from, std::uint32_t delta) {
+    auto* c = c_.data();
+    for_each_block(
+        from.size(),
+        [&](std::size_t, std::size_t lo, std::size_t hi) {
+          for (std::size_t i = lo; i < hi; ++i)
+            for (vid v : g.out(from[i])) std::atomic_ref<std::uint32_t>(c[v]).fetch_add(delta, std::memory_order_relaxed);
+        },
+        256);
+  }
+  Col<std::uint32_t> c_;
+};
+
+/// Scratch for `spread`/`cascade`, reused across steps (sized to n on first use).
+struct SpreadScratch {
+  std::vector<std::uint8_t> reached;   ///< 1 while an agent is reached this generation
+  std::vector<std::uint8_t> frontier;  ///< 1 while an agent is in the current frontier
+  BlockLists lists;
+  void ensure(vid n) {
+    if (reached.size() != n) {
+      reached.assign(n, 0);
+      frontier.assign(n, 0);
+    }
+  }
+  std::uint64_t pushes = 0, pulls = 0;
+};
+
+/// One cascade generation (see file comment). `eligible(v)` must be a pure function of
+/// state that does not change during the call. Returns the reached agents, sorted.
+template <class Eligible>
+std::vector<vid> spread(const Graph& g, std::span<const vid> frontier, Eligible&& eligible, const rng::Stream& s,
+                        std::uint64_t thr, std::uint64_t k, SpreadScratch& sc,
+                        NeighborCounts::Mode mode = NeighborCounts::Mode::Auto) {
+  std::vector<vid> out;
+  if (frontier.empty() || thr == 0) return out;
+  sc.ensure(g.n);
+  bool pull = mode == NeighborCounts::Mode::Pull;
+  if (mode == NeighborCounts::Mode::Auto) pull = out_volume(g, frontier) * kPullDivisor > g.num_arcs();
+  if (pull) {
+    ++sc.pulls;
+    for (vid u : frontier) sc.frontier[u] = 1;
+    sc.lists.reset(g.n);
+    for_each_block(g.n, [&](std::size_t b, std::size_t lo, std::size_t hi) {
+      auto& list = sc.lists.part(b);
+      for (std::size_t vi = lo; vi < hi; ++vi) {
+        const vid v = vid(vi);
+        if (!eligible(v)) continue;
+        const std::uint64_t idv = g.ids[v];
+        for (vid u : g.in(v))
+          if (sc.frontier[u] && rng::fires(s.arc_bits(g.ids[u], idv, k), thr)) {
+            list.push_back(v);
+            break;
+          }
+      }
+    });
+    for (vid u : frontier) sc.frontier[u] = 0;
+    sc.lists.merge_into(out);
+  } else {
+    ++sc.pushes;
+    sc.lists.reset(frontier.size());
+    for_each_block(
+        frontier.size(),
+        [&](std::size_t b, std::size_t lo, std::size_t hi) {
+          auto& list = sc.lists.part(b);
+          for (std::size_t i = lo; i < hi; ++i) {
+            const vid u = frontier[i];
+            const std::uint64_t idu = g.ids[u];
+            for (vid v : g.out(u)) {
+              std::atomic_ref<std::uint8_t> r(sc.reached[v]);
+              if (r.load(std::memory_order_relaxed) || !eligible(v)) continue;
+              if (rng::fires(s.arc_bits(idu, g.ids[v], k), thr) && r.exchange(1, std::memory_order_relaxed) == 0)
+                list.push_back(v);
+            }
+          }
+        },
+        kBlock);
+    sc.lists.merge_into(out);
+    std::sort(out.begin(), out.end());  // which thread reached v first must not show
+    for (vid v : out) sc.reached[v] = 0;
+  }
+  return out;
+}
+
+/// Result of a cascade that completes within one step.
+struct CascadeResult {
+  std::vector<vid> reached;                 ///< every agent reached, seeds excluded, sorted
+  std::vector<std::uint64_t> generation;    ///< size of each generation (0 = seeds)
+};
+
+/// Runs generations of `spread` from `seeds` until none is reached. An agent is reached
+/// at most once (`eligible` is additionally required). Draw index k is fixed for the
+/// whole cascade: an arc is tried at most once per cascade.
+template <class Eligible>
+CascadeResult cascade(const Graph& g, std::span<const vid> seeds, Eligible&& eligible, const rng::Stream& s,
+                      std::uint64_t thr, std::uint64_t k, SpreadScratch& sc, std::vector<std::uint8_t>& in_cascade) {
+  CascadeResult res;
+  in_cascade.resize(g.n, 0);
+  std::vector<vid> frontier(seeds.begin(), seeds.end());
+  for (vid u : frontier) in_cascade[u] = 1;
+  res.generation.push_back(frontier.size());
+  while (!frontier.empty()) {
+    auto next = spread(g, frontier, [&](vid v) { return !in_cascade[v] && eligible(v); }, s, thr, k, sc);
+    for (vid v : next) in_cascade[v] = 1;
+    if (!next.empty()) res.generation.push_back(next.size());
+    res.reached.insert(res.reached.end(), next.begin(), next.end());
+    frontier = std::move(next);
+  }
+  for (vid u : seeds) in_cascade[u] = 0;
+  for (vid v : res.reached) in_cascade[v] = 0;
+  std::sort(res.reached.begin(), res.reached.end());
+  return res;
+}
+
+}  // namespace wom

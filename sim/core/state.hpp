@@ -1,0 +1,70 @@
+#pragma once
+/// Agent state as struct-of-arrays Eigen columns, double-buffered by the engine.
+///
+/// A model declares its columns once (`add<T>("name")`); each column holds `now` (state at
+/// t, read-only during a step) and `next` (state at t+1, each agent writes only its own
+/// slot). The engine swaps the buffers after every step. Kernels that leave an agent
+/// unchanged must still write `next` for it (typically `next = now` over the block first).
+#include <Eigen/Core>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "error.hpp"
+
+namespace wom {
+
+template <class T>
+using Col = Eigen::Array<T, Eigen::Dynamic, 1>;
+
+class State {
+  struct Base {
+    std::string name;
+    virtual ~Base() = default;
+    virtual void swap() = 0;
+    virtual std::size_t bytes() const = 0;
+  };
+
+ public:
+  template <class T>
+  struct Column : Base {
+    Col<T> now, next;
+    void swap() override { now.swap(next); }
+    std::size_t bytes() const override { return sizeof(T) * std::size_t(now.size() + next.size()); }
+    /// Copies now → next over [lo, hi): the start of a block kernel.
+    void carry(std::size_t lo, std::size_t hi) {
+      next.segment(Eigen::Index(lo), Eigen::Index(hi - lo)) = now.segment(Eigen::Index(lo), Eigen::Index(hi - lo));
+    }
+  };
+
+  explicit State(std::size_t n = 0) : n_(n) {}
+  std::size_t size() const { return n_; }
+
+  /// Declares a double-buffered column initialised to `init`.
+  template <class T>
+  Column<T>& add(std::string name, T init = T{}) {
+    auto c = std::make_unique<Column<T>>();
+    c->name = std::move(name);
+    c->now = Col<T>::Constant(Eigen::Index(n_), init);
+    c->next = c->now;
+    auto& ref = *c;
+    cols_.push_back(std::move(c));
+    return ref;
+  }
+  void swap() {
+    for (auto& c : cols_) c->swap();
+  }
+  std::size_t bytes() const {
+    std::size_t b = 0;
+    for (auto& c : cols_) b += c->bytes();
+    return b;
+  }
+
+ private:
+  std::size_t n_;
+  std::vector<std::unique_ptr<Base>> cols_;
+};
+
+}  // namespace wom
