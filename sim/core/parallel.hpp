@@ -14,9 +14,10 @@ namespace wom {
 inline constexpr std::size_t kBlock = 4096;        ///< agents per block
 inline constexpr std::size_t kSerialBelow = 16384;  ///< below this, run on the calling thread
 
-/// Calls fn(block_index, begin, end) for every block of [0, n), in parallel when large.
+/// Calls fn(block_index, begin, end) for every block of [0, n), in parallel when n is at
+/// least `serial_below` and there are two blocks or more.
 void for_each_block(std::size_t n, const std::function<void(std::size_t, std::size_t, std::size_t)>& fn,
-                    std::size_t block = kBlock);
+                    std::size_t block = kBlock, std::size_t serial_below = kSerialBelow);
 
 inline std::size_t num_blocks(std::size_t n, std::size_t block = kBlock) {
   return (n + block - 1) / block;
@@ -33,6 +34,10 @@ T block_reduce(std::size_t n, F&& fn, std::size_t block = kBlock) {
   return total;
 }
 
+/// Runs fn with exactly `threads` threads available to parallel loops (0 = all cores; more
+/// than the core count oversubscribes, which the determinism tests use on purpose).
+void with_threads(int threads, const std::function<void()>& fn);
+
 /// Runs a job with at most `threads` worker threads (0 = all cores). Scoped: the limit
 /// holds only while the returned object lives.
 class ThreadLimit {
@@ -42,6 +47,8 @@ class ThreadLimit {
   ThreadLimit(const ThreadLimit&) = delete;
   ThreadLimit& operator=(const ThreadLimit&) = delete;
   static int hardware();
+  /// Threads available to parallel loops started from here.
+  static int current();
 
  private:
   void* impl_;

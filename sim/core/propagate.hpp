@@ -12,6 +12,8 @@
 /// * `cascade`: generations of `spread` until the frontier is empty, all within one step.
 #include <algorithm>
 #include <atomic>
+#include <cstddef>
+#include <cstdint>
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -27,8 +29,9 @@ namespace wom {
 /// sorted when each block appends in index order, whatever the thread count.
 class BlockLists {
  public:
-  void reset(std::size_t n) {
-    parts_.resize(num_blocks(n));
+  /// One list per block of n agents (blocks of `block`).
+  void reset(std::size_t n, std::size_t block = kBlock) {
+    parts_.resize(num_blocks(n, block));
     for (auto& p : parts_) p.clear();
   }
   std::vector<vid>& part(std::size_t block) { return parts_[block]; }
@@ -57,15 +60,32 @@ inline std::uint64_t out_volume(const Graph& g, std::span<const vid> agents) {
 /// Push is chosen while the frontier's arc volume is below m / kPullDivisor.
 inline constexpr std::uint64_t kPullDivisor = 8;
 
+enum class PropagationMode { Auto, Push, Pull };
+
+/// Process-wide override of the push/pull choice (tests and benchmarks prove the two
+/// give identical results; Auto chooses by frontier arc volume).
+inline PropagationMode& forced_propagation() {
+  static PropagationMode m = PropagationMode::Auto;
+  return m;
+}
+
+/// True when a frontier with arc volume `vol` should be handled by a pull.
+inline bool choose_pull(const Graph& g, std::uint64_t vol) {
+  switch (forced_propagation()) {
+    case PropagationMode::Push: return false;
+    case PropagationMode::Pull: return true;
+    default: return vol * kPullDivisor > g.num_arcs();
+  }
+}
+
 class NeighborCounts {
  public:
-  enum class Mode { Auto, Push, Pull };
+  using Mode = PropagationMode;
 
   void resize(vid n) { c_ = Col<std::uint32_t>::Zero(Eigen::Index(n)); }
   const Col<std::uint32_t>& counts() const { return c_; }
   std::uint32_t operator[](vid v) const { return c_[Eigen::Index(v)]; }
   std::size_t bytes() const { return std::size_t(c_.size()) * sizeof(std::uint32_t); }
-  Mode mode = Mode::Auto;      ///< forced mode, for tests and benchmarks
   std::uint64_t pulls = 0, pushes = 0;
 
   /// Pull: c[v] = #{u ∈ in(v) : active(u)}.
@@ -94,25 +114,55 @@ class NeighborCounts {
   template <class Active>
   void update(const Graph& g, std::span<const vid> plus, std::span<const vid> minus, Active&& active) {
     if (plus.empty() && minus.empty()) return;
-    bool pull = mode == Mode::Pull;
-    if (mode == Mode::Auto) pull = (out_volume(g, plus) + out_volume(g, minus)) * kPullDivisor > g.num_arcs();
-    if (pull)
+    if (choose_pull(g, out_volume(g, plus) + out_volume(g, minus)))
       recompute(g, active);
     else
       apply(g, plus, minus);
   }
 
  private:
+  /// Push without atomics ("propagation blocking", Beamer et al. 2017): arcs are first
+  /// binned by target range (sequential writes), then each bin's targets are applied by
+  /// one task to a cache-sized slice of the counts. Serial when small or single-threaded.
   void push_delta(const Graph& g, std::span<const vid> from, std::uint32_t delta) {
+    if (from.empty()) return;
     auto* c = c_.data();
+    const std::uint64_t vol = out_volume(g, from);
+    if (vol < kSerialArcs || ThreadLimit::current() <= 1) {
+      for (vid u : from)
+        for (vid v : g.out(u)) c[v] += delta;
+      return;
+    }
+    const std::size_t nbins = (std::size_t(g.n) >> kBinShift) + 1;
+    const std::size_t nparts = num_blocks(from.size(), kPartAgents);
+    bins_.resize(nparts);
     for_each_block(
         from.size(),
-        [&](std::size_t, std::size_t lo, std::size_t hi) {
+        [&](std::size_t p, std::size_t lo, std::size_t hi) {
+          auto& b = bins_[p];
+          b.resize(nbins);
+          for (auto& x : b) x.clear();
           for (std::size_t i = lo; i < hi; ++i)
-            for (vid v : g.out(from[i])) std::atomic_ref<std::uint32_t>(c[v]).fetch_add(delta, std::memory_order_relaxed);
+            for (vid v : g.out(from[i])) b[v >> kBinShift].push_back(v);
         },
-        256);
+        kPartAgents, 2 * kPartAgents);
+    for_each_block(
+        nbins,
+        [&](std::size_t, std::size_t lo, std::size_t hi) {
+          for (std::size_t bin = lo; bin < hi; ++bin)
+            for (std::size_t p = 0; p < nparts; ++p)
+              for (vid v : bins_[p][bin]) c[v] += delta;
+        },
+        1, 2);
   }
+
+ public:
+  static constexpr std::uint64_t kSerialArcs = 1 << 15;  ///< below this many arcs, push serially
+
+ private:
+  static constexpr unsigned kBinShift = 15;        ///< 32768 agents = 128 KiB of counts per bin
+  static constexpr std::size_t kPartAgents = 1024;  ///< frontier agents per binning task
+  std::vector<std::vector<std::vector<vid>>> bins_;
   Col<std::uint32_t> c_;
 };
 
@@ -134,14 +184,11 @@ struct SpreadScratch {
 /// state that does not change during the call. Returns the reached agents, sorted.
 template <class Eligible>
 std::vector<vid> spread(const Graph& g, std::span<const vid> frontier, Eligible&& eligible, const rng::Stream& s,
-                        std::uint64_t thr, std::uint64_t k, SpreadScratch& sc,
-                        NeighborCounts::Mode mode = NeighborCounts::Mode::Auto) {
+                        std::uint64_t thr, std::uint64_t k, SpreadScratch& sc) {
   std::vector<vid> out;
   if (frontier.empty() || thr == 0) return out;
   sc.ensure(g.n);
-  bool pull = mode == NeighborCounts::Mode::Pull;
-  if (mode == NeighborCounts::Mode::Auto) pull = out_volume(g, frontier) * kPullDivisor > g.num_arcs();
-  if (pull) {
+  if (choose_pull(g, out_volume(g, frontier))) {
     ++sc.pulls;
     for (vid u : frontier) sc.frontier[u] = 1;
     sc.lists.reset(g.n);
@@ -162,7 +209,9 @@ std::vector<vid> spread(const Graph& g, std::span<const vid> frontier, Eligible&
     sc.lists.merge_into(out);
   } else {
     ++sc.pushes;
-    sc.lists.reset(frontier.size());
+    const std::uint64_t vol = out_volume(g, frontier);
+    constexpr std::size_t kPart = 256;
+    sc.lists.reset(frontier.size(), kPart);
     for_each_block(
         frontier.size(),
         [&](std::size_t b, std::size_t lo, std::size_t hi) {
@@ -178,7 +227,7 @@ std::vector<vid> spread(const Graph& g, std::span<const vid> frontier, Eligible&
             }
           }
         },
-        kBlock);
+        kPart, vol < NeighborCounts::kSerialArcs ? SIZE_MAX : 2 * kPart);
     sc.lists.merge_into(out);
     std::sort(out.begin(), out.end());  // which thread reached v first must not show
     for (vid v : out) sc.reached[v] = 0;

@@ -1,0 +1,63 @@
+// Our side of the graph-tool comparison (bench/graph_tool_sir.py drives it).
+//   wom_sir_compare export DIR [n m seed]   writes DIR/edges.u32 (u,v pairs, u<v),
+//                                           DIR/infected.u32 (initially infected agents)
+//   wom_sir_compare run THREADS [n m seed]  one complete SIR epidemic; prints JSON with the
+//                                           epidemic's wall time (graph building excluded)
+// SIR: beta 0.05 per contact per step, gamma 0.1 per step, 1 % initially infected.
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fmt/format.h>
+#include <string>
+
+#include "bench/bench_common.hpp"
+#include "parallel.hpp"
+#include "rng.hpp"
+#include "sampling.hpp"
+
+using namespace wom;
+
+int main(int argc, char** argv) {
+  if (argc < 3) {
+    std::fprintf(stderr, "usage: wom_sir_compare export DIR [n m seed] | run THREADS [n m seed]\n");
+    return 2;
+  }
+  const std::string cmd = argv[1];
+  const vid n = argc > 3 ? vid(std::atoll(argv[3])) : 1'000'000;
+  const int m = argc > 4 ? std::atoi(argv[4]) : 5;
+  const std::uint64_t seed = argc > 5 ? std::strtoull(argv[5], nullptr, 10) : 1;
+  const Graph& g = bench::ba_graph(n, m, seed);
+  const Params p = bench::sir_params();
+  if (cmd == "export") {
+    const std::string dir = argv[2];
+    std::FILE* f = std::fopen((dir + "/edges.u32").c_str(), "wb");
+    if (!f) return 1;
+    for (vid u = 0; u < g.n; ++u)
+      for (vid v : g.out(u))
+        if (u < v) {
+          const vid e[2] = {u, v};
+          std::fwrite(e, sizeof e, 1, f);
+        }
+    std::fclose(f);
+    // The same initial infected set the model draws (see models/sir: choose_agents, kSeed).
+    const auto seeds = choose_agents(g, rng::Stream(rng::RunKey(seed, 0), 0, 0x5149'5201), std::llround(0.01 * g.n));
+    f = std::fopen((dir + "/infected.u32").c_str(), "wb");
+    std::fwrite(seeds.data(), sizeof(vid), seeds.size(), f);
+    std::fclose(f);
+    std::printf("{\"n\": %u, \"arcs\": %llu, \"infected\": %zu}\n", g.n, (unsigned long long)g.num_arcs(), seeds.size());
+    return 0;
+  }
+  const int threads = std::atoi(argv[2]);
+  register_models();
+  const ModelInfo& info = *Registry::instance().find("sir");
+  Trajectory tr;
+  double secs = 0;
+  with_threads(threads, [&] {
+    const auto t0 = std::chrono::steady_clock::now();
+    tr = run_model(info, p, g, RunPlan{seed, 0, 2000, 1.0});
+    secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  });
+  std::printf("{\"threads\": %d, \"seconds\": %.6f, \"steps\": %lld, \"recovered\": %.0f, \"n\": %u, \"arcs\": %llu}\n",
+              threads, secs, (long long)tr.steps_computed, tr.at(2000, 2), g.n, (unsigned long long)g.num_arcs());
+  return 0;
+}

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs wom's build dependencies from Debian 12 packages (only what is missing).
+# Run as root (or with sudo available). Idempotent.
+set -euo pipefail
+pkgs=(cmake g++ make git pkg-config ccache
+      libeigen3-dev libboost-graph-dev libtbb-dev catch2 libyaml-cpp-dev libcli11-dev
+      nlohmann-json3-dev libfmt-dev zlib1g-dev libbenchmark-dev
+      python3 python3-numpy)
+# Optional extras: graph-tool for the peer benchmark (bench/graph_tool_sir.py).
+[ "${WOM_WITH_PEERS:-0}" = 1 ] && pkgs+=(python3-graph-tool)
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup: all ${#pkgs[@]} packages present"
+  exit 0
+fi
+echo "setup: installing ${missing[*]}"
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+$SUDO apt-get -o DPkg::Lock::Timeout=300 update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends "${missing[@]}"

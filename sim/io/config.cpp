@@ -1,0 +1,1044 @@
+#include "config.hpp"
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <map>
+#include <optional>
+#include <set>
+#include <sstream>
+#include <utility>
+
+#include "error.hpp"
+
+namespace wom {
+
+namespace fs = std::filesystem;
+using json = nlohmann::ordered_json;
+
+namespace {
+
+// ---------------------------------------------------------------------------------------
+// The merged config tree. yaml-cpp nodes cannot be merged while keeping each value's file,
+// so the files are converted into this small tree, which remembers where every key and
+// value was written (a file and line, or the --set argument).
+
+struct Origin {
+  std::string file;     // the file as named to the user
+  int line = 0;         // 1-based; 0 = unknown
+  std::string set_arg;  // non-empty: the value came from this --set argument
+
+  std::string where() const {
+    if (!set_arg.empty()) return fmt::format("--set '{}'", set_arg);
+    if (line > 0) return fmt::format("{}:{}", file, line);
+    return file;
+  }
+  /// The folder that anchors a relative path written here.
+  fs::path base_dir() const {
+    if (!set_arg.empty()) return fs::current_path();
+    fs::path dir = fs::path(file).parent_path();
+    return dir.empty() ? fs::current_path() : fs::absolute(dir);
+  }
+};
+
+struct Node {
+  enum class Kind { Null, Scalar, Sequence, Map };
+  Kind kind = Kind::Null;
+  YAML::Node yaml;  // Scalar and Sequence: the parsed value (its elements keep their marks)
+  std::vector<std::pair<std::string, Node>> entries;  // Map, in file order
+  Origin key_at;    // where the key naming this node was written
+  Origin at;        // where the value was written
+
+  bool is_null() const { return kind == Kind::Null; }
+  bool is_map() const { return kind == Kind::Map; }
+  Node* find(const std::string& key) {
+    for (auto& [k, v] : entries)
+      if (k == key) return &v;
+    return nullptr;
+  }
+  const Node* find(const std::string& key) const { return const_cast<Node*>(this)->find(key); }
+  /// The value at `key` unless absent or null (null means "not set").
+  const Node* get(const std::string& key) const {
+    const Node* n = find(key);
+    return n && !n->is_null() ? n : nullptr;
+  }
+  void erase(const std::string& key) {
+    std::erase_if(entries, [&](const auto& e) { return e.first == key; });
+  }
+};
+
+std::string join_key(const std::string& path, const std::string& key) { return path.empty() ? key : path + "." + key; }
+
+std::vector<std::string> split_key(const std::string& key) {
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  while (true) {
+    std::size_t dot = key.find('.', start);
+    parts.push_back(key.substr(start, dot == std::string::npos ? std::string::npos : dot - start));
+    if (dot == std::string::npos) break;
+    start = dot + 1;
+  }
+  return parts;
+}
+
+std::string describe(const Node& n) {
+  switch (n.kind) {
+    case Node::Kind::Null: return "nothing (null)";
+    case Node::Kind::Map: return "a map of keys";
+    case Node::Kind::Sequence: return "a list";
+    case Node::Kind::Scalar: return fmt::format("'{}'", n.yaml.Scalar());
+  }
+  return "?";
+}
+
+std::string join_list(const std::vector<std::string>& items, const char* sep = ", ") {
+  std::string s;
+  for (std::size_t i = 0; i < items.size(); ++i) s += (i ? sep : "") + items[i];
+  return s;
+}
+
+/// Deep merge: maps merge key by key, anything else replaces. A null in `over` replaces too,
+/// which unsets the key (validation treats null as absent).
+void merge_into(Node& base, const Node& over) {
+  if (base.is_map() && over.is_map()) {
+    for (const auto& [k, v] : over.entries) {
+      if (Node* b = base.find(k)) {
+        if (b->is_map() && v.is_map()) {
+          merge_into(*b, v);
+        } else {
+          *b = v;
+        }
+      } else {
+        base.entries.emplace_back(k, v);
+      }
+    }
+    return;
+  }
+  Origin key_at = base.key_at;
+  base = over;
+  if (over.key_at.file.empty() && over.key_at.set_arg.empty()) base.key_at = key_at;
+}
+
+/// yaml-cpp → Node. Dotted keys become nested maps; a key given twice in one file is an
+/// error (yaml-cpp would keep both silently).
+class Converter {
+ public:
+  Converter(std::string file, std::string set_arg) : file_(std::move(file)), set_arg_(std::move(set_arg)) {}
+
+  Node convert(const YAML::Node& y, const Origin& fallback, const std::string& path) {
+    Node n;
+    n.at = origin(y, fallback);
+    n.key_at = fallback;
+    switch (y.Type()) {
+      case YAML::NodeType::Undefined:
+      case YAML::NodeType::Null:
+        n.kind = Node::Kind::Null;
+        n.at = fallback;  // a null's own mark points past the key: use the key's line
+        break;
+      case YAML::NodeType::Scalar:
+        n.kind = Node::Kind::Scalar;
+        n.yaml = y;
+        break;
+      case YAML::NodeType::Sequence:
+        n.kind = Node::Kind::Sequence;
+        n.yaml = y;
+        break;
+      case YAML::NodeType::Map:
+        n.kind = Node::Kind::Map;
+        for (auto it = y.begin(); it != y.end(); ++it) {
+          Origin key_at = origin(it->first, n.at);
+          if (!it->first.IsScalar() || it->first.Scalar().empty()) {
+            throw Error(fmt::format("{}: {}: keys must be plain names", key_at.where(), path.empty() ? "config" : path));
+          }
+          const std::string& key = it->first.Scalar();
+          std::vector<std::string> parts = split_key(key);
+          for (const auto& p : parts)
+            if (p.empty()) throw Error(fmt::format("{}: malformed key '{}'", key_at.where(), join_key(path, key)));
+          Node value = convert(it->second, key_at, join_key(path, key));
+          insert(n, parts, 0, std::move(value), key_at, path);
+        }
+        break;
+    }
+    return n;
+  }
+
+ private:
+  Origin origin(const YAML::Node& y, const Origin& fallback) const {
+    if (!set_arg_.empty()) return Origin{file_, 0, set_arg_};
+    YAML::Mark m = y.Mark();
+    if (m.is_null() || m.line < 0) return fallback;
+    return Origin{file_, m.line + 1, {}};
+  }
+
+  void insert(Node& map, const std::vector<std::string>& parts, std::size_t i, Node value, const Origin& key_at,
+              const std::string& path) {
+    const std::string full = join_key(path, parts[i]);
+    Node* existing = map.find(parts[i]);
+    if (i + 1 == parts.size()) {
+      value.key_at = key_at;
+      if (!existing) {
+        map.entries.emplace_back(parts[i], std::move(value));
+      } else if (existing->is_map() && value.is_map()) {
+        for (auto& [k, v] : value.entries) {
+          Origin at = v.key_at;  // copied: `v` is moved into the call
+          insert(*existing, {k}, 0, std::move(v), at, full);
+        }
+      } else {
+        throw Error(fmt::format("{}: duplicate key '{}' (first given at {})", key_at.where(), full,
+                                existing->key_at.where()));
+      }
+      return;
+    }
+    if (!existing) {
+      Node section;
+      section.kind = Node::Kind::Map;
+      section.key_at = section.at = key_at;
+      map.entries.emplace_back(parts[i], std::move(section));
+      existing = &map.entries.back().second;
+    } else if (!existing->is_map()) {
+      throw Error(fmt::format("{}: duplicate key '{}' (first given at {})", key_at.where(), full,
+                              existing->key_at.where()));
+    }
+    insert(*existing, parts, i + 1, std::move(value), key_at, full);
+  }
+
+  std::string file_;
+  std::string set_arg_;
+};
+
+// ---------------------------------------------------------------------------------------
+// Reading files and following `extends:`.
+
+/// The whole file; `failure` starts the message when it cannot be read.
+std::string read_text(const std::string& path, const std::string& failure) {
+  std::error_code ec;
+  if (!fs::exists(path, ec)) throw Error(failure + ": No such file or directory");
+  if (fs::is_directory(path, ec)) throw Error(failure + ": it is a directory");
+  errno = 0;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    int err = errno;
+    throw Error(failure + ": " + (err ? std::strerror(err) : "unreadable"));
+  }
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  if (in.bad()) throw Error(failure + ": read error");
+  return ss.str();
+}
+
+fs::path identity(const std::string& path) {
+  std::error_code ec;
+  fs::path p = fs::weakly_canonical(fs::absolute(path), ec);
+  return ec ? fs::absolute(path).lexically_normal() : p;
+}
+
+class Loader {
+ public:
+  std::vector<std::string> files;  // parents first
+
+  /// Parses `text` (the content of `file`), merges its parents under it, returns the tree.
+  Node load(const std::string& text, const std::string& file, std::vector<fs::path>& stack) {
+    YAML::Node y;
+    try {
+      y = YAML::Load(text);
+    } catch (const YAML::ParserException& e) {
+      throw Error(fmt::format("{}:{}:{}: YAML syntax error: {}", file, e.mark.line + 1, e.mark.column + 1, e.msg));
+    } catch (const YAML::Exception& e) {
+      throw Error(fmt::format("{}: YAML error: {}", file, e.what()));
+    }
+    if (y.IsNull() || !y.IsDefined()) {
+      throw Error(fmt::format("{}: empty config file (expected keys such as 'model', 'graph', 'params')", file));
+    }
+    Origin top{file, 1, {}};
+    if (!y.IsMap()) {
+      throw Error(fmt::format("{}: expected a map of keys at the top level (e.g. 'model: sir'), got {}", top.where(),
+                              y.IsSequence() ? "a list" : fmt::format("'{}'", y.Scalar())));
+    }
+    Node root = Converter(file, {}).convert(y, top, "");
+    root.key_at = top;
+
+    Node merged;
+    merged.kind = Node::Kind::Map;
+    merged.key_at = merged.at = top;
+    if (const Node* ext = root.find("extends")) {
+      std::vector<std::pair<std::string, Origin>> parents;
+      if (ext->kind == Node::Kind::Scalar) {
+        parents.emplace_back(ext->yaml.Scalar(), ext->at);
+      } else if (ext->kind == Node::Kind::Sequence) {
+        for (const auto& item : ext->yaml) {
+          if (!item.IsScalar())
+            throw Error(fmt::format("{}: extends: expected a file name or a list of file names", ext->at.where()));
+          Origin o = ext->at;
+          if (!item.Mark().is_null()) o.line = item.Mark().line + 1;
+          parents.emplace_back(item.Scalar(), o);
+        }
+      } else if (!ext->is_null()) {
+        throw Error(fmt::format("{}: extends: expected a file name or a list of file names, got {}", ext->at.where(),
+                                describe(*ext)));
+      }
+      for (const auto& [name, at] : parents) {
+        fs::path p(name);
+        if (p.is_relative()) p = fs::path(file).parent_path() / p;
+        std::string parent = p.lexically_normal().string();
+        fs::path id = identity(parent);
+        if (std::find(stack.begin(), stack.end(), id) != stack.end()) {
+          std::vector<std::string> chain;
+          for (const auto& s : stack) chain.push_back(s.string());
+          chain.push_back(id.string());
+          throw Error(fmt::format("{}: extends '{}' makes a cycle: {}", at.where(), name, join_list(chain, " -> ")));
+        }
+        std::string text_parent =
+            read_text(parent, fmt::format("{}: extends '{}': cannot read '{}'", at.where(), name, parent));
+        stack.push_back(id);
+        Node parent_tree = load(text_parent, parent, stack);
+        stack.pop_back();
+        merge_into(merged, parent_tree);
+      }
+      root.erase("extends");
+    }
+    files.push_back(file);
+    merge_into(merged, root);
+    return merged;
+  }
+};
+
+/// Applies one `--set key=value` to the tree.
+void apply_set(Node& root, const std::string& arg) {
+  auto eq = arg.find('=');
+  if (eq == std::string::npos || eq == 0)
+    throw Error(fmt::format("--set '{}': expected key=value, e.g. --set params.beta=0.3", arg));
+  std::string key = arg.substr(0, eq);
+  std::string value_text = arg.substr(eq + 1);
+  for (const auto& p : split_key(key))
+    if (p.empty()) throw Error(fmt::format("--set '{}': malformed key '{}'", arg, key));
+  if (key == "extends" || key.rfind("extends.", 0) == 0)
+    throw Error(fmt::format("--set '{}': 'extends' can be given only in a config file", arg));
+  YAML::Node y;
+  try {
+    y = YAML::Load(value_text);
+  } catch (const YAML::Exception& e) {
+    throw Error(fmt::format("--set '{}': cannot parse the value as YAML: {}", arg, e.msg));
+  }
+  Origin at{"", 0, arg};
+  Converter conv("", arg);
+  // Wrap the value in maps along the dotted key, then merge like a config file on top.
+  Node value = conv.convert(y, at, key);
+  std::vector<std::string> parts = split_key(key);
+  for (std::size_t i = parts.size(); i-- > 0;) {
+    Node wrap;
+    wrap.kind = Node::Kind::Map;
+    wrap.key_at = wrap.at = at;
+    value.key_at = at;
+    wrap.entries.emplace_back(parts[i], std::move(value));
+    value = std::move(wrap);
+  }
+  merge_into(root, value);
+}
+
+// ---------------------------------------------------------------------------------------
+// Validation.
+
+std::string suggestion(const std::string& word, const std::vector<std::string>& candidates) {
+  std::string best;
+  std::size_t best_d = std::numeric_limits<std::size_t>::max();
+  auto lower = [](std::string s) {
+    for (auto& c : s) c = char(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+  };
+  for (const auto& c : candidates) {
+    std::size_t d = lower(c) == lower(word) ? 0 : edit_distance(word, c);
+    if (d < best_d) best_d = d, best = c;
+  }
+  // Accept one edit in short names and about one in three in longer ones.
+  std::size_t limit = std::max<std::size_t>(1, std::min(word.size(), best.size()) / 3);
+  return best_d <= limit ? best : std::string();
+}
+
+std::string fmt_num(double v) {
+  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+  return fmt::format("{}", v);
+}
+
+class Checker {
+ public:
+  std::vector<std::string> errors;
+  std::vector<std::string> warnings;
+
+  void error(std::string s) { errors.push_back(std::move(s)); }
+
+  /// Reports keys of `map` not in `known`; `all_paths` (full dotted keys) give suggestions
+  /// for keys written in the wrong section.
+  void check_keys(const Node& map, const std::string& path, const std::vector<std::string>& known,
+                  const std::vector<std::string>& all_paths) {
+    for (const auto& [k, v] : map.entries) {
+      if (std::find(known.begin(), known.end(), k) != known.end()) continue;
+      std::string hint;
+      std::string near = suggestion(k, known);
+      if (!near.empty()) {
+        hint = fmt::format("; did you mean '{}'?", join_key(path, near));
+      } else {
+        for (const auto& p : all_paths) {
+          auto dot = p.rfind('.');
+          std::string last = dot == std::string::npos ? p : p.substr(dot + 1);
+          if (last == k && p != join_key(path, k)) {
+            hint = fmt::format("; did you mean '{}'?", p);
+            break;
+          }
+        }
+      }
+      error(fmt::format("{}: unknown key '{}'{} ({})", v.key_at.where(), join_key(path, k), hint,
+                        known.empty() ? fmt::format("'{}' takes no keys", path)
+                                      : fmt::format("accepted in {}: {}", path.empty() ? "the top level" : "'" + path + "'",
+                                                    join_list(known))));
+    }
+  }
+
+  /// A section: null/absent → nullptr; a non-map is an error.
+  const Node* section(const Node& parent, const std::string& key, const std::string& path) {
+    const Node* n = parent.get(key);
+    if (!n) return nullptr;
+    if (!n->is_map()) {
+      error(fmt::format("{}: {}: expected a section of keys, got {}", n->at.where(), join_key(path, key),
+                        describe(*n)));
+      return nullptr;
+    }
+    return n;
+  }
+
+  bool scalar(const Node& n, const std::string& key, const std::string& expected) {
+    if (n.kind == Node::Kind::Scalar) return true;
+    error(fmt::format("{}: {}: expected {}, got {}", n.at.where(), key, expected, describe(n)));
+    return false;
+  }
+
+  std::optional<double> real(const Node& n, const std::string& key, const std::string& accepted) {
+    if (!scalar(n, key, "a number")) return std::nullopt;
+    if (auto v = parse_real(n.yaml.Scalar())) return v;
+    error(fmt::format("{}: {}: expected a number, got '{}' (accepted: {})", n.at.where(), key, n.yaml.Scalar(),
+                      accepted));
+    return std::nullopt;
+  }
+
+  std::optional<std::int64_t> integer(const Node& n, const std::string& key, const std::string& accepted) {
+    if (!scalar(n, key, "an integer")) return std::nullopt;
+    if (auto v = parse_int(n.yaml.Scalar())) return v;
+    error(fmt::format("{}: {}: expected an integer, got '{}' (accepted: {})", n.at.where(), key, n.yaml.Scalar(),
+                      accepted));
+    return std::nullopt;
+  }
+
+  std::optional<bool> boolean(const Node& n, const std::string& key) {
+    if (!scalar(n, key, "true or false")) return std::nullopt;
+    if (auto v = parse_bool(n.yaml.Scalar())) return v;
+    error(fmt::format("{}: {}: expected true or false, got '{}'", n.at.where(), key, n.yaml.Scalar()));
+    return std::nullopt;
+  }
+
+  std::optional<std::string> string(const Node& n, const std::string& key, const std::vector<std::string>& choices) {
+    if (!scalar(n, key, choices.empty() ? "a string" : "one of: " + join_list(choices))) return std::nullopt;
+    const std::string& s = n.yaml.Scalar();
+    if (choices.empty() || std::find(choices.begin(), choices.end(), s) != choices.end()) return s;
+    std::string near = suggestion(s, choices);
+    error(fmt::format("{}: {}: unknown value '{}'{} (accepted: one of: {})", n.at.where(), key, s,
+                      near.empty() ? "" : fmt::format("; did you mean '{}'?", near), join_list(choices)));
+    return std::nullopt;
+  }
+
+  /// A number in a range; `text` is the range as shown to the user.
+  std::optional<double> real_in(const Node& n, const std::string& key, double lo, double hi, bool lo_open,
+                                bool hi_open, const std::string& text) {
+    auto v = real(n, key, text);
+    if (!v) return v;
+    bool ok = !std::isnan(*v) && (lo_open ? *v > lo : *v >= lo) && (hi_open ? *v < hi : *v <= hi);
+    if (!ok) return out_of_range(n, key, text), std::nullopt;
+    return v;
+  }
+
+  std::optional<std::int64_t> int_in(const Node& n, const std::string& key, std::int64_t lo, std::int64_t hi,
+                                     const std::string& text) {
+    auto v = integer(n, key, text);
+    if (!v) return v;
+    if (*v < lo || *v > hi) return out_of_range(n, key, text), std::nullopt;
+    return v;
+  }
+
+  void out_of_range(const Node& n, const std::string& key, const std::string& accepted) {
+    error(fmt::format("{}: {} = {} is out of range: accepted {}", n.at.where(), key, n.yaml.Scalar(), accepted));
+  }
+
+  static std::optional<double> parse_real(const std::string& raw) {
+    std::string s = raw;
+    if (!s.empty() && s[0] == '+') s.erase(0, 1);
+    // YAML's spellings of infinity and NaN.
+    if (s == ".inf" || s == ".Inf" || s == ".INF") return std::numeric_limits<double>::infinity();
+    if (s == "-.inf" || s == "-.Inf" || s == "-.INF") return -std::numeric_limits<double>::infinity();
+    if (s == ".nan" || s == ".NaN" || s == ".NAN") return std::numeric_limits<double>::quiet_NaN();
+    double v = 0;
+    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc() || end != s.data() + s.size() || s.empty()) return std::nullopt;
+    // from_chars accepts "inf"/"nan"; YAML does not, and neither do we.
+    if (!std::isfinite(v) && (s.find_first_of("iInN") != std::string::npos)) return std::nullopt;
+    return v;
+  }
+
+  static std::optional<std::int64_t> parse_int(const std::string& raw) {
+    std::string s = raw;
+    if (!s.empty() && s[0] == '+') s.erase(0, 1);
+    std::int64_t v = 0;
+    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec == std::errc() && end == s.data() + s.size() && !s.empty()) return v;
+    // Integral reals ("1e5", "1000.0") are accepted: population sizes are often written so.
+    auto d = parse_real(s);
+    if (d && std::isfinite(*d) && std::floor(*d) == *d && std::fabs(*d) < 9.2e18) return std::int64_t(*d);
+    return std::nullopt;
+  }
+
+  static std::optional<bool> parse_bool(const std::string& s) {
+    std::string l;
+    for (char c : s) l += char(std::tolower(static_cast<unsigned char>(c)));
+    if (l == "true" || l == "yes" || l == "on") return true;
+    if (l == "false" || l == "no" || l == "off") return false;
+    return std::nullopt;
+  }
+};
+
+// The engine's keys. Model parameters are added from the model's specs.
+const std::vector<std::string> kTopKeys = {"model", "seed", "replicates", "time", "graph", "output", "params"};
+const std::vector<std::string> kTimeKeys = {"steps", "dt", "step_days"};
+const std::vector<std::string> kGraphKeys = {"generator", "n",     "mean_degree", "m",     "k",
+                                             "rewire",    "degree", "blocks",     "p_in",  "p_out",
+                                             "path",      "directed", "reverse",  "reorder"};
+const std::vector<std::string> kDegreeKeys = {"distribution", "exponent", "min", "max", "mean", "file"};
+const std::vector<std::string> kOutputKeys = {"dir"};
+const std::vector<std::string> kGenerators = {"erdos_renyi", "barabasi_albert", "watts_strogatz", "configuration",
+                                              "sbm",         "complete",        "file"};
+const std::vector<std::string> kDistributions = {"power_law", "geometric", "regular", "file"};
+const std::vector<std::string> kReorders = {"none", "rcm", "degree"};
+
+/// The keys each generator reads, besides generator, directed and reorder.
+std::vector<std::string> generator_keys(const std::string& g) {
+  if (g == "erdos_renyi") return {"n", "mean_degree"};
+  if (g == "barabasi_albert") return {"n", "m"};
+  if (g == "watts_strogatz") return {"n", "k", "rewire"};
+  if (g == "configuration") return {"n", "degree"};
+  if (g == "sbm") return {"n", "blocks", "p_in", "p_out"};
+  if (g == "complete") return {"n"};
+  if (g == "file") return {"path", "reverse"};
+  return {};
+}
+
+constexpr std::int64_t kMaxAgents = std::numeric_limits<vid>::max();
+
+/// A readable data file, resolved against the folder of the file that named it.
+std::optional<std::string> data_path(Checker& ck, const Node& n, const std::string& key) {
+  auto s = ck.string(n, key, {});
+  if (!s) return std::nullopt;
+  if (s->empty()) {
+    ck.error(fmt::format("{}: {}: expected a file path, got an empty string", n.at.where(), key));
+    return std::nullopt;
+  }
+  fs::path p(*s);
+  if (p.is_relative()) p = n.at.base_dir() / p;
+  std::string resolved = p.lexically_normal().string();
+  std::error_code ec;
+  if (!fs::exists(resolved, ec)) {
+    ck.error(fmt::format("{}: {}: file not found: '{}' (resolved to '{}')", n.at.where(), key, *s, resolved));
+    return std::nullopt;
+  }
+  if (fs::is_directory(resolved, ec)) {
+    ck.error(fmt::format("{}: {}: '{}' is a directory, expected a file", n.at.where(), key, resolved));
+    return std::nullopt;
+  }
+  std::ifstream probe(resolved, std::ios::binary);
+  if (!probe) {
+    ck.error(fmt::format("{}: {}: cannot read '{}': {}", n.at.where(), key, resolved, std::strerror(errno)));
+    return std::nullopt;
+  }
+  return resolved;
+}
+
+void read_graph(Checker& ck, const Node& root, GraphSpec& g, json& out) {
+  const Node* gn = ck.section(root, "graph", "");
+  std::vector<std::string> all_paths;
+  if (!gn) {
+    out = json{{"generator", g.generator}, {"n", g.n}, {"mean_degree", g.mean_degree},
+               {"directed", g.directed},   {"reorder", g.reorder}};
+    return;
+  }
+  for (const auto& k : kGraphKeys) all_paths.push_back("graph." + k);
+  for (const auto& k : kDegreeKeys) all_paths.push_back("graph.degree." + k);
+  ck.check_keys(*gn, "graph", kGraphKeys, all_paths);
+
+  if (const Node* n = gn->get("generator"))
+    if (auto v = ck.string(*n, "graph.generator", kGenerators)) g.generator = *v;
+  const std::vector<std::string> reads = generator_keys(g.generator);
+  auto reads_key = [&](const std::string& k) { return std::find(reads.begin(), reads.end(), k) != reads.end(); };
+
+  // Keys the chosen generator ignores are only noted: a what-if that switches generator
+  // inherits its parent's other keys, which is harmless.
+  for (const auto& [k, v] : gn->entries) {
+    if (v.is_null() || k == "generator" || k == "directed" || k == "reorder") continue;
+    if (std::find(kGraphKeys.begin(), kGraphKeys.end(), k) == kGraphKeys.end()) continue;
+    if (!reads_key(k))
+      ck.warnings.push_back(fmt::format("{}: graph.{} is ignored by generator '{}' (it reads: {})", v.key_at.where(), k,
+                                        g.generator, join_list(reads)));
+  }
+
+  const std::string n_text = fmt::format("[1, {}] (integer)", kMaxAgents);
+  bool n_given = false;
+  if (const Node* n = gn->get("n"); n && reads_key("n")) {
+    if (auto v = ck.int_in(*n, "graph.n", 1, kMaxAgents, n_text)) g.n = *v, n_given = true;
+  }
+  const std::int64_t n = g.n;
+
+  if (const Node* b = gn->get("blocks"); b && reads_key("blocks")) {
+    if (b->kind != Node::Kind::Sequence || b->yaml.size() == 0) {
+      ck.error(fmt::format("{}: graph.blocks: expected a non-empty list of block sizes, e.g. [500, 500], got {}",
+                           b->at.where(), describe(*b)));
+    } else {
+      g.blocks.clear();
+      std::int64_t total = 0;
+      for (std::size_t i = 0; i < b->yaml.size(); ++i) {
+        Node item;
+        item.kind = b->yaml[i].IsScalar() ? Node::Kind::Scalar : Node::Kind::Map;
+        item.yaml = b->yaml[i];
+        item.at = b->at;
+        if (b->at.set_arg.empty() && !b->yaml[i].Mark().is_null()) item.at.line = b->yaml[i].Mark().line + 1;
+        if (auto v = ck.int_in(item, fmt::format("graph.blocks[{}]", i), 1, kMaxAgents, n_text)) {
+          g.blocks.push_back(*v);
+          total += *v;
+        }
+      }
+      if (g.blocks.size() == b->yaml.size()) {
+        if (total > kMaxAgents) {
+          ck.error(fmt::format("{}: graph.blocks: the blocks add up to {} agents, more than the maximum {}",
+                               b->at.where(), total, kMaxAgents));
+        } else if (n_given && total != n) {
+          ck.error(fmt::format("{}: graph.n = {} disagrees with the sum of graph.blocks = {} (give one or make them "
+                               "agree)",
+                               gn->get("n")->at.where(), n, total));
+        } else {
+          g.n = total;
+        }
+      }
+    }
+  } else if (g.generator == "sbm") {
+    ck.error(fmt::format("{}: graph.blocks: missing required key for generator 'sbm' (a list of block sizes, e.g. "
+                         "[500, 500])",
+                         gn->key_at.where()));
+  }
+
+  const std::string below_n = fmt::format("n-1 = {}", g.n - 1);
+  if (const Node* v = gn->get("mean_degree"); v && reads_key("mean_degree")) {
+    if (auto x = ck.real_in(*v, "graph.mean_degree", 0, double(g.n - 1), false, false, "[0, " + below_n + "]"))
+      g.mean_degree = *x;
+  }
+  if (const Node* v = gn->get("m"); v && reads_key("m")) {
+    if (auto x = ck.int_in(*v, "graph.m", 1, std::max<std::int64_t>(1, g.n - 1), "[1, " + below_n + "] (integer)"))
+      g.m = *x;
+  }
+  if (const Node* v = gn->get("k"); v && reads_key("k")) {
+    const std::string text = "an even integer in [2, " + below_n + "]";
+    if (auto x = ck.int_in(*v, "graph.k", 2, std::max<std::int64_t>(2, g.n - 1), text)) {
+      if (*x % 2 != 0)
+        ck.out_of_range(*v, "graph.k", text);
+      else
+        g.k = *x;
+    }
+  }
+  if (const Node* v = gn->get("rewire"); v && reads_key("rewire")) {
+    if (auto x = ck.real_in(*v, "graph.rewire", 0, 1, false, false, "[0, 1]")) g.rewire = *x;
+  }
+  if (const Node* v = gn->get("p_in"); v && reads_key("p_in")) {
+    if (auto x = ck.real_in(*v, "graph.p_in", 0, 1, false, false, "[0, 1]")) g.p_in = *x;
+  }
+  if (const Node* v = gn->get("p_out"); v && reads_key("p_out")) {
+    if (auto x = ck.real_in(*v, "graph.p_out", 0, 1, false, false, "[0, 1]")) g.p_out = *x;
+  }
+  if (const Node* v = gn->get("directed"))
+    if (auto x = ck.boolean(*v, "graph.directed")) g.directed = *x;
+  if (const Node* v = gn->get("reverse"); v && reads_key("reverse"))
+    if (auto x = ck.boolean(*v, "graph.reverse")) g.reverse = *x;
+  if (const Node* v = gn->get("reorder"))
+    if (auto x = ck.string(*v, "graph.reorder", kReorders)) g.reorder = *x;
+
+  if (const Node* v = gn->get("path"); v && reads_key("path")) {
+    if (auto p = data_path(ck, *v, "graph.path")) g.path = *p;
+  } else if (g.generator == "file") {
+    ck.error(fmt::format("{}: graph.path: missing required key for generator 'file' (an edge list, plain or .gz)",
+                         gn->key_at.where()));
+  }
+
+  json degree;
+  if (reads_key("degree")) {
+    DegreeSpec& d = g.degree;
+    if (const Node* dn = ck.section(*gn, "degree", "graph")) {
+      ck.check_keys(*dn, "graph.degree", kDegreeKeys, all_paths);
+      if (const Node* v = dn->get("distribution"))
+        if (auto x = ck.string(*v, "graph.degree.distribution", kDistributions)) d.distribution = *x;
+      if (const Node* v = dn->get("exponent"))
+        if (auto x = ck.real_in(*v, "graph.degree.exponent", 0, 1e3, true, false, "(0, 1000]")) d.exponent = *x;
+      if (const Node* v = dn->get("min"))
+        if (auto x = ck.int_in(*v, "graph.degree.min", 0, std::max<std::int64_t>(0, g.n - 1),
+                               "[0, " + below_n + "] (integer)"))
+          d.min = *x;
+      if (const Node* v = dn->get("max"))
+        if (auto x = ck.int_in(*v, "graph.degree.max", d.min, std::max<std::int64_t>(d.min, g.n - 1),
+                               fmt::format("[degree.min = {}, {}] (integer)", d.min, below_n)))
+          d.max = *x;
+      if (const Node* v = dn->get("mean"))
+        if (auto x = ck.real_in(*v, "graph.degree.mean", 0, double(g.n - 1), true, false, "(0, " + below_n + "]"))
+          d.mean = *x;
+      if (const Node* v = dn->get("file")) {
+        if (auto p = data_path(ck, *v, "graph.degree.file")) d.file = *p;
+      } else if (d.distribution == "file") {
+        ck.error(fmt::format("{}: graph.degree.file: missing required key for degree distribution 'file' (one degree "
+                             "per line)",
+                             dn->key_at.where()));
+      }
+    } else if (d.distribution == "file") {
+      ck.error(fmt::format("{}: graph.degree.file: missing required key", gn->key_at.where()));
+    }
+    degree = json{{"distribution", d.distribution}};
+    if (d.distribution == "power_law") degree["exponent"] = d.exponent;
+    if (d.distribution != "file") degree["min"] = d.min, degree["max"] = d.max;
+    if (d.distribution == "geometric" || d.distribution == "regular") degree["mean"] = d.mean;
+    if (d.distribution == "file") degree["file"] = d.file;
+  }
+
+  out = json::object();
+  out["generator"] = g.generator;
+  if (g.generator != "file") out["n"] = g.n;
+  for (const auto& k : reads) {
+    if (k == "n") continue;
+    if (k == "mean_degree") out[k] = g.mean_degree;
+    if (k == "m") out[k] = g.m;
+    if (k == "k") out[k] = g.k;
+    if (k == "rewire") out[k] = g.rewire;
+    if (k == "degree") out[k] = degree;
+    if (k == "blocks") out[k] = g.blocks;
+    if (k == "p_in") out[k] = g.p_in;
+    if (k == "p_out") out[k] = g.p_out;
+    if (k == "path") out[k] = g.path;
+    if (k == "reverse") out[k] = g.reverse;
+  }
+  out["directed"] = g.directed;
+  out["reorder"] = g.reorder;
+}
+
+/// Model parameters: walks `params:` against the specs' dotted keys.
+class ParamChecker {
+ public:
+  ParamChecker(Checker& ck, const ModelInfo& info) : ck_(ck), info_(info) {
+    for (const auto& s : info.params) {
+      leaves_[s.key] = &s;
+      all_paths_.push_back("params." + s.key);
+      std::vector<std::string> parts = split_key(s.key);
+      std::string prefix;
+      for (std::size_t i = 0; i < parts.size(); ++i) {
+        auto& kids = children_[prefix];
+        if (std::find(kids.begin(), kids.end(), parts[i]) == kids.end()) kids.push_back(parts[i]);
+        prefix = join_key(prefix, parts[i]);
+      }
+    }
+  }
+
+  Params read(const Node* params, const Origin& fallback, json& out) {
+    Params p;
+    std::set<std::string> given;
+    if (params) walk(*params, "", p, given);
+    out = json::object();
+    for (const auto& s : info_.params) {
+      if (!given.count(s.key)) {
+        if (s.has_default) {
+          switch (s.type) {
+            case ParamType::Real: p.set(s.key, s.def); break;
+            case ParamType::Int: p.set(s.key, std::int64_t(s.def)); break;
+            case ParamType::Bool: p.set(s.key, s.def != 0); break;
+            case ParamType::String: p.set(s.key, s.def_str); break;
+          }
+        } else if (s.required) {
+          ck_.error(fmt::format("{}: missing required parameter 'params.{}' of model '{}' (accepted: {}{}{})",
+                                params ? params->key_at.where() : fallback.where(), s.key, info_.name,
+                                s.range_text(), s.unit.empty() ? "" : " " + s.unit,
+                                s.help.empty() ? "" : "; " + s.help));
+        }
+      }
+      if (!p.has(s.key)) continue;
+      // Nested JSON in spec order, e.g. {"initial": {"fraction": 0.01}}.
+      json* at = &out;
+      std::vector<std::string> parts = split_key(s.key);
+      for (std::size_t i = 0; i + 1 < parts.size(); ++i) at = &(*at)[parts[i]];
+      std::visit([&](const auto& v) { (*at)[parts.back()] = v; }, p.values().at(s.key));
+    }
+    return p;
+  }
+
+ private:
+  void walk(const Node& map, const std::string& prefix, Params& p, std::set<std::string>& given) {
+    const std::string path = join_key("params", prefix);
+    auto kids = children_.count(prefix) ? children_.at(prefix) : std::vector<std::string>{};
+    ck_.check_keys(map, path, kids, all_paths_);
+    for (const auto& [k, v] : map.entries) {
+      if (std::find(kids.begin(), kids.end(), k) == kids.end() || v.is_null()) continue;
+      const std::string rel = join_key(prefix, k);
+      const std::string full = "params." + rel;
+      auto leaf = leaves_.find(rel);
+      if (leaf == leaves_.end()) {  // a section of parameters, e.g. `initial:`
+        if (!v.is_map()) {
+          ck_.error(fmt::format("{}: {}: expected a section with keys {}, got {}", v.at.where(), full,
+                                join_list(children_[rel]), describe(v)));
+          continue;
+        }
+        walk(v, rel, p, given);
+        continue;
+      }
+      const ParamSpec& s = *leaf->second;
+      std::string accepted = s.range_text() + (s.unit.empty() ? "" : " " + s.unit);
+      switch (s.type) {
+        case ParamType::Real:
+          if (auto x = ck_.real(v, full, accepted)) {
+            if (!s.in_range(*x))
+              ck_.out_of_range(v, full, accepted);
+            else
+              p.set(s.key, *x), given.insert(s.key);
+          }
+          break;
+        case ParamType::Int:
+          if (auto x = ck_.integer(v, full, accepted)) {
+            if (!s.in_range(double(*x)))
+              ck_.out_of_range(v, full, accepted);
+            else
+              p.set(s.key, *x), given.insert(s.key);
+          }
+          break;
+        case ParamType::Bool:
+          if (auto x = ck_.boolean(v, full)) p.set(s.key, *x), given.insert(s.key);
+          break;
+        case ParamType::String:
+          if (auto x = ck_.string(v, full, s.choices)) p.set(s.key, *x), given.insert(s.key);
+          break;
+      }
+    }
+  }
+
+  Checker& ck_;
+  const ModelInfo& info_;
+  std::map<std::string, const ParamSpec*> leaves_;
+  std::map<std::string, std::vector<std::string>> children_;  // prefix → child names, spec order
+  std::vector<std::string> all_paths_;
+};
+
+Scenario validate(const Node& root, const std::string& source, const std::vector<std::string>& files,
+                  const std::vector<std::string>& sets, const LoadOptions& options) {
+  Checker ck;
+  Scenario sc;
+  sc.source_file = source;
+  sc.files = files;
+  sc.overrides = sets;
+  Origin top{source, 0, {}};
+
+  std::vector<std::string> all_paths = {"model", "seed", "replicates"};
+  for (const auto& k : kTimeKeys) all_paths.push_back("time." + k);
+  for (const auto& k : kGraphKeys) all_paths.push_back("graph." + k);
+  for (const auto& k : kOutputKeys) all_paths.push_back("output." + k);
+  ck.check_keys(root, "", kTopKeys, all_paths);
+
+  // model
+  if (const Node* m = root.get("model")) {
+    std::vector<std::string> names;
+    for (const auto& info : Registry::instance().all()) names.push_back(info.name);
+    if (auto s = ck.string(*m, "model", {})) {
+      sc.model = *s;
+      sc.info = Registry::instance().find(*s);
+      if (!sc.info && !options.graph_only) {
+        std::string near = suggestion(*s, names);
+        ck.error(fmt::format("{}: model: unknown model '{}'{} (registered models: {})", m->at.where(), *s,
+                             near.empty() ? "" : fmt::format("; did you mean '{}'?", near),
+                             names.empty() ? "none" : join_list(names)));
+      }
+    }
+  } else if (!options.graph_only) {
+    std::vector<std::string> names;
+    for (const auto& info : Registry::instance().all()) names.push_back(info.name);
+    ck.error(fmt::format("{}: missing required key 'model' (one of: {})", source, join_list(names)));
+  }
+
+  // seed, replicates
+  if (const Node* n = root.get("seed")) {
+    if (ck.scalar(*n, "seed", "a non-negative integer")) {
+      const std::string& s = n->yaml.Scalar();
+      std::uint64_t u = 0;
+      auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), u);
+      if (ec == std::errc() && end == s.data() + s.size() && !s.empty()) {
+        sc.seed = u;
+      } else if (auto i = Checker::parse_int(s)) {
+        if (*i < 0)
+          ck.out_of_range(*n, "seed", "[0, 2^64-1] (integer)");
+        else
+          sc.seed = std::uint64_t(*i);
+      } else {
+        ck.error(fmt::format("{}: seed: expected a non-negative integer, got '{}' (accepted: [0, 2^64-1])",
+                             n->at.where(), s));
+      }
+    }
+  }
+  if (const Node* n = root.get("replicates"))
+    if (auto v = ck.int_in(*n, "replicates", 1, 10'000'000, "[1, 10000000] (integer)")) sc.replicates = *v;
+
+  // time
+  if (const Node* t = ck.section(root, "time", "")) {
+    ck.check_keys(*t, "time", kTimeKeys, all_paths);
+    if (const Node* n = t->get("steps"))
+      if (auto v = ck.int_in(*n, "time.steps", 1, 1'000'000'000, "[1, 1000000000] (integer)")) sc.steps = *v;
+    if (const Node* n = t->get("dt"))
+      if (auto v = ck.real_in(*n, "time.dt", 0, 1e12, true, false, "(0, 1e12] (model time units per step)"))
+        sc.dt = *v;
+    if (const Node* n = t->get("step_days"))
+      if (auto v = ck.real_in(*n, "time.step_days", 0, 36500, true, false, "(0, 36500] days")) sc.step_days = *v;
+  }
+
+  // graph
+  json graph_json;
+  read_graph(ck, root, sc.graph, graph_json);
+  sc.warnings = ck.warnings;
+
+  // output
+  json output_json = json::object();
+  if (const Node* o = ck.section(root, "output", "")) {
+    ck.check_keys(*o, "output", kOutputKeys, all_paths);
+    if (const Node* d = o->get("dir")) {
+      if (auto s = ck.string(*d, "output.dir", {})) {
+        fs::path p(*s);
+        if (p.is_relative()) p = d->at.base_dir() / p;
+        sc.output_dir = p.lexically_normal().string();
+        output_json["dir"] = sc.output_dir;
+      }
+    }
+  }
+
+  // params
+  json params_json = json::object();
+  if (!options.graph_only) {
+    const Node* pn = ck.section(root, "params", "");
+    if (sc.info) {
+      if (sc.graph.generator == "complete" && !sc.info->supports_complete_graph) {
+        const Node* gen = root.get("graph") ? root.get("graph")->get("generator") : nullptr;
+        ck.error(fmt::format("{}: graph.generator: model '{}' does not run on the implicit complete graph; choose "
+                             "another generator (one of: {})",
+                             gen ? gen->at.where() : source, sc.model,
+                             "erdos_renyi, barabasi_albert, watts_strogatz, configuration, sbm, file"));
+      }
+      ParamChecker pc(ck, *sc.info);
+      sc.params = pc.read(pn, top, params_json);
+      if (ck.errors.empty() && sc.info->check) {
+        try {
+          sc.info->check(sc.params);
+        } catch (const Error& e) {
+          std::vector<std::string> where = files;
+          for (const auto& s : sets) where.push_back(fmt::format("--set '{}'", s));
+          ck.error(fmt::format("{}: {}", pn ? pn->key_at.where() : join_list(where), e.what()));
+        }
+      }
+    }
+  }
+
+  if (!ck.errors.empty()) {
+    if (ck.errors.size() == 1) throw Error(ck.errors.front());
+    std::string msg = fmt::format("{} problems in config '{}':", ck.errors.size(), source);
+    for (const auto& e : ck.errors) msg += "\n  " + e;
+    throw Error(msg);
+  }
+
+  sc.resolved = json::object();
+  if (!sc.model.empty()) sc.resolved["model"] = sc.model;
+  sc.resolved["seed"] = sc.seed;
+  sc.resolved["replicates"] = sc.replicates;
+  sc.resolved["time"] = json{{"steps", sc.steps}, {"dt", sc.dt}, {"step_days", sc.step_days}};
+  sc.resolved["graph"] = graph_json;
+  if (!output_json.empty()) sc.resolved["output"] = output_json;
+  if (!options.graph_only) sc.resolved["params"] = params_json;
+  return sc;
+}
+
+Scenario load(const std::string& text, const std::string& name, const std::vector<std::string>& sets,
+              const LoadOptions& options) {
+  Loader loader;
+  std::vector<fs::path> stack{identity(name)};
+  Node root = loader.load(text, name, stack);
+  for (const auto& s : sets) apply_set(root, s);
+  return validate(root, name, loader.files, sets, options);
+}
+
+void emit(YAML::Emitter& out, const json& j) {
+  if (j.is_object()) {
+    out << YAML::BeginMap;
+    for (const auto& [k, v] : j.items()) {
+      out << YAML::Key << k << YAML::Value;
+      emit(out, v);
+    }
+    out << YAML::EndMap;
+  } else if (j.is_array()) {
+    out << YAML::Flow << YAML::BeginSeq;
+    for (const auto& v : j) emit(out, v);
+    out << YAML::EndSeq;
+  } else if (j.is_string()) {
+    out << YAML::DoubleQuoted << j.get<std::string>();
+  } else if (j.is_boolean()) {
+    out << (j.get<bool>() ? "true" : "false");
+  } else if (j.is_number_unsigned()) {
+    out << j.get<std::uint64_t>();
+  } else if (j.is_number_integer()) {
+    out << j.get<std::int64_t>();
+  } else if (j.is_number_float()) {
+    // Shortest text that reads back to the same double.
+    double v = j.get<double>();
+    out << (std::isfinite(v) ? fmt::format("{}", v) : std::isnan(v) ? ".nan" : v > 0 ? ".inf" : "-.inf");
+  } else {
+    out << YAML::Null;
+  }
+}
+
+}  // namespace
+
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+  const std::size_t n = a.size(), m = b.size();
+  std::vector<std::vector<std::size_t>> d(n + 1, std::vector<std::size_t>(m + 1));
+  for (std::size_t i = 0; i <= n; ++i) d[i][0] = i;
+  for (std::size_t j = 0; j <= m; ++j) d[0][j] = j;
+  for (std::size_t i = 1; i <= n; ++i) {
+    for (std::size_t j = 1; j <= m; ++j) {
+      std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[n][m];
+}
+
+Scenario load_scenario(const std::string& path, const std::vector<std::string>& set_overrides,
+                       const LoadOptions& options) {
+  std::string text = read_text(path, fmt::format("cannot read config '{}'", path));
+  return load(text, path, set_overrides, options);
+}
+
+Scenario scenario_from_yaml_text(const std::string& text, const std::string& name,
+                                 const std::vector<std::string>& set_overrides, const LoadOptions& options) {
+  return load(text, name, set_overrides, options);
+}
+
+std::string to_yaml(const nlohmann::ordered_json& config) {
+  YAML::Emitter out;
+  emit(out, config);
+  return std::string(out.c_str()) + "\n";
+}
+
+}  // namespace wom

@@ -1,0 +1,40 @@
+#pragma once
+/// Small helpers to run a registered model from tests.
+#include <string>
+
+#include "engine.hpp"
+#include "generators.hpp"
+#include "graph_spec.hpp"
+#include "models/registry.hpp"
+
+namespace wom::test {
+
+/// Validated Params from (key, value) pairs plus the model's defaults.
+Params params_for(const std::string& model, std::initializer_list<std::pair<std::string, ParamValue>> kv);
+
+inline const ModelInfo& model(const std::string& name) {
+  register_models();
+  return *Registry::instance().find(name);
+}
+
+inline Trajectory run(const std::string& name, const Params& p, const Graph& g, std::uint64_t seed,
+                      std::uint64_t rep, std::int64_t steps, double dt = 1.0) {
+  return run_model(model(name), p, g, RunPlan{seed, rep, steps, dt});
+}
+
+inline Params params_for(const std::string& name, std::initializer_list<std::pair<std::string, ParamValue>> kv) {
+  const ModelInfo& info = model(name);
+  Params p;
+  for (const auto& s : info.params) {
+    if (!s.has_default) continue;
+    if (s.type == ParamType::Bool) p.set(s.key, s.def != 0);
+    else if (s.type == ParamType::Int) p.set(s.key, std::int64_t(s.def));
+    else if (s.type == ParamType::String) p.set(s.key, s.def_str);
+    else p.set(s.key, s.def);
+  }
+  for (const auto& [k, v] : kv) p.set(k, v);
+  if (info.check) info.check(p);
+  return p;
+}
+
+}  // namespace wom::test
