@@ -1,1 +1,269 @@
-// (being written)
+/// `wom`: one command for every model (STYLE.md §10). Model parameters live in config files;
+/// flags only choose how to run (seed, replicates, threads, output).
+///
+///   wom run CONFIG [--set key=value]... [--seed S] [--replicates R] [--threads N] [--out DIR] [--quiet]
+///   wom graph stats SOURCE [--directed] [--reverse] [--reorder X]
+///   wom list-models
+///
+/// Errors print `wom: error: <message>` on stderr and exit 1; command-line usage errors keep
+/// CLI11's (non-zero) exit code.
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "config.hpp"
+#include "edgelist.hpp"
+#include "error.hpp"
+#include "graph_spec.hpp"
+#include "model.hpp"
+#include "output.hpp"
+#include "registry.hpp"
+#include "reorder.hpp"
+#include "runner.hpp"
+#include "stats.hpp"
+#include "wom/version.hpp"
+
+namespace {
+
+using namespace wom;
+
+void print_warnings(const Scenario& sc) {
+  for (const auto& w : sc.warnings) fmt::print(stderr, "wom: warning: {}\n", w);
+}
+
+// ---------------------------------------------------------------------------------------
+// wom run
+
+struct RunArgs {
+  std::string config;
+  std::vector<std::string> sets;
+  std::uint64_t seed = 0;
+  std::int64_t replicates = 0;
+  int threads = 0;
+  std::string out;
+  bool quiet = false;
+  CLI::Option* seed_opt = nullptr;
+  CLI::Option* replicates_opt = nullptr;
+  CLI::Option* out_opt = nullptr;
+};
+
+int cmd_run(const RunArgs& a, const std::vector<std::string>& command) {
+  const Scenario sc = load_scenario(a.config, a.sets);
+  print_warnings(sc);
+
+  RunOptions opt;
+  opt.threads = a.threads;
+  if (a.seed_opt->count()) opt.seed = a.seed;
+  if (a.replicates_opt->count()) opt.replicates = a.replicates;
+  opt.progress = !a.quiet;
+
+  // --out wins over output.dir; check the folder before a long run rather than after it.
+  const std::string out_dir = a.out_opt->count() ? a.out : sc.output_dir;
+  if (!out_dir.empty()) check_output_dir(out_dir);
+
+  const RunOutput run = run_scenario(sc, opt);
+
+  std::vector<std::string> written;
+  if (!out_dir.empty()) written = write_outputs(out_dir, sc, run, ProvenanceExtras{command});
+  if (!a.quiet) {
+    fmt::print("{}", format_run_summary(sc, run));
+    if (!written.empty()) {
+      fmt::print("outputs     {}\n", out_dir);
+      for (const auto& w : written) fmt::print("              {}\n", std::filesystem::path(w).filename().string());
+    }
+  }
+  return 0;
+}
+
+// ---------------------------------------------------------------------------------------
+// wom graph stats
+
+struct StatsArgs {
+  std::string source;
+  std::vector<std::string> sets;
+  bool directed = false;
+  bool reverse = false;
+  std::string reorder = "none";
+  std::uint64_t replicate = 0;
+  CLI::Option* directed_opt = nullptr;
+  CLI::Option* reverse_opt = nullptr;
+  CLI::Option* reorder_opt = nullptr;
+};
+
+bool is_config(const std::string& path) {
+  std::string ext = std::filesystem::path(path).extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+  return ext == ".yaml" || ext == ".yml";
+}
+
+std::string build_text(const BuildReport& b) {
+  return fmt::format("{} arcs read, {} self-loops dropped, {} duplicate arcs dropped", b.input_arcs, b.self_loops,
+                     b.duplicates);
+}
+
+int cmd_graph_stats(const StatsArgs& a) {
+  Graph g;
+  BuildReport build;
+  if (is_config(a.source)) {
+    // The config's graph block, built as replicate `a.replicate` of the config's seed;
+    // flags given explicitly override the block.
+    std::vector<std::string> sets = a.sets;
+    if (a.directed_opt->count()) sets.push_back("graph.directed=true");
+    if (a.reverse_opt->count()) sets.push_back("graph.reverse=true");
+    if (a.reorder_opt->count()) sets.push_back("graph.reorder=" + a.reorder);
+    LoadOptions lo;
+    lo.graph_only = true;
+    const Scenario sc = load_scenario(a.source, sets, lo);
+    print_warnings(sc);
+    GraphInfo info;
+    g = make_graph(sc.graph, sc.seed, a.replicate, &info);
+    build = info.build;
+    fmt::print("source      {} (graph block, seed {}, replicate {})\n", a.source, sc.seed, a.replicate);
+    fmt::print("graph       {}\n", info.description);
+  } else {
+    if (!a.sets.empty()) throw Error("--set applies only when SOURCE is a config file (.yaml or .yml)");
+    EdgeListInfo info;
+    g = load_edge_list(a.source, a.directed, a.reverse, &build, &info);
+    if (a.reorder != "none") g = reorder(g, a.reorder);
+    fmt::print("source      {} ({}edge list, {}{}): {} lines, {} comments, {} blank, {} arcs read\n", a.source,
+               info.gzip ? "gzip " : "", a.directed ? "directed" : "undirected",
+               a.directed && a.reverse ? ", reversed" : "", info.lines, info.comment_lines, info.blank_lines,
+               info.arcs);
+    if (a.reorder != "none") fmt::print("reorder     {}\n", a.reorder);
+  }
+  fmt::print("build       {}\n", build_text(build));
+  fmt::print("{}", format_stats(compute_stats(g)));
+  return 0;
+}
+
+// ---------------------------------------------------------------------------------------
+// wom list-models
+
+std::string default_text(const ParamSpec& s) {
+  if (!s.has_default) return s.required ? "(required)" : "(optional)";
+  switch (s.type) {
+    case ParamType::Real: return fmt::format("{}", s.def);
+    case ParamType::Int: return fmt::format("{}", std::int64_t(s.def));
+    case ParamType::Bool: return s.def != 0 ? "true" : "false";
+    case ParamType::String: return s.def_str.empty() ? "\"\"" : s.def_str;
+  }
+  return "";
+}
+
+int cmd_list_models() {
+  const auto& models = Registry::instance().all();
+  for (std::size_t i = 0; i < models.size(); ++i) {
+    const ModelInfo& m = models[i];
+    if (i) fmt::print("\n");
+    fmt::print("{}\n  {}\n  citation: {}\n", m.name, m.summary, m.citation.empty() ? "-" : m.citation);
+    if (m.supports_complete_graph) fmt::print("  runs on graph.generator: complete (mean-field)\n");
+    if (m.params.empty()) {
+      fmt::print("  no parameters\n");
+      continue;
+    }
+    std::size_t wk = 3, wd = 7, wr = 5;
+    for (const auto& p : m.params) {
+      wk = std::max(wk, p.key.size() + 7);  // "params." prefix
+      wd = std::max(wd, default_text(p).size());
+      wr = std::max(wr, p.range_text().size());
+    }
+    fmt::print("  {:<{}}  {:<{}}  {:<{}}  {}\n", "key", wk, "default", wd, "range", wr, "unit — meaning");
+    for (const auto& p : m.params) {
+      std::string unit = p.unit.empty() ? "" : p.unit;
+      std::string help = p.help.empty() ? "" : (unit.empty() ? p.help : " — " + p.help);
+      fmt::print("  {:<{}}  {:<{}}  {:<{}}  {}{}\n", "params." + p.key, wk, default_text(p), wd, p.range_text(), wr,
+                 unit, help);
+    }
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> command(argv, argv + argc);
+  try {
+    wom::register_models();
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "wom: error: {}\n", e.what());
+    return 1;
+  }
+
+  CLI::App app{"wom — a parallel agent-based simulator of word of mouth", "wom"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", fmt::format("wom {} (git {})", wom::kVersion, wom::kGitCommit));
+  app.option_defaults()->always_capture_default();
+
+  RunArgs ra;
+  CLI::App* run = app.add_subcommand("run", "Run a scenario; print its final state; write outputs with --out");
+  run->add_option("CONFIG", ra.config, "scenario file (YAML); see configs/")->required();
+  run->add_option("--set", ra.sets,
+                  "override a config key: --set key=value (dotted key, YAML value; repeatable; wins over the file "
+                  "and its extends)")
+      ->default_str("none")
+      ->allow_extra_args(false);
+  ra.seed_opt = run->add_option("--seed", ra.seed, "random seed (replaces the config's 'seed')")
+                    ->default_str("config's seed, else 1");
+  ra.replicates_opt = run->add_option("--replicates", ra.replicates, "number of replicates (replaces 'replicates')")
+                          ->check(CLI::PositiveNumber)
+                          ->default_str("config's replicates, else 1");
+  run->add_option("--threads", ra.threads, "worker threads; 0 = all cores (results do not depend on it)")
+      ->check(CLI::NonNegativeNumber)
+      ->default_str("0");
+  ra.out_opt = run->add_option("--out", ra.out,
+                               "write timeseries.csv, summary.json and config.yaml into this folder once the run "
+                               "completes (replaces 'output.dir')")
+                   ->default_str("config's output.dir, else no files");
+  run->add_flag("--quiet,-q", ra.quiet, "print nothing but warnings and errors (no progress bar, no summary)")
+      ->default_str("false");
+
+  StatsArgs sa;
+  CLI::App* graph = app.add_subcommand("graph", "Graph tools");
+  graph->require_subcommand(1);
+  CLI::App* stats =
+      graph->add_subcommand("stats", "Structural statistics of an edge list (plain or .gz) or of a config's graph");
+  stats->add_option("SOURCE", sa.source, "edge list (one 'source target' per line) or config file (.yaml/.yml)")
+      ->required();
+  sa.directed_opt = stats->add_flag("--directed", sa.directed, "read the edge list as directed arcs (u v: v hears u)")
+                        ->default_str("false (config: its graph.directed)");
+  sa.reverse_opt = stats->add_flag("--reverse", sa.reverse, "flip every arc of a directed edge list (u v: u hears v)")
+                       ->default_str("false (config: its graph.reverse)");
+  sa.reorder_opt = stats->add_option("--reorder", sa.reorder, "locality reordering before the statistics")
+                       ->check(CLI::IsMember({"none", "rcm", "degree"}))
+                       ->default_str("none (config: its graph.reorder)");
+  stats->add_option("--set", sa.sets, "config only: override a key, as for 'wom run'")->default_str("none");
+  stats->add_option("--replicate", sa.replicate, "config only: which replicate's graph to build")->default_str("0");
+
+  app.add_subcommand("list-models", "List models with their parameters (default, range, unit)");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+
+  try {
+    if (run->parsed()) return cmd_run(ra, command);
+    if (stats->parsed()) return cmd_graph_stats(sa);
+    if (app.got_subcommand("list-models")) return cmd_list_models();
+  } catch (const wom::Error& e) {
+    fmt::print(stderr, "wom: error: {}\n", e.what());
+    return 1;
+  } catch (const YAML::Exception& e) {
+    fmt::print(stderr, "wom: error: YAML: {}\n", e.what());
+    return 1;
+  } catch (const std::exception& e) {
+    // Anything else (out of memory, file system) is still reported, not a crash.
+    fmt::print(stderr, "wom: error: {}\n", e.what());
+    return 1;
+  }
+  return 0;
+}

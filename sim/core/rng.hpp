@@ -64,8 +64,9 @@ inline bool fires(std::uint64_t bits, std::uint64_t thr) {
 }
 
 /// Uniform integer in [0, bound) from 64 bits (Lemire's multiply-shift; bias < bound/2^64).
+__extension__ typedef unsigned __int128 u128;
 inline std::uint64_t below(std::uint64_t bits, std::uint64_t bound) {
-  return std::uint64_t((static_cast<unsigned __int128>(bits) * bound) >> 64);
+  return std::uint64_t((static_cast<u128>(bits) * bound) >> 64);
 }
 
 }  // namespace wom::rng

@@ -18,6 +18,7 @@
 #include <utility>
 
 #include "error.hpp"
+#include "generators.hpp"
 
 namespace wom {
 
@@ -535,7 +536,9 @@ std::vector<std::string> generator_keys(const std::string& g) {
   return {};
 }
 
-constexpr std::int64_t kMaxAgents = std::numeric_limits<vid>::max();
+// Limits shared with the generators (generators.cpp checks them again, without lines).
+constexpr std::int64_t kMaxAgents = std::int64_t(std::numeric_limits<vid>::max()) - 1;
+constexpr std::int64_t kMaxPowerLawDegree = 10'000'000;
 
 /// A readable data file, resolved against the folder of the file that named it.
 std::optional<std::string> data_path(Checker& ck, const Node& n, const std::string& key) {
@@ -663,8 +666,16 @@ void read_graph(Checker& ck, const Node& root, GraphSpec& g, json& out) {
   if (const Node* v = gn->get("p_out"); v && reads_key("p_out")) {
     if (auto x = ck.real_in(*v, "graph.p_out", 0, 1, false, false, "[0, 1]")) g.p_out = *x;
   }
-  if (const Node* v = gn->get("directed"))
-    if (auto x = ck.boolean(*v, "graph.directed")) g.directed = *x;
+  if (const Node* v = gn->get("directed")) {
+    if (auto x = ck.boolean(*v, "graph.directed")) {
+      g.directed = *x;
+      if (g.directed && g.generator != "erdos_renyi" && g.generator != "sbm" && g.generator != "file" &&
+          g.generator != "complete")
+        ck.error(fmt::format("{}: graph.directed = true is not supported by generator '{}': accepted false "
+                             "(directed graphs come from erdos_renyi, sbm or file)",
+                             v->at.where(), g.generator));
+    }
+  }
   if (const Node* v = gn->get("reverse"); v && reads_key("reverse"))
     if (auto x = ck.boolean(*v, "graph.reverse")) g.reverse = *x;
   if (const Node* v = gn->get("reorder"))
@@ -684,19 +695,32 @@ void read_graph(Checker& ck, const Node& root, GraphSpec& g, json& out) {
       ck.check_keys(*dn, "graph.degree", kDegreeKeys, all_paths);
       if (const Node* v = dn->get("distribution"))
         if (auto x = ck.string(*v, "graph.degree.distribution", kDistributions)) d.distribution = *x;
+      const bool power_law = d.distribution == "power_law";
       if (const Node* v = dn->get("exponent"))
-        if (auto x = ck.real_in(*v, "graph.degree.exponent", 0, 1e3, true, false, "(0, 1000]")) d.exponent = *x;
+        if (auto x = ck.real_in(*v, "graph.degree.exponent", 1, 1e300, true, false, "(1, inf)")) d.exponent = *x;
+      const std::string deg_max = fmt::format("{}", kMaxPowerLawDegree);
       if (const Node* v = dn->get("min"))
-        if (auto x = ck.int_in(*v, "graph.degree.min", 0, std::max<std::int64_t>(0, g.n - 1),
-                               "[0, " + below_n + "] (integer)"))
+        if (auto x = ck.int_in(*v, "graph.degree.min", 1, kMaxPowerLawDegree, "[1, " + deg_max + "] (integer)"))
           d.min = *x;
       if (const Node* v = dn->get("max"))
-        if (auto x = ck.int_in(*v, "graph.degree.max", d.min, std::max<std::int64_t>(d.min, g.n - 1),
-                               fmt::format("[degree.min = {}, {}] (integer)", d.min, below_n)))
+        if (auto x = ck.int_in(*v, "graph.degree.max", d.min, kMaxPowerLawDegree,
+                               fmt::format("[graph.degree.min = {}, {}] (integer)", d.min, deg_max)))
           d.max = *x;
-      if (const Node* v = dn->get("mean"))
-        if (auto x = ck.real_in(*v, "graph.degree.mean", 0, double(g.n - 1), true, false, "(0, " + below_n + "]"))
+      if (const Node* v = dn->get("mean")) {
+        const double lo = d.distribution == "geometric" ? 1.0 : 0.0;
+        if (auto x = ck.real_in(*v, "graph.degree.mean", lo, double(g.n - 1), false, false,
+                                fmt::format("[{}, {}]", lo, below_n)))
           d.mean = *x;
+      }
+      // Keys the chosen distribution does not read are noted, as for the generator's keys.
+      for (const auto& [k, v] : dn->entries) {
+        if (v.is_null() || k == "distribution") continue;
+        bool read = (k == "file") == (d.distribution == "file") &&
+                    (k == "file" || (power_law ? k != "mean" : k == "mean"));
+        if (!read && std::find(kDegreeKeys.begin(), kDegreeKeys.end(), k) != kDegreeKeys.end())
+          ck.warnings.push_back(fmt::format("{}: graph.degree.{} is ignored by degree distribution '{}'",
+                                            v.key_at.where(), k, d.distribution));
+      }
       if (const Node* v = dn->get("file")) {
         if (auto p = data_path(ck, *v, "graph.degree.file")) d.file = *p;
       } else if (d.distribution == "file") {
@@ -709,7 +733,7 @@ void read_graph(Checker& ck, const Node& root, GraphSpec& g, json& out) {
     }
     degree = json{{"distribution", d.distribution}};
     if (d.distribution == "power_law") degree["exponent"] = d.exponent;
-    if (d.distribution != "file") degree["min"] = d.min, degree["max"] = d.max;
+    if (d.distribution == "power_law") degree["min"] = d.min, degree["max"] = d.max;
     if (d.distribution == "geometric" || d.distribution == "regular") degree["mean"] = d.mean;
     if (d.distribution == "file") degree["file"] = d.file;
   }
@@ -910,6 +934,25 @@ Scenario validate(const Node& root, const std::string& source, const std::vector
   json graph_json;
   read_graph(ck, root, sc.graph, graph_json);
   sc.warnings = ck.warnings;
+  if (ck.errors.empty()) {
+    // The generators' own rules are the last word; their message names the key, and the
+    // tree knows where that key was written.
+    try {
+      validate_graph_spec(sc.graph);
+    } catch (const Error& e) {
+      std::string msg = e.what();
+      std::string where = root.get("graph") ? root.get("graph")->key_at.where() : source;
+      if (auto pos = msg.find("graph."); pos != std::string::npos) {
+        auto end = msg.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_.", pos);
+        std::string key = msg.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
+        if (!key.empty() && key.back() == '.') key.pop_back();
+        const Node* at = &root;
+        for (const auto& part : split_key(key)) at = at ? at->get(part) : nullptr;
+        if (at) where = at->at.where();
+      }
+      ck.error(fmt::format("{}: {}", where, msg));
+    }
+  }
 
   // output
   json output_json = json::object();

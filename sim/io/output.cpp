@@ -1,1 +1,338 @@
-// (being written)
+#include "output.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <boost/math/distributions/students_t.hpp>
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+
+#include "error.hpp"
+#include "wom/version.hpp"
+
+namespace wom {
+
+namespace fs = std::filesystem;
+using json = nlohmann::ordered_json;
+
+namespace {
+
+/// Integral values (counts) without decimals; anything else in the shortest round-trip form.
+void append_number(fmt::memory_buffer& buf, double v) {
+  if (std::isfinite(v) && std::floor(v) == v && std::fabs(v) < 9007199254740992.0) {
+    fmt::format_to(std::back_inserter(buf), "{}", std::int64_t(v));
+  } else {
+    fmt::format_to(std::back_inserter(buf), "{}", v);
+  }
+}
+
+/// A JSON number that keeps integral values integral (counts read as counts).
+json number(double v) {
+  if (!std::isfinite(v)) return nullptr;  // JSON has no NaN or infinity
+  if (std::floor(v) == v && std::fabs(v) < 9007199254740992.0) return std::int64_t(v);
+  return v;
+}
+
+json estimate_json(const Estimate& e) {
+  return json{{"mean", number(e.mean)},
+              {"se", number(e.se)},
+              {"ci95", json::array({number(e.ci_low), number(e.ci_high)})}};
+}
+
+std::string hostname() {
+  char buf[256] = {};
+  if (gethostname(buf, sizeof buf - 1) != 0) return "unknown";
+  return buf;
+}
+
+/// Temp folder beside `dir`: same file system, so renaming into `dir` is atomic per file.
+fs::path temp_dir_for(const fs::path& dir) {
+  fs::path d = dir;
+  while (d.has_parent_path() && d.filename().empty()) d = d.parent_path();  // "out/" → "out"
+  return d.parent_path() / (d.filename().string() + ".tmp-" + std::to_string(::getpid()));
+}
+
+fs::path clean(const std::string& dir) {
+  fs::path d = fs::path(dir).lexically_normal();
+  while (d.has_parent_path() && d.filename().empty()) d = d.parent_path();
+  return d;
+}
+
+/// Owns the temporary folder: removed on destruction unless committed.
+class Staging {
+ public:
+  explicit Staging(fs::path dir) : dir_(std::move(dir)), tmp_(temp_dir_for(dir_)) {
+    std::error_code ec;
+    if (fs::exists(dir_, ec) && !fs::is_directory(dir_, ec))
+      throw Error(fmt::format("output folder '{}' exists and is not a folder", dir_.string()));
+    fs::remove_all(tmp_, ec);  // a stale folder of a killed run that had our pid
+    if (!fs::create_directories(tmp_, ec) || ec)
+      throw Error(fmt::format("cannot create output folder '{}': {}", tmp_.string(),
+                              ec ? ec.message() : "it already exists"));
+  }
+  ~Staging() {
+    std::error_code ec;
+    fs::remove_all(tmp_, ec);  // best effort; nothing half-written stays behind
+  }
+  Staging(const Staging&) = delete;
+  Staging& operator=(const Staging&) = delete;
+
+  /// Writes one file into the temporary folder; `fill` streams its content.
+  template <class F>
+  void write(const std::string& name, F&& fill) {
+    fs::path p = tmp_ / name;
+    std::ofstream out(p, std::ios::binary | std::ios::trunc);
+    if (!out) throw Error(fmt::format("cannot write '{}': {}", p.string(), std::strerror(errno)));
+    fill(out);
+    out.flush();
+    if (!out) throw Error(fmt::format("error while writing '{}': {}", p.string(), std::strerror(errno)));
+    out.close();
+    if (out.fail()) throw Error(fmt::format("error while closing '{}': {}", p.string(), std::strerror(errno)));
+    names_.push_back(name);
+  }
+
+  /// Moves every file into the final folder (created if missing).
+  std::vector<std::string> commit() {
+    std::error_code ec;
+    const bool existed = fs::exists(dir_, ec);
+    fs::create_directories(dir_, ec);
+    if (ec) throw Error(fmt::format("cannot create output folder '{}': {}", dir_.string(), ec.message()));
+    for (const auto& name : names_) {
+      if (fs::is_directory(dir_ / name, ec))
+        throw Error(fmt::format("cannot write '{}': a folder of that name is in the way", (dir_ / name).string()));
+    }
+    std::vector<std::string> written;
+    for (const auto& name : names_) {
+      const fs::path from = tmp_ / name, to = dir_ / name;
+      fs::rename(from, to, ec);
+      if (ec) {
+        // DIR on another file system (a mount point): copy beside the target, then rename
+        // there, so the target name still only ever holds a complete file.
+        const fs::path near = dir_ / ("." + name + ".tmp-" + std::to_string(::getpid()));
+        std::error_code ec2;
+        fs::copy_file(from, near, fs::copy_options::overwrite_existing, ec2);
+        if (!ec2) fs::rename(near, to, ec2);
+        if (ec2) {
+          fs::remove(near, ec2);
+          if (!existed && written.empty()) fs::remove(dir_, ec2);
+          throw Error(fmt::format("cannot move '{}' to '{}': {}", from.string(), to.string(), ec.message()));
+        }
+      }
+      written.push_back(to.string());
+    }
+    return written;
+  }
+
+ private:
+  fs::path dir_;
+  fs::path tmp_;
+  std::vector<std::string> names_;
+};
+
+std::string percent(double f) { return fmt::format("{:.4g} %", 100.0 * f); }
+
+}  // namespace
+
+double t_quantile_975(std::int64_t df) {
+  if (df < 1) return std::numeric_limits<double>::quiet_NaN();
+  boost::math::students_t dist(double(df));
+  return boost::math::quantile(dist, 0.975);
+}
+
+Estimate estimate(std::span<const double> values) {
+  Estimate e;
+  e.count = std::int64_t(values.size());
+  if (values.empty()) return e;
+  double sum = 0;
+  for (double v : values) sum += v;
+  e.mean = sum / double(values.size());
+  if (values.size() > 1) {
+    double ss = 0;
+    for (double v : values) ss += (v - e.mean) * (v - e.mean);
+    const double sd = std::sqrt(ss / double(values.size() - 1));
+    e.se = sd / std::sqrt(double(values.size()));
+  }
+  const double half = values.size() > 1 ? t_quantile_975(e.count - 1) * e.se : 0.0;
+  e.ci_low = e.mean - half;
+  e.ci_high = e.mean + half;
+  return e;
+}
+
+std::vector<ColumnSummary> summarize(const RunOutput& run) {
+  std::vector<ColumnSummary> out;
+  if (run.results.empty()) return out;
+  const auto& columns = run.results.front().trajectory.columns;
+  for (std::size_t c = 0; c < columns.size(); ++c) {
+    ColumnSummary s;
+    s.name = columns[c];
+    for (const auto& r : run.results) {
+      const Trajectory& tr = r.trajectory;
+      const double v = tr.rows() ? tr.at(std::int64_t(tr.rows()) - 1, c) : 0.0;
+      s.final_values.push_back(v);
+      s.final_fractions.push_back(r.population ? v / double(r.population) : 0.0);
+    }
+    s.value = estimate(s.final_values);
+    s.fraction = estimate(s.final_fractions);
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+void write_timeseries_csv(std::ostream& out, const RunOutput& run) {
+  fmt::memory_buffer buf;
+  buf.append(std::string_view("replicate,step"));
+  if (!run.results.empty())
+    for (const auto& c : run.results.front().trajectory.columns) fmt::format_to(std::back_inserter(buf), ",{}", c);
+  buf.push_back('\n');
+  for (const auto& r : run.results) {
+    const Trajectory& tr = r.trajectory;
+    const std::size_t nc = tr.columns.size();
+    for (std::size_t row = 0; row < tr.rows(); ++row) {
+      fmt::format_to(std::back_inserter(buf), "{},{}", r.replicate, row);
+      for (std::size_t c = 0; c < nc; ++c) {
+        buf.push_back(',');
+        append_number(buf, tr.values[row * nc + c]);
+      }
+      buf.push_back('\n');
+      if (buf.size() > (1u << 20)) {  // stream in chunks: a long run's table need not fit twice in memory
+        out.write(buf.data(), std::streamsize(buf.size()));
+        buf.clear();
+      }
+    }
+  }
+  out.write(buf.data(), std::streamsize(buf.size()));
+}
+
+json effective_config(const Scenario& scenario, const RunOutput& run) {
+  json config = scenario.resolved;
+  config["seed"] = run.seed;
+  config["replicates"] = run.replicates;
+  return config;
+}
+
+json summary_json(const Scenario& scenario, const RunOutput& run, const ProvenanceExtras& extras) {
+  const auto columns = summarize(run);
+  json doc;
+  doc["model"] = scenario.model;
+  doc["seed"] = run.seed;
+  doc["replicates"] = run.replicates;
+  doc["steps"] = run.steps;
+  json names = json::array();
+  for (const auto& c : columns) names.push_back(c.name);
+  doc["columns"] = names;
+
+  json reps = json::array();
+  for (std::size_t i = 0; i < run.results.size(); ++i) {
+    const ReplicateResult& r = run.results[i];
+    json final_state;
+    for (const auto& c : columns)
+      final_state[c.name] = json{{"count", number(c.final_values[i])}, {"fraction", number(c.final_fractions[i])}};
+    reps.push_back(json{{"replicate", r.replicate},
+                        {"population", r.population},
+                        {"arcs", r.arcs},
+                        {"steps_computed", r.trajectory.steps_computed},
+                        {"final", final_state}});
+  }
+  doc["per_replicate"] = reps;
+
+  json across;
+  across["replicates"] = run.replicates;
+  across["interval"] = run.replicates > 1
+                           ? fmt::format("95 % CI = mean ± t(0.975, df = {}) × SE, t = {:.6g}; SE = sample SD / √R",
+                                         run.replicates - 1, t_quantile_975(run.replicates - 1))
+                           : std::string("one replicate: SE = 0 and the CI is [mean, mean] (no spread estimable)");
+  json cols;
+  for (const auto& c : columns)
+    cols[c.name] = json{{"count", estimate_json(c.value)}, {"fraction", estimate_json(c.fraction)}};
+  across["final"] = cols;
+  doc["across_replicates"] = across;
+
+  // Everything that may differ between two runs of the same scenario lives below.
+  json prov;
+  prov["config"] = effective_config(scenario, run);
+  prov["config_file"] = scenario.source_file;
+  prov["files"] = scenario.files;
+  prov["overrides"] = scenario.overrides;
+  prov["seed"] = run.seed;
+  prov["replicates"] = run.replicates;
+  prov["version"] = kVersion;
+  prov["git_commit"] = kGitCommit;
+  prov["threads"] = run.threads;
+  prov["wall_time_seconds"] = run.wall_seconds;
+  prov["hostname"] = hostname();
+  prov["started_at"] = run.started_at;
+  if (!extras.command.empty()) prov["command"] = extras.command;
+  json graphs = json::array();
+  for (const auto& r : run.results) {
+    graphs.push_back(json{{"replicate", r.replicate},
+                          {"description", r.graph.description},
+                          {"vertices", r.population},
+                          {"arcs", r.arcs},
+                          {"directed", r.directed},
+                          {"build",
+                           {{"input_arcs", r.graph.build.input_arcs},
+                            {"self_loops_dropped", r.graph.build.self_loops},
+                            {"duplicates_dropped", r.graph.build.duplicates}}}});
+  }
+  prov["graphs"] = graphs;
+  doc["provenance"] = prov;
+  return doc;
+}
+
+void check_output_dir(const std::string& dir) {
+  if (dir.empty()) throw Error("--out: expected a folder name, got an empty string");
+  Staging probe(clean(dir));  // creates the temp folder; its destructor removes it
+}
+
+std::vector<std::string> write_outputs(const std::string& dir, const Scenario& scenario, const RunOutput& run,
+                                       const ProvenanceExtras& extras) {
+  if (dir.empty()) throw Error("--out: expected a folder name, got an empty string");
+  Staging stage(clean(dir));
+  stage.write("timeseries.csv", [&](std::ostream& out) { write_timeseries_csv(out, run); });
+  stage.write("summary.json", [&](std::ostream& out) { out << summary_json(scenario, run, extras).dump(2) << '\n'; });
+  stage.write("config.yaml", [&](std::ostream& out) {
+    out << "# Resolved config of this run (defaults filled in, paths absolute): `wom run` on it repeats the run.\n"
+        << to_yaml(effective_config(scenario, run));
+  });
+  return stage.commit();
+}
+
+std::string format_run_summary(const Scenario& scenario, const RunOutput& run) {
+  std::string s;
+  auto line = [&](const std::string& label, const std::string& text) { s += fmt::format("{:<12}{}\n", label, text); };
+  line("model", scenario.info ? fmt::format("{} — {}", scenario.model, scenario.info->summary) : scenario.model);
+  if (!run.results.empty()) {
+    std::string g = run.results.front().graph.description;
+    const std::string& gen = scenario.graph.generator;
+    if (run.results.size() > 1 && gen != "file" && gen != "complete") g += " (replicate 0; each replicate draws its own)";
+    line("graph", g);
+  }
+  line("run", fmt::format("{} replicate{} × {} steps, seed {}, {} thread{}, {:.3g} s", run.replicates,
+                          run.replicates == 1 ? "" : "s", run.steps, run.seed, run.threads,
+                          run.threads == 1 ? "" : "s", run.wall_seconds));
+  const auto columns = summarize(run);
+  if (columns.empty()) return s;
+  const bool spread = run.replicates > 1;
+  s += fmt::format("final state at step {}{}:\n", run.steps,
+                   spread ? fmt::format(" (mean ± standard error over {} replicates)", run.replicates) : "");
+  std::size_t w = 6;
+  for (const auto& c : columns) w = std::max(w, c.name.size());
+  std::vector<std::string> counts, shares;
+  for (const auto& c : columns) {
+    counts.push_back(spread ? fmt::format("{:.6g} ± {:.3g}", c.value.mean, c.value.se) : fmt::format("{:.6g}", c.value.mean));
+    shares.push_back(spread ? fmt::format("{} ± {}", percent(c.fraction.mean), percent(c.fraction.se))
+                            : percent(c.fraction.mean));
+  }
+  std::size_t wc = 5;
+  for (const auto& c : counts) wc = std::max(wc, c.size());
+  s += fmt::format("  {:<{}}  {:>{}}  {}\n", "column", w, "count", wc, "share of population");
+  for (std::size_t i = 0; i < columns.size(); ++i)
+    s += fmt::format("  {:<{}}  {:>{}}  {}\n", columns[i].name, w, counts[i], wc, shares[i]);
+  return s;
+}
+
+}  // namespace wom

@@ -1,1 +1,167 @@
-// (being written)
+#include "runner.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <ctime>
+#include <mutex>
+#include <oneapi/tbb/blocked_range.h>
+#include <oneapi/tbb/parallel_for.h>
+#include <thread>
+
+#include "edgelist.hpp"
+#include "error.hpp"
+#include "generators.hpp"
+#include "parallel.hpp"
+
+namespace wom {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+/// Below this many agents a replicate barely uses the block-parallel kernels, so replicates
+/// themselves run side by side; above it they run one after another, which also bounds
+/// memory to one generated graph at a time.
+constexpr std::int64_t kReplicateParallelBelow = 1 << 20;
+
+Graph load_file_graph(const std::string& path, bool directed, bool reverse, BuildReport* report) {
+  return load_edge_list(path, directed, reverse, report, nullptr);
+}
+
+std::string seconds_text(double s) {
+  if (s < 60) return fmt::format("{:.0f} s", s);
+  if (s < 3600) return fmt::format("{:.0f} min {:02.0f} s", std::floor(s / 60), std::fmod(s, 60));
+  return fmt::format("{:.0f} h {:02.0f} min", std::floor(s / 3600), std::fmod(s, 3600) / 60);
+}
+
+/// A one-line progress bar with ETA on stderr. It draws only when enabled (stderr is a
+/// terminal) and only once the run has lasted a second, so short runs and pipes stay silent.
+class Progress {
+ public:
+  Progress(bool enabled, std::int64_t total) : total_(std::max<std::int64_t>(total, 1)) {
+    if (enabled) thread_ = std::thread([this] { loop(); });
+  }
+  ~Progress() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+  Progress(const Progress&) = delete;
+  Progress& operator=(const Progress&) = delete;
+
+  void tick() { done_.fetch_add(1, std::memory_order_relaxed); }
+
+ private:
+  void loop() {
+    const auto start = Clock::now();
+    bool drawn = false;
+    std::unique_lock<std::mutex> lock(mu_);
+    while (!cv_.wait_for(lock, std::chrono::milliseconds(250), [this] { return stop_; })) {
+      const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+      if (elapsed < 1.0) continue;
+      const std::int64_t done = std::min(done_.load(std::memory_order_relaxed), total_);
+      const double frac = double(done) / double(total_);
+      constexpr int kWidth = 30;
+      const int filled = int(frac * kWidth);
+      std::string bar(std::size_t(filled), '#');
+      bar.append(std::size_t(kWidth - filled), '.');
+      std::string eta = done > 0 ? "ETA " + seconds_text(elapsed / frac - elapsed) : "building graph";
+      std::fprintf(stderr, "\r\033[K[%s] %3.0f%%  %s elapsed, %s", bar.c_str(), 100.0 * frac,
+                   seconds_text(elapsed).c_str(), eta.c_str());
+      std::fflush(stderr);
+      drawn = true;
+    }
+    if (drawn) {
+      std::fputs("\r\033[K", stderr);  // leave the terminal as it was
+      std::fflush(stderr);
+    }
+  }
+
+  const std::int64_t total_;
+  std::atomic<std::int64_t> done_{0};
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+}  // namespace
+
+std::string iso8601_now() {
+  const std::time_t now = std::time(nullptr);
+  std::tm local{};
+  localtime_r(&now, &local);
+  char buf[64];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S%z", &local);
+  std::string s = buf;  // ...+0100 → ...+01:00 (ISO-8601 extended form)
+  if (s.size() >= 5 && (s[s.size() - 5] == '+' || s[s.size() - 5] == '-')) s.insert(s.size() - 2, ":");
+  return s;
+}
+
+RunOutput run_scenario(const Scenario& scenario, const RunOptions& options) {
+  if (!scenario.info) throw Error(fmt::format("{}: no model to run (set 'model')", scenario.source_file));
+  // Reference the edge-list reader explicitly: a static library member that nothing names
+  // would not be linked, and its self-registration would never run.
+  set_edge_list_loader(&load_file_graph);
+
+  RunOutput out;
+  out.seed = options.seed.value_or(scenario.seed);
+  out.replicates = options.replicates.value_or(scenario.replicates);
+  if (out.replicates < 1) throw Error(fmt::format("--replicates = {} is out of range: accepted [1, inf)", out.replicates));
+  if (options.threads < 0) throw Error(fmt::format("--threads = {} is out of range: accepted 0 (all cores) or more",
+                                                   options.threads));
+  out.steps = scenario.steps;
+  out.threads = options.threads > 0 ? options.threads : ThreadLimit::hardware();
+  out.started_at = iso8601_now();
+  const auto t0 = Clock::now();
+
+  ThreadLimit limit(options.threads);
+  const GraphSpec& spec = scenario.graph;
+  // A file graph (and the implicit complete graph) does not depend on the replicate: build
+  // it once and share it read-only.
+  const bool shared = spec.generator == "file" || spec.generator == "complete";
+  Graph shared_graph;
+  GraphInfo shared_info;
+  if (shared) shared_graph = make_graph(spec, out.seed, 0, &shared_info);
+
+  out.results.resize(std::size_t(out.replicates));
+  Progress progress(options.progress && ::isatty(STDERR_FILENO), out.replicates * out.steps);
+  auto run_one = [&](std::int64_t r) {
+    Graph own;
+    GraphInfo info = shared_info;
+    if (!shared) own = make_graph(spec, out.seed, std::uint64_t(r), &info);
+    const Graph& g = shared ? shared_graph : own;
+    const RunPlan plan{out.seed, std::uint64_t(r), scenario.steps, scenario.dt};
+    ReplicateResult& res = out.results[std::size_t(r)];
+    res.trajectory = run_model(*scenario.info, scenario.params, g, plan,
+                               [&](std::int64_t, std::int64_t) { progress.tick(); });
+    res.replicate = std::uint64_t(r);
+    res.graph = std::move(info);
+    res.population = g.n;
+    res.arcs = g.num_arcs();
+    res.directed = g.directed;
+  };
+
+  const std::int64_t n = shared ? std::int64_t(shared_graph.n) : spec.n;
+  if (out.replicates > 1 && n < kReplicateParallelBelow && out.threads > 1) {
+    // Each replicate writes only its own slot; results do not depend on scheduling.
+    tbb::parallel_for(tbb::blocked_range<std::int64_t>(0, out.replicates, 1),
+                      [&](const tbb::blocked_range<std::int64_t>& range) {
+                        for (std::int64_t r = range.begin(); r < range.end(); ++r) run_one(r);
+                      });
+  } else {
+    for (std::int64_t r = 0; r < out.replicates; ++r) run_one(r);
+  }
+  out.wall_seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+  return out;
+}
+
+}  // namespace wom

@@ -37,7 +37,7 @@ TEST_CASE("Bass on the complete graph follows the same-dt recursion", "[models][
     CHECK(std::abs(z) < 5.0);
   }
   THEORY_REPORT("Bass vs recursion (N={}, R={}, dt={}): max |z| = {:.2f} over {} steps", n, reps, dt, worst,
-                   steps));
+                   steps);
 }
 
 TEST_CASE("Bass on the complete graph approaches the closed form for small dt", "[models][bass][theory]") {
@@ -60,7 +60,7 @@ TEST_CASE("Bass on the complete graph approaches the closed form for small dt", 
                      disc, se));
     CHECK(z < 5.0);
   }
-  THEORY_REPORT("Bass vs closed form (dt={}): max excess |z| = {:.2f}", dt, worst));
+  THEORY_REPORT("Bass vs closed form (dt={}): max excess |z| = {:.2f}", dt, worst);
 }
 
 TEST_CASE("Bass on a graph: adopters never decrease and everyone adopts eventually", "[models][bass]") {

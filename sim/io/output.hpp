@@ -1,0 +1,84 @@
+#pragma once
+/// Run outputs (DESIGN.md §4): `timeseries.csv`, `summary.json`, `config.yaml`, and the
+/// terminal summary of `wom run`.
+///
+/// Files reach the output folder only when complete: they are written into a temporary
+/// sibling folder (`DIR.tmp-<pid>`) and renamed into DIR at the end; on any error the
+/// temporary folder is removed, so DIR never holds a partial or half-written file.
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <ostream>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "config.hpp"
+#include "runner.hpp"
+
+namespace wom {
+
+/// Mean over replicates with its standard error and 95 % confidence interval.
+/// SE = sample SD / √R (0 when R = 1); CI = mean ± t(0.975, R−1) · SE (Student t; [mean, mean]
+/// when R = 1, where no interval can be estimated).
+struct Estimate {
+  double mean = 0;
+  double se = 0;
+  double ci_low = 0;
+  double ci_high = 0;
+  std::int64_t count = 0;  ///< replicates
+};
+
+/// The estimate of `values` (one per replicate).
+Estimate estimate(std::span<const double> values);
+
+/// The 0.975 quantile of Student's t with `df` degrees of freedom (df ≥ 1).
+double t_quantile_975(std::int64_t df);
+
+/// Final state of one timeseries column across replicates.
+struct ColumnSummary {
+  std::string name;
+  std::vector<double> final_values;     ///< per replicate, at step `steps`
+  std::vector<double> final_fractions;  ///< final value / population, per replicate
+  Estimate value;
+  Estimate fraction;
+};
+
+/// Final values and fractions of population for every column.
+std::vector<ColumnSummary> summarize(const RunOutput& run);
+
+/// Extra provenance known only to the caller.
+struct ProvenanceExtras {
+  std::vector<std::string> command;  ///< the command line, argv[0] first
+};
+
+/// `timeseries.csv`: header `replicate,step,<columns>`, one row per replicate and step (step 0
+/// = initial state). Integral values print without decimals; others print in the shortest
+/// form that reads back to the same double (full precision).
+void write_timeseries_csv(std::ostream& out, const RunOutput& run);
+
+/// The `summary.json` document: per replicate final counts and fractions, their estimates
+/// across replicates, and a `provenance` block (resolved config, seed, version, git commit,
+/// threads, wall time, host, start time, graphs and what building them dropped). Everything
+/// outside `provenance` is a pure function of the scenario, seed and replicates.
+nlohmann::ordered_json summary_json(const Scenario& scenario, const RunOutput& run,
+                                    const ProvenanceExtras& extras = {});
+
+/// The resolved config with the run's effective seed and replicates: `wom run` on it repeats
+/// the run.
+nlohmann::ordered_json effective_config(const Scenario& scenario, const RunOutput& run);
+
+/// Fails early (wom::Error) when `dir` cannot receive outputs: checks that it is not a file and
+/// that a temporary sibling folder can be created (and removes it again).
+void check_output_dir(const std::string& dir);
+
+/// Writes timeseries.csv, summary.json and config.yaml into `dir` atomically (see above),
+/// creating `dir` if missing; files of the same names in `dir` are replaced. Returns the paths
+/// written.
+std::vector<std::string> write_outputs(const std::string& dir, const Scenario& scenario, const RunOutput& run,
+                                       const ProvenanceExtras& extras = {});
+
+/// The short terminal summary of `wom run`: model, graph, replicates, wall time and final
+/// counts and fractions (mean ± SE) per column.
+std::string format_run_summary(const Scenario& scenario, const RunOutput& run);
+
+}  // namespace wom
