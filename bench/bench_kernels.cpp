@@ -15,7 +15,7 @@ std::vector<vid> sample(const Graph& g, double share) {
   const rng::Stream s(rng::RunKey(3, 0), 0, 1);
   std::vector<vid> out;
   for (vid v = 0; v < g.n; ++v)
-    if (s.uniform(g.ids[v]) < share) out.push_back(v);
+    if (s.uniform(g.id(v)) < share) out.push_back(v);
   return out;
 }
 

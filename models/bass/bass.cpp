@@ -52,7 +52,7 @@ class Bass final : public Model {
           const double f = k ? double(cnt[v]) / double(k) : 0.0;
           thr = rng::threshold(1.0 - std::exp(-(p_ + q_ * f) * dt_));
         }
-        if (rng::fires(adopt.bits(g.ids[v]), thr)) {
+        if (rng::fires(adopt.bits(g.id(v)), thr)) {
           next[v] = 1;
           list.push_back(vid(v));
         }

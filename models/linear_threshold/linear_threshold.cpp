@@ -26,7 +26,7 @@ class LinearThreshold final : public Model {
     need_.resize(g.n);
     const rng::Stream theta(run.key, 0, kTheta);
     for (vid v = 0; v < g.n; ++v) {
-      const double th = random_ ? 1.0 - rng::Stream::to_unit(theta.bits(g.ids[v])) : theta_;  // (0, 1]
+      const double th = random_ ? 1.0 - rng::Stream::to_unit(theta.bits(g.id(v))) : theta_;  // (0, 1]
       const double k = double(g.in_degree(v));
       need_[v] = k == 0 ? std::numeric_limits<std::uint32_t>::max()
                         : std::max<std::uint32_t>(1, std::uint32_t(std::ceil(th * k - 1e-12)));

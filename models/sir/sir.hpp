@@ -16,10 +16,15 @@
 /// Citation: Kermack & McKendrick (1927); network form: Newman, M. E. J. (2002),
 /// "Spread of epidemic disease on networks", Phys. Rev. E 66, 016128.
 ///
-/// Kernel: work is proportional to what changes. Counts of infectious in-neighbours are
-/// kept incrementally (push of ±1 along the out-arcs of agents that became infectious or
-/// recovered, pull when that frontier is dense); a step visits every agent once in memory
-/// order but draws only for exposed susceptibles and infectious agents.
+/// Kernel: work is proportional to what changes, with no per-step sweep over agents or
+/// arcs. When an agent is infected its infectious period K is drawn (τ, or geometric with
+/// parameter γ — the law of recovering with probability γ after each step) and each
+/// out-arc to a susceptible agent gets its first successful contact D ~ Geometric(β),
+/// drawn from the arc's stable endpoint ids; if D ≤ K the target is booked in a calendar
+/// for step t + D (`delayed_push`). A step takes that step's bookings (targets still
+/// susceptible become infected) and recoveries, so the whole epidemic costs one draw per
+/// arc out of each infected agent. This is the same process as drawing each contact
+/// every step (contacts are independent), so the final size is bond percolation with T.
 #include "model.hpp"
 
 namespace wom::models {

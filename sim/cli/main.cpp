@@ -126,20 +126,20 @@ int cmd_graph_stats(const StatsArgs& a) {
     GraphInfo info;
     g = make_graph(sc.graph, sc.seed, a.replicate, &info);
     build = info.build;
-    fmt::print("source      {} (graph block, seed {}, replicate {})\n", a.source, sc.seed, a.replicate);
-    fmt::print("graph       {}\n", info.description);
+    fmt::print("{:<18}{} (graph block, seed {}, replicate {})\n", "source", a.source, sc.seed, a.replicate);
+    fmt::print("{:<18}{}\n", "description", info.description);
   } else {
     if (!a.sets.empty()) throw Error("--set applies only when SOURCE is a config file (.yaml or .yml)");
     EdgeListInfo info;
     g = load_edge_list(a.source, a.directed, a.reverse, &build, &info);
     if (a.reorder != "none") g = reorder(g, a.reorder);
-    fmt::print("source      {} ({}edge list, {}{}): {} lines, {} comments, {} blank, {} arcs read\n", a.source,
+    fmt::print("{:<18}{} ({}edge list, {}{}): {} lines, {} comments, {} blank, {} arcs read\n", "source", a.source,
                info.gzip ? "gzip " : "", a.directed ? "directed" : "undirected",
                a.directed && a.reverse ? ", reversed" : "", info.lines, info.comment_lines, info.blank_lines,
                info.arcs);
-    if (a.reorder != "none") fmt::print("reorder     {}\n", a.reorder);
+    if (a.reorder != "none") fmt::print("{:<18}{}\n", "reorder", a.reorder);
   }
-  fmt::print("build       {}\n", build_text(build));
+  fmt::print("{:<18}{}\n", "build", build_text(build));
   fmt::print("{}", format_stats(compute_stats(g)));
   return 0;
 }
@@ -150,10 +150,14 @@ int cmd_graph_stats(const StatsArgs& a) {
 std::string default_text(const ParamSpec& s) {
   if (!s.has_default) return s.required ? "(required)" : "(optional)";
   switch (s.type) {
-    case ParamType::Real: return fmt::format("{}", s.def);
-    case ParamType::Int: return fmt::format("{}", std::int64_t(s.def));
-    case ParamType::Bool: return s.def != 0 ? "true" : "false";
-    case ParamType::String: return s.def_str.empty() ? "\"\"" : s.def_str;
+    case ParamType::Real:
+      return fmt::format("{}", s.def);
+    case ParamType::Int:
+      return fmt::format("{}", std::int64_t(s.def));
+    case ParamType::Bool:
+      return s.def != 0 ? "true" : "false";
+    case ParamType::String:
+      return s.def_str.empty() ? "\"\"" : s.def_str;
   }
   return "";
 }
@@ -207,16 +211,15 @@ int main(int argc, char** argv) {
   run->add_option("CONFIG", ra.config, "scenario file (YAML); see configs/")->required();
   run->add_option("--set", ra.sets,
                   "override a config key: --set key=value (dotted key, YAML value; repeatable; wins over the file "
-                  "and its extends)")
-      ->default_str("none")
+                  "and its extends; default: none)")
       ->allow_extra_args(false);
   ra.seed_opt = run->add_option("--seed", ra.seed, "random seed (replaces the config's 'seed')")
                     ->default_str("config's seed, else 1");
   ra.replicates_opt = run->add_option("--replicates", ra.replicates, "number of replicates (replaces 'replicates')")
-                          ->check(CLI::PositiveNumber)
+                          ->check(CLI::Range(std::int64_t(1), std::int64_t(10'000'000)))
                           ->default_str("config's replicates, else 1");
   run->add_option("--threads", ra.threads, "worker threads; 0 = all cores (results do not depend on it)")
-      ->check(CLI::NonNegativeNumber)
+      ->check(CLI::Range(0, 65536))
       ->default_str("0");
   ra.out_opt = run->add_option("--out", ra.out,
                                "write timeseries.csv, summary.json and config.yaml into this folder once the run "
@@ -239,7 +242,7 @@ int main(int argc, char** argv) {
   sa.reorder_opt = stats->add_option("--reorder", sa.reorder, "locality reordering before the statistics")
                        ->check(CLI::IsMember({"none", "rcm", "degree"}))
                        ->default_str("none (config: its graph.reorder)");
-  stats->add_option("--set", sa.sets, "config only: override a key, as for 'wom run'")->default_str("none");
+  stats->add_option("--set", sa.sets, "config only: override a key, as for 'wom run' (default: none)");
   stats->add_option("--replicate", sa.replicate, "config only: which replicate's graph to build")->default_str("0");
 
   app.add_subcommand("list-models", "List models with their parameters (default, range, unit)");

@@ -30,8 +30,7 @@ EdgeListLoader g_edge_list_loader = nullptr;  // constant-initialised: safe to s
 /// U uniform on (0, 1], so the cost is O(1 + hits). Draw k of `row` feeds the k-th gap; k
 /// carries over between segments of one row.
 template <class Emit>
-void skip_sample(const rng::Stream& s, std::uint64_t row, std::uint64_t& k, std::uint64_t len, double p,
-                 Emit&& emit) {
+void skip_sample(const rng::Stream& s, std::uint64_t row, std::uint64_t& k, std::uint64_t len, double p, Emit&& emit) {
   if (len == 0 || !(p > 0.0)) return;
   if (p >= 1.0) {
     for (std::uint64_t c = 0; c < len; ++c) emit(c);
@@ -41,7 +40,7 @@ void skip_sample(const rng::Stream& s, std::uint64_t row, std::uint64_t& k, std:
   std::uint64_t c = 0;
   for (;;) {
     const double u = 1.0 - rng::Stream::to_unit(s.bits(row, k++));  // (0, 1]
-    const double gap = std::floor(std::log(u) / log_q);            // >= 0, may be huge
+    const double gap = std::floor(std::log(u) / log_q);             // >= 0, may be huge
     if (gap >= double(len - c)) return;
     c += std::uint64_t(gap);
     emit(c);
@@ -103,10 +102,10 @@ void check_real(const std::string& key, double x, double lo, double hi, const st
 
 void check_undirected(const GraphSpec& spec) {
   if (spec.directed)
-    throw Error(fmt::format(
-        "graph.directed = true is not supported by graph.generator = {}: accepted false "
-        "(directed graphs come from erdos_renyi, sbm or file)",
-        spec.generator));
+    throw Error(
+        fmt::format("graph.directed = true is not supported by graph.generator = {}: accepted false "
+                    "(directed graphs come from erdos_renyi, sbm or file)",
+                    spec.generator));
 }
 
 void check_degree_spec(const DegreeSpec& d, std::int64_t n) {
@@ -126,9 +125,10 @@ void check_degree_spec(const DegreeSpec& d, std::int64_t n) {
   } else if (dist == "file") {
     if (d.file.empty()) throw Error("graph.degree.file is empty: accepted a path to a file of degrees");
   } else {
-    throw Error(fmt::format("graph.degree.distribution = '{}' is not accepted: accepted power_law | geometric | "
-                            "regular | file",
-                            dist));
+    throw Error(
+        fmt::format("graph.degree.distribution = '{}' is not accepted: accepted power_law | geometric | "
+                    "regular | file",
+                    dist));
   }
 }
 
@@ -300,8 +300,10 @@ std::vector<vid> read_degree_file(const std::string& path) {
     std::uint64_t d = 0;
     bool numeric = true;
     while (q < eol && !blank(*q) && *q != '#') {
-      if (*q < '0' || *q > '9') numeric = false;
-      else if (d <= std::uint64_t(kMaxVertices)) d = d * 10 + std::uint64_t(*q - '0');  // saturates above the cap
+      if (*q < '0' || *q > '9')
+        numeric = false;
+      else if (d <= std::uint64_t(kMaxVertices))
+        d = d * 10 + std::uint64_t(*q - '0');  // saturates above the cap
       ++q;
     }
     const std::string token(tok, std::size_t(std::min<std::ptrdiff_t>(q - tok, 40)));
@@ -309,8 +311,7 @@ std::vector<vid> read_degree_file(const std::string& path) {
     if (d > std::uint64_t(kMaxVertices))
       throw Error(fmt::format("{}:{}: degree {} is out of range: accepted [0, {}]", path, line, token, kMaxVertices));
     while (q < eol && blank(*q)) ++q;
-    if (q < eol && *q != '#')
-      throw Error(fmt::format("{}:{}: more than one value on the line; {}", path, line, kForm));
+    if (q < eol && *q != '#') throw Error(fmt::format("{}:{}: more than one value on the line; {}", path, line, kForm));
     if (degree.size() >= std::size_t(kMaxVertices))
       throw Error(fmt::format("{}:{}: more than {} degrees", path, line, kMaxVertices));
     degree.push_back(vid(d));
@@ -319,8 +320,8 @@ std::vector<vid> read_degree_file(const std::string& path) {
   return degree;
 }
 
-Graph stochastic_block_model(const std::vector<vid>& blocks, double p_in, double p_out, bool directed,
-                             rng::RunKey key, BuildReport* report) {
+Graph stochastic_block_model(const std::vector<vid>& blocks, double p_in, double p_out, bool directed, rng::RunKey key,
+                             BuildReport* report) {
   if (blocks.empty()) throw Error("stochastic_block_model: no blocks");
   std::vector<vid> start(blocks.size() + 1, 0);
   std::uint64_t n = 0;
@@ -371,8 +372,8 @@ void validate_graph_spec(const GraphSpec& spec) {
         out_of_range(fmt::format("graph.blocks[{}]", b), std::to_string(size), fmt::format("[1, {}]", kMaxVertices));
       total += size;
       if (total > kMaxVertices)
-        throw Error(fmt::format("graph.blocks sum to more than {} vertices: accepted a total in [1, {}]",
-                                kMaxVertices, kMaxVertices));
+        throw Error(fmt::format("graph.blocks sum to more than {} vertices: accepted a total in [1, {}]", kMaxVertices,
+                                kMaxVertices));
     }
     check_real("graph.p_in", spec.p_in, 0.0, 1.0, "[0, 1]");
     check_real("graph.p_out", spec.p_out, 0.0, 1.0, "[0, 1]");
@@ -381,10 +382,10 @@ void validate_graph_spec(const GraphSpec& spec) {
   } else if (gen == "file") {
     if (spec.path.empty()) throw Error("graph.path is empty: accepted a path to an edge list (plain or .gz)");
   } else {
-    throw Error(fmt::format(
-        "graph.generator = '{}' is not accepted: accepted erdos_renyi | barabasi_albert | watts_strogatz | "
-        "configuration | sbm | complete | file",
-        gen));
+    throw Error(
+        fmt::format("graph.generator = '{}' is not accepted: accepted erdos_renyi | barabasi_albert | watts_strogatz | "
+                    "configuration | sbm | complete | file",
+                    gen));
   }
 }
 
@@ -409,12 +410,11 @@ Graph make_graph(const GraphSpec& spec, std::uint64_t seed, std::uint64_t replic
     desc = fmt::format("watts_strogatz n={} k={} rewire={}", spec.n, spec.k, fmt_real(spec.rewire));
   } else if (gen == "configuration") {
     const DegreeSpec& d = spec.degree;
-    std::vector<vid> degree =
-        d.distribution == "file" ? read_degree_file(d.file) : sample_degrees(d, vid(spec.n), key);
+    std::vector<vid> degree = d.distribution == "file" ? read_degree_file(d.file) : sample_degrees(d, vid(spec.n), key);
     const vid n = vid(degree.size());
     if (d.distribution == "power_law")
-      desc = fmt::format("configuration n={} degree=power_law(exponent={}, min={}, max={})", n,
-                         fmt_real(d.exponent), d.min, d.max);
+      desc = fmt::format("configuration n={} degree=power_law(exponent={}, min={}, max={})", n, fmt_real(d.exponent),
+                         d.min, d.max);
     else if (d.distribution == "file")
       desc = fmt::format("configuration n={} degree=file({})", n, d.file);
     else
@@ -430,9 +430,10 @@ Graph make_graph(const GraphSpec& spec, std::uint64_t seed, std::uint64_t replic
     desc = fmt::format("complete n={} (implicit, mean-field)", spec.n);
   } else {  // file
     if (!g_edge_list_loader)
-      throw Error(fmt::format("graph.generator = file ({}): this program was built without the edge-list "
-                              "reader (sim/io); link wom::io",
-                              spec.path));
+      throw Error(
+          fmt::format("graph.generator = file ({}): this program was built without the edge-list "
+                      "reader (sim/io); link wom::io",
+                      spec.path));
     g = g_edge_list_loader(spec.path, spec.directed, spec.reverse, &rep);
     desc = fmt::format("file {} ({}{})", spec.path, spec.directed ? "directed" : "undirected",
                        spec.directed && spec.reverse ? ", reversed" : "");
@@ -446,8 +447,7 @@ Graph make_graph(const GraphSpec& spec, std::uint64_t seed, std::uint64_t replic
     info->build = rep;
     info->description = fmt::format("{}: {} vertices, {} arcs", desc, g.n, g.num_arcs());
     if (rep.self_loops || rep.duplicates)
-      info->description += fmt::format(" ({} self-loops and {} duplicate arcs dropped)", rep.self_loops,
-                                       rep.duplicates);
+      info->description += fmt::format(" ({} self-loops and {} duplicates dropped)", rep.self_loops, rep.duplicates);
   }
   return g;
 }

@@ -62,8 +62,8 @@ std::vector<vid> read_degree_file(const std::string& path);
 
 /// Stochastic block model: consecutive blocks of the given sizes (n = their sum); a pair
 /// within a block is an edge with probability p_in, across blocks with p_out.
-Graph stochastic_block_model(const std::vector<vid>& blocks, double p_in, double p_out, bool directed,
-                             rng::RunKey key, BuildReport* report = nullptr);
+Graph stochastic_block_model(const std::vector<vid>& blocks, double p_in, double p_out, bool directed, rng::RunKey key,
+                             BuildReport* report = nullptr);
 
 /// Throws wom::Error naming the first key of `spec` that is out of range for its generator.
 void validate_graph_spec(const GraphSpec& spec);

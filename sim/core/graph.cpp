@@ -92,6 +92,8 @@ Graph build_graph(vid n, ArcList&& arcs, bool directed, std::vector<std::uint64_
     if (ids.size() != n) throw Error("build_graph: ids size differs from n");
     g.ids = std::move(ids);
   }
+  g.identity_ids = true;
+  for (vid v = 0; v < n && g.identity_ids; ++v) g.identity_ids = g.ids[v] == v;
   if (report) *report = rep;
   return g;
 }
@@ -100,6 +102,7 @@ Graph complete_graph(vid n) {
   Graph g;
   g.n = n;
   g.complete = true;
+  g.identity_ids = true;
   g.ids.resize(n);
   std::iota(g.ids.begin(), g.ids.end(), std::uint64_t(0));
   return g;
@@ -112,6 +115,7 @@ Graph permute(const Graph& g, const std::vector<vid>& perm) {
   if (g.complete) {
     Graph h = complete_graph(g.n);
     h.ids = std::move(ids);
+    for (vid v = 0; v < h.n && h.identity_ids; ++v) h.identity_ids = h.ids[v] == v;
     return h;
   }
   ArcList arcs;

@@ -26,6 +26,7 @@ struct Graph {
   std::vector<eid> in_offsets;    ///< directed only; undirected graphs reuse out_*
   std::vector<vid> in_sources;
   std::vector<std::uint64_t> ids;  ///< stable id per agent: the input id, or the generator's index
+  bool identity_ids = false;       ///< ids[v] == v for all v: kernels skip the gather
 
   eid num_arcs() const {
     return complete ? eid(n) * (n ? n - 1 : 0) : eid(out_targets.size());
@@ -44,7 +45,8 @@ struct Graph {
     if (complete) return n - 1;
     return directed ? vid(in_offsets[v + 1] - in_offsets[v]) : out_degree(v);
   }
-  std::uint64_t id(vid v) const { return ids[v]; }
+  /// Stable id of agent v (keys its random draws). Free when ids are the identity.
+  std::uint64_t id(vid v) const { return identity_ids ? std::uint64_t(v) : ids[v]; }
   /// Bytes held by the arrays (for the memory figures of the benchmarks).
   std::size_t memory_bytes() const;
 };

@@ -197,9 +197,9 @@ std::vector<vid> spread(const Graph& g, std::span<const vid> frontier, Eligible&
       for (std::size_t vi = lo; vi < hi; ++vi) {
         const vid v = vid(vi);
         if (!eligible(v)) continue;
-        const std::uint64_t idv = g.ids[v];
+        const std::uint64_t idv = g.id(v);
         for (vid u : g.in(v))
-          if (sc.frontier[u] && rng::fires(s.arc_bits(g.ids[u], idv, k), thr)) {
+          if (sc.frontier[u] && rng::fires(s.arc_bits(g.id(u), idv, k), thr)) {
             list.push_back(v);
             break;
           }
@@ -218,11 +218,11 @@ std::vector<vid> spread(const Graph& g, std::span<const vid> frontier, Eligible&
           auto& list = sc.lists.part(b);
           for (std::size_t i = lo; i < hi; ++i) {
             const vid u = frontier[i];
-            const std::uint64_t idu = g.ids[u];
+            const std::uint64_t idu = g.id(u);
             for (vid v : g.out(u)) {
               std::atomic_ref<std::uint8_t> r(sc.reached[v]);
               if (r.load(std::memory_order_relaxed) || !eligible(v)) continue;
-              if (rng::fires(s.arc_bits(idu, g.ids[v], k), thr) && r.exchange(1, std::memory_order_relaxed) == 0)
+              if (rng::fires(s.arc_bits(idu, g.id(v), k), thr) && r.exchange(1, std::memory_order_relaxed) == 0)
                 list.push_back(v);
             }
           }
@@ -233,6 +233,99 @@ std::vector<vid> spread(const Graph& g, std::span<const vid> frontier, Eligible&
     for (vid v : out) sc.reached[v] = 0;
   }
   return out;
+}
+
+/// Agents scheduled for future steps (a calendar queue indexed by absolute step).
+class Calendar {
+ public:
+  void clear() {
+    slots_.clear();
+    base_ = 0;
+  }
+  /// Appends agents to the slot of `step` (duplicates allowed; `take` returns them as added).
+  void add(std::int64_t step, std::span<const vid> agents) {
+    if (agents.empty()) return;
+    if (slots_.empty()) base_ = step;
+    if (step < base_) {  // grow at the front (rare: only before the first take)
+      slots_.insert(slots_.begin(), std::size_t(base_ - step), {});
+      base_ = step;
+    }
+    const std::size_t i = std::size_t(step - base_);
+    if (i >= slots_.size()) slots_.resize(i + 1);
+    slots_[i].insert(slots_[i].end(), agents.begin(), agents.end());
+  }
+  /// Removes and returns the agents scheduled at `step`.
+  std::vector<vid> take(std::int64_t step) {
+    std::vector<vid> out;
+    if (step < base_ || step - base_ >= std::int64_t(slots_.size())) return out;
+    out.swap(slots_[std::size_t(step - base_)]);
+    return out;
+  }
+  std::size_t pending() const {
+    std::size_t s = 0;
+    for (auto& x : slots_) s += x.size();
+    return s;
+  }
+
+ private:
+  std::int64_t base_ = 0;
+  std::vector<std::vector<vid>> slots_;
+};
+
+/// Reusable buckets of `delayed_push`: [task][delay] → targets.
+struct DelayScratch {
+  std::vector<std::vector<std::vector<vid>>> local;
+};
+
+/// Delayed push from a frontier: for each frontier agent u (index i in `frontier`) and
+/// out-arc u→v with eligible(v), delay(i, u, v) returns d ≥ 1 (v is scheduled at step
+/// t + d) or 0 (nothing). Work is the frontier's arc volume; per-task buckets are merged
+/// in task order, so the calendar's content is the same at any thread count. Pass
+/// functors that capture by value: they are copied into each task.
+template <class Eligible, class Delay>
+void delayed_push(const Graph& g, std::span<const vid> frontier, const Eligible& eligible, const Delay& delay,
+                  std::int64_t t, Calendar& cal, DelayScratch& sc) {
+  constexpr std::size_t kPart = 512;
+  const std::size_t parts = num_blocks(frontier.size(), kPart);
+  if (sc.local.size() < parts) sc.local.resize(parts);
+  const bool serial = out_volume(g, frontier) < NeighborCounts::kSerialArcs;
+  const eid* off = g.out_offsets.data();
+  const vid* tgt = g.out_targets.data();
+  for_each_block(
+      frontier.size(),
+      [&, off, tgt](std::size_t p, std::size_t lo, std::size_t hi) {
+        auto& mine = sc.local[p];
+        for (auto& b : mine) b.clear();
+        const Eligible el = eligible;
+        const Delay de = delay;
+        // Eligibility is tested first for a run of arcs without branching, so the random
+        // loads it makes overlap (memory-level parallelism) instead of serialising behind
+        // mispredicted branches; the draws then run on the eligible arcs only.
+        constexpr eid kRun = 256;
+        std::uint8_t ok[kRun];
+        for (std::size_t i = lo; i < hi; ++i) {
+          const vid u = frontier[i];
+          // Rows of a sparse frontier sit far apart: fetch a few rows ahead so their
+          // cache misses overlap (the offsets further ahead, since rows need them).
+          if (i + 16 < hi) __builtin_prefetch(off + frontier[i + 16]);
+          if (i + 8 < hi) __builtin_prefetch(tgt + off[frontier[i + 8]]);
+          for (eid a0 = off[u], e = off[u + 1]; a0 < e; a0 += kRun) {
+            const eid len = std::min(kRun, e - a0);
+            for (eid j = 0; j < len; ++j) ok[j] = el(tgt[a0 + j]) ? 1 : 0;
+            for (eid j = 0; j < len; ++j) {
+              if (!ok[j]) continue;
+              const vid v = tgt[a0 + j];
+              const std::uint32_t d = de(i, u, v);
+              if (!d) continue;
+              if (d >= mine.size()) mine.resize(d + 1);
+              mine[d].push_back(v);
+            }
+          }
+        }
+      },
+      kPart, serial ? SIZE_MAX : 2 * kPart);
+  for (std::size_t p = 0; p < parts; ++p)
+    for (std::size_t d = 1; d < sc.local[p].size(); ++d) cal.add(t + std::int64_t(d), sc.local[p][d]);
 }
 
 /// Result of a cascade that completes within one step.

@@ -49,7 +49,8 @@ UndirectedView::UndirectedView(const Graph& g) : n_(g.n) {
   std::inclusive_scan(own_offsets_.begin(), own_offsets_.end(), own_offsets_.begin());
   own_targets_.resize(own_offsets_.back());
   for_each_block(n_, [&](std::size_t, std::size_t lo, std::size_t hi) {
-    for (std::size_t u = lo; u < hi; ++u) merge_rows(g.out(vid(u)), g.in(vid(u)), own_targets_.data() + own_offsets_[u]);
+    for (std::size_t u = lo; u < hi; ++u)
+      merge_rows(g.out(vid(u)), g.in(vid(u)), own_targets_.data() + own_offsets_[u]);
   });
   offsets_ = own_offsets_;
   targets_ = own_targets_;
@@ -88,9 +89,7 @@ std::vector<vid> degree_order(const Graph& g) {
     perm = order;
     return perm;
   }
-  auto total = [&](vid v) {
-    return std::uint64_t(g.out_degree(v)) + (g.directed ? std::uint64_t(g.in_degree(v)) : 0);
-  };
+  auto total = [&](vid v) { return std::uint64_t(g.out_degree(v)) + (g.directed ? std::uint64_t(g.in_degree(v)) : 0); };
   std::stable_sort(order.begin(), order.end(), [&](vid a, vid b) { return total(a) > total(b); });
   for (vid i = 0; i < g.n; ++i) perm[order[i]] = i;
   return perm;

@@ -25,9 +25,7 @@ class UndirectedView {
 
   vid n() const { return n_; }
   /// Neighbours of u, ascending.
-  std::span<const vid> row(vid u) const {
-    return {targets_.data() + offsets_[u], targets_.data() + offsets_[u + 1]};
-  }
+  std::span<const vid> row(vid u) const { return {targets_.data() + offsets_[u], targets_.data() + offsets_[u + 1]}; }
   vid degree(vid u) const { return vid(offsets_[u + 1] - offsets_[u]); }
   std::span<const eid> offsets() const { return offsets_; }
   std::span<const vid> targets() const { return targets_; }

@@ -17,9 +17,9 @@ namespace wom {
 inline std::vector<vid> choose_agents(const Graph& g, const rng::Stream& s, std::uint64_t count) {
   count = std::min<std::uint64_t>(count, g.n);
   std::vector<std::pair<std::uint64_t, vid>> key(g.n);
-  for (vid v = 0; v < g.n; ++v) key[v] = {s.bits(g.ids[v]), v};
+  for (vid v = 0; v < g.n; ++v) key[v] = {s.bits(g.id(v)), v};
   auto less = [&](const auto& a, const auto& b) {
-    return a.first != b.first ? a.first < b.first : g.ids[a.second] < g.ids[b.second];
+    return a.first != b.first ? a.first < b.first : g.id(a.second) < g.id(b.second);
   };
   if (count < g.n) std::nth_element(key.begin(), key.begin() + std::ptrdiff_t(count), key.end(), less);
   std::vector<vid> out(count);

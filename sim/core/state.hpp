@@ -39,6 +39,13 @@ class State {
     }
   };
 
+  template <class T>
+  struct Attribute : Base {
+    Col<T> values;
+    void swap() override {}
+    std::size_t bytes() const override { return sizeof(T) * std::size_t(values.size()); }
+  };
+
   explicit State(std::size_t n = 0) : n_(n) {}
   std::size_t size() const { return n_; }
 
@@ -50,6 +57,17 @@ class State {
     c->now = Col<T>::Constant(Eigen::Index(n_), init);
     c->next = c->now;
     auto& ref = *c;
+    cols_.push_back(std::move(c));
+    return ref;
+  }
+  /// Declares a single-buffered attribute: written only by its own agent and read only
+  /// by it (e.g. a scheduled recovery step), so no double buffer is needed.
+  template <class T>
+  Col<T>& add_attribute(std::string name, T init = T{}) {
+    auto c = std::make_unique<Attribute<T>>();
+    c->name = std::move(name);
+    c->values = Col<T>::Constant(Eigen::Index(n_), init);
+    auto& ref = c->values;
     cols_.push_back(std::move(c));
     return ref;
   }

@@ -207,20 +207,20 @@ std::string format_stats(const GraphStats& s) {
   line("graph", fmt::format("{}{}, {} agents, {} arcs", s.directed ? "directed" : "undirected",
                             s.complete ? " complete (implicit, mean-field)" : "", s.n, s.arcs));
   if (s.directed) {
-    line("out-degree", fmt::format("mean {:.4f}, <k^2> {:.4f}, max {}", s.mean_out_degree, s.out_degree_moment2,
-                                   s.max_out_degree));
-    line("in-degree", fmt::format("mean {:.4f}, <k^2> {:.4f}, max {}", s.mean_in_degree, s.in_degree_moment2,
-                                  s.max_in_degree));
+    line("out-degree",
+         fmt::format("mean {:.4f}, <k^2> {:.4f}, max {}", s.mean_out_degree, s.out_degree_moment2, s.max_out_degree));
+    line("in-degree",
+         fmt::format("mean {:.4f}, <k^2> {:.4f}, max {}", s.mean_in_degree, s.in_degree_moment2, s.max_in_degree));
   } else {
-    line("degree", fmt::format("mean {:.4f}, <k^2> {:.4f}, max {}", s.mean_out_degree, s.out_degree_moment2,
-                               s.max_out_degree));
+    line("degree",
+         fmt::format("mean {:.4f}, <k^2> {:.4f}, max {}", s.mean_out_degree, s.out_degree_moment2, s.max_out_degree));
   }
   line("isolated agents", fmt::format("{}", s.isolated));
   line(s.directed ? "weak components" : "components",
-       fmt::format("{}; largest {} agents ({:.2f}%)", s.components, s.largest_component,
+       fmt::format("{}; largest {} agents ({:.3f}%)", s.components, s.largest_component,
                    s.n ? 100.0 * double(s.largest_component) / double(s.n) : 0.0));
-  line("undirected view", fmt::format("{} edges, {:.0f} triangles, {:.0f} connected triples", s.edges, s.triangles,
-                                      s.connected_triples));
+  line("undirected view",
+       fmt::format("{} edges, {:.0f} triangles, {:.0f} connected triples", s.edges, s.triangles, s.connected_triples));
   line("clustering", fmt::format("transitivity {:.4f}, average local {:.4f}", s.transitivity, s.average_clustering));
   return out;
 }

@@ -4,9 +4,11 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -53,10 +55,13 @@ struct Origin {
 struct Node {
   enum class Kind { Null, Scalar, Sequence, Map };
   Kind kind = Kind::Null;
-  YAML::Node yaml;  // Scalar and Sequence: the parsed value (its elements keep their marks)
+  // Plain members only: yaml-cpp's Node assignment rebinds shared storage, which would
+  // corrupt values copied between trees while merging.
+  std::string scalar;                                 // Scalar: the text as written
+  std::vector<Node> items;                            // Sequence
   std::vector<std::pair<std::string, Node>> entries;  // Map, in file order
-  Origin key_at;    // where the key naming this node was written
-  Origin at;        // where the value was written
+  Origin key_at;                                      // where the key naming this node was written
+  Origin at;                                          // where the value was written
 
   bool is_null() const { return kind == Kind::Null; }
   bool is_map() const { return kind == Kind::Map; }
@@ -92,10 +97,14 @@ std::vector<std::string> split_key(const std::string& key) {
 
 std::string describe(const Node& n) {
   switch (n.kind) {
-    case Node::Kind::Null: return "nothing (null)";
-    case Node::Kind::Map: return "a map of keys";
-    case Node::Kind::Sequence: return "a list";
-    case Node::Kind::Scalar: return fmt::format("'{}'", n.yaml.Scalar());
+    case Node::Kind::Null:
+      return "nothing (null)";
+    case Node::Kind::Map:
+      return "a map of keys";
+    case Node::Kind::Sequence:
+      return "a list";
+    case Node::Kind::Scalar:
+      return fmt::format("'{}'", n.scalar);
   }
   return "?";
 }
@@ -146,18 +155,23 @@ class Converter {
         break;
       case YAML::NodeType::Scalar:
         n.kind = Node::Kind::Scalar;
-        n.yaml = y;
+        n.scalar = y.Scalar();
         break;
       case YAML::NodeType::Sequence:
         n.kind = Node::Kind::Sequence;
-        n.yaml = y;
+        for (std::size_t i = 0; i < y.size(); ++i) {
+          Node item = convert(y[i], n.at, fmt::format("{}[{}]", path, i));
+          item.key_at = item.at;
+          n.items.push_back(std::move(item));
+        }
         break;
       case YAML::NodeType::Map:
         n.kind = Node::Kind::Map;
         for (auto it = y.begin(); it != y.end(); ++it) {
           Origin key_at = origin(it->first, n.at);
           if (!it->first.IsScalar() || it->first.Scalar().empty()) {
-            throw Error(fmt::format("{}: {}: keys must be plain names", key_at.where(), path.empty() ? "config" : path));
+            throw Error(
+                fmt::format("{}: {}: keys must be plain names", key_at.where(), path.empty() ? "config" : path));
           }
           const std::string& key = it->first.Scalar();
           std::vector<std::string> parts = split_key(key);
@@ -193,8 +207,8 @@ class Converter {
           insert(*existing, {k}, 0, std::move(v), at, full);
         }
       } else {
-        throw Error(fmt::format("{}: duplicate key '{}' (first given at {})", key_at.where(), full,
-                                existing->key_at.where()));
+        throw Error(
+            fmt::format("{}: duplicate key '{}' (first given at {})", key_at.where(), full, existing->key_at.where()));
       }
       return;
     }
@@ -205,8 +219,8 @@ class Converter {
       map.entries.emplace_back(parts[i], std::move(section));
       existing = &map.entries.back().second;
     } else if (!existing->is_map()) {
-      throw Error(fmt::format("{}: duplicate key '{}' (first given at {})", key_at.where(), full,
-                              existing->key_at.where()));
+      throw Error(
+          fmt::format("{}: duplicate key '{}' (first given at {})", key_at.where(), full, existing->key_at.where()));
     }
     insert(*existing, parts, i + 1, std::move(value), key_at, full);
   }
@@ -272,14 +286,12 @@ class Loader {
     if (const Node* ext = root.find("extends")) {
       std::vector<std::pair<std::string, Origin>> parents;
       if (ext->kind == Node::Kind::Scalar) {
-        parents.emplace_back(ext->yaml.Scalar(), ext->at);
+        parents.emplace_back(ext->scalar, ext->at);
       } else if (ext->kind == Node::Kind::Sequence) {
-        for (const auto& item : ext->yaml) {
-          if (!item.IsScalar())
-            throw Error(fmt::format("{}: extends: expected a file name or a list of file names", ext->at.where()));
-          Origin o = ext->at;
-          if (!item.Mark().is_null()) o.line = item.Mark().line + 1;
-          parents.emplace_back(item.Scalar(), o);
+        for (const auto& item : ext->items) {
+          if (item.kind != Node::Kind::Scalar)
+            throw Error(fmt::format("{}: extends: expected a file name or a list of file names", item.at.where()));
+          parents.emplace_back(item.scalar, item.at);
         }
       } else if (!ext->is_null()) {
         throw Error(fmt::format("{}: extends: expected a file name or a list of file names, got {}", ext->at.where(),
@@ -363,11 +375,6 @@ std::string suggestion(const std::string& word, const std::vector<std::string>& 
   return best_d <= limit ? best : std::string();
 }
 
-std::string fmt_num(double v) {
-  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
-  return fmt::format("{}", v);
-}
-
 class Checker {
  public:
   std::vector<std::string> errors;
@@ -386,19 +393,23 @@ class Checker {
       if (!near.empty()) {
         hint = fmt::format("; did you mean '{}'?", join_key(path, near));
       } else {
+        // Perhaps a key of another section: compare with the last part of every known key.
+        std::vector<std::string> lasts;
         for (const auto& p : all_paths) {
           auto dot = p.rfind('.');
-          std::string last = dot == std::string::npos ? p : p.substr(dot + 1);
-          if (last == k && p != join_key(path, k)) {
-            hint = fmt::format("; did you mean '{}'?", p);
-            break;
-          }
+          lasts.push_back(dot == std::string::npos ? p : p.substr(dot + 1));
+        }
+        std::string last = suggestion(k, lasts);
+        if (!last.empty()) {
+          const std::string& full = all_paths[std::size_t(std::find(lasts.begin(), lasts.end(), last) - lasts.begin())];
+          if (full != join_key(path, k)) hint = fmt::format("; did you mean '{}'?", full);
         }
       }
       error(fmt::format("{}: unknown key '{}'{} ({})", v.key_at.where(), join_key(path, k), hint,
-                        known.empty() ? fmt::format("'{}' takes no keys", path)
-                                      : fmt::format("accepted in {}: {}", path.empty() ? "the top level" : "'" + path + "'",
-                                                    join_list(known))));
+                        known.empty()
+                            ? fmt::format("'{}' takes no keys", path)
+                            : fmt::format("accepted in {}: {}", path.empty() ? "the top level" : "'" + path + "'",
+                                          join_list(known))));
     }
   }
 
@@ -407,8 +418,8 @@ class Checker {
     const Node* n = parent.get(key);
     if (!n) return nullptr;
     if (!n->is_map()) {
-      error(fmt::format("{}: {}: expected a section of keys, got {}", n->at.where(), join_key(path, key),
-                        describe(*n)));
+      error(
+          fmt::format("{}: {}: expected a section of keys, got {}", n->at.where(), join_key(path, key), describe(*n)));
       return nullptr;
     }
     return n;
@@ -422,30 +433,28 @@ class Checker {
 
   std::optional<double> real(const Node& n, const std::string& key, const std::string& accepted) {
     if (!scalar(n, key, "a number")) return std::nullopt;
-    if (auto v = parse_real(n.yaml.Scalar())) return v;
-    error(fmt::format("{}: {}: expected a number, got '{}' (accepted: {})", n.at.where(), key, n.yaml.Scalar(),
-                      accepted));
+    if (auto v = parse_real(n.scalar)) return v;
+    error(fmt::format("{}: {}: expected a number, got '{}' (accepted: {})", n.at.where(), key, n.scalar, accepted));
     return std::nullopt;
   }
 
   std::optional<std::int64_t> integer(const Node& n, const std::string& key, const std::string& accepted) {
     if (!scalar(n, key, "an integer")) return std::nullopt;
-    if (auto v = parse_int(n.yaml.Scalar())) return v;
-    error(fmt::format("{}: {}: expected an integer, got '{}' (accepted: {})", n.at.where(), key, n.yaml.Scalar(),
-                      accepted));
+    if (auto v = parse_int(n.scalar)) return v;
+    error(fmt::format("{}: {}: expected an integer, got '{}' (accepted: {})", n.at.where(), key, n.scalar, accepted));
     return std::nullopt;
   }
 
   std::optional<bool> boolean(const Node& n, const std::string& key) {
     if (!scalar(n, key, "true or false")) return std::nullopt;
-    if (auto v = parse_bool(n.yaml.Scalar())) return v;
-    error(fmt::format("{}: {}: expected true or false, got '{}'", n.at.where(), key, n.yaml.Scalar()));
+    if (auto v = parse_bool(n.scalar)) return v;
+    error(fmt::format("{}: {}: expected true or false, got '{}'", n.at.where(), key, n.scalar));
     return std::nullopt;
   }
 
   std::optional<std::string> string(const Node& n, const std::string& key, const std::vector<std::string>& choices) {
     if (!scalar(n, key, choices.empty() ? "a string" : "one of: " + join_list(choices))) return std::nullopt;
-    const std::string& s = n.yaml.Scalar();
+    const std::string& s = n.scalar;
     if (choices.empty() || std::find(choices.begin(), choices.end(), s) != choices.end()) return s;
     std::string near = suggestion(s, choices);
     error(fmt::format("{}: {}: unknown value '{}'{} (accepted: one of: {})", n.at.where(), key, s,
@@ -454,8 +463,8 @@ class Checker {
   }
 
   /// A number in a range; `text` is the range as shown to the user.
-  std::optional<double> real_in(const Node& n, const std::string& key, double lo, double hi, bool lo_open,
-                                bool hi_open, const std::string& text) {
+  std::optional<double> real_in(const Node& n, const std::string& key, double lo, double hi, bool lo_open, bool hi_open,
+                                const std::string& text) {
     auto v = real(n, key, text);
     if (!v) return v;
     bool ok = !std::isnan(*v) && (lo_open ? *v > lo : *v >= lo) && (hi_open ? *v < hi : *v <= hi);
@@ -472,7 +481,7 @@ class Checker {
   }
 
   void out_of_range(const Node& n, const std::string& key, const std::string& accepted) {
-    error(fmt::format("{}: {} = {} is out of range: accepted {}", n.at.where(), key, n.yaml.Scalar(), accepted));
+    error(fmt::format("{}: {} = {} is out of range: accepted {}", n.at.where(), key, n.scalar, accepted));
   }
 
   static std::optional<double> parse_real(const std::string& raw) {
@@ -514,13 +523,13 @@ class Checker {
 // The engine's keys. Model parameters are added from the model's specs.
 const std::vector<std::string> kTopKeys = {"model", "seed", "replicates", "time", "graph", "output", "params"};
 const std::vector<std::string> kTimeKeys = {"steps", "dt", "step_days"};
-const std::vector<std::string> kGraphKeys = {"generator", "n",     "mean_degree", "m",     "k",
-                                             "rewire",    "degree", "blocks",     "p_in",  "p_out",
-                                             "path",      "directed", "reverse",  "reorder"};
+const std::vector<std::string> kGraphKeys = {"generator", "n",        "mean_degree", "m",      "k",
+                                             "rewire",    "degree",   "blocks",      "p_in",   "p_out",
+                                             "path",      "directed", "reverse",     "reorder"};
 const std::vector<std::string> kDegreeKeys = {"distribution", "exponent", "min", "max", "mean", "file"};
 const std::vector<std::string> kOutputKeys = {"dir"};
-const std::vector<std::string> kGenerators = {"erdos_renyi", "barabasi_albert", "watts_strogatz", "configuration",
-                                              "sbm",         "complete",        "file"};
+const std::vector<std::string> kGenerators = {
+    "erdos_renyi", "barabasi_albert", "watts_strogatz", "configuration", "sbm", "complete", "file"};
 const std::vector<std::string> kDistributions = {"power_law", "geometric", "regular", "file"};
 const std::vector<std::string> kReorders = {"none", "rcm", "degree"};
 
@@ -572,8 +581,11 @@ void read_graph(Checker& ck, const Node& root, GraphSpec& g, json& out) {
   const Node* gn = ck.section(root, "graph", "");
   std::vector<std::string> all_paths;
   if (!gn) {
-    out = json{{"generator", g.generator}, {"n", g.n}, {"mean_degree", g.mean_degree},
-               {"directed", g.directed},   {"reorder", g.reorder}};
+    out = json{{"generator", g.generator},
+               {"n", g.n},
+               {"mean_degree", g.mean_degree},
+               {"directed", g.directed},
+               {"reorder", g.reorder}};
     return;
   }
   for (const auto& k : kGraphKeys) all_paths.push_back("graph." + k);
@@ -603,40 +615,37 @@ void read_graph(Checker& ck, const Node& root, GraphSpec& g, json& out) {
   const std::int64_t n = g.n;
 
   if (const Node* b = gn->get("blocks"); b && reads_key("blocks")) {
-    if (b->kind != Node::Kind::Sequence || b->yaml.size() == 0) {
+    if (b->kind != Node::Kind::Sequence || b->items.empty()) {
       ck.error(fmt::format("{}: graph.blocks: expected a non-empty list of block sizes, e.g. [500, 500], got {}",
                            b->at.where(), describe(*b)));
     } else {
       g.blocks.clear();
       std::int64_t total = 0;
-      for (std::size_t i = 0; i < b->yaml.size(); ++i) {
-        Node item;
-        item.kind = b->yaml[i].IsScalar() ? Node::Kind::Scalar : Node::Kind::Map;
-        item.yaml = b->yaml[i];
-        item.at = b->at;
-        if (b->at.set_arg.empty() && !b->yaml[i].Mark().is_null()) item.at.line = b->yaml[i].Mark().line + 1;
-        if (auto v = ck.int_in(item, fmt::format("graph.blocks[{}]", i), 1, kMaxAgents, n_text)) {
+      for (std::size_t i = 0; i < b->items.size(); ++i) {
+        if (auto v = ck.int_in(b->items[i], fmt::format("graph.blocks[{}]", i), 1, kMaxAgents, n_text)) {
           g.blocks.push_back(*v);
           total += *v;
         }
       }
-      if (g.blocks.size() == b->yaml.size()) {
+      if (g.blocks.size() == b->items.size()) {
         if (total > kMaxAgents) {
           ck.error(fmt::format("{}: graph.blocks: the blocks add up to {} agents, more than the maximum {}",
                                b->at.where(), total, kMaxAgents));
         } else if (n_given && total != n) {
-          ck.error(fmt::format("{}: graph.n = {} disagrees with the sum of graph.blocks = {} (give one or make them "
-                               "agree)",
-                               gn->get("n")->at.where(), n, total));
+          ck.error(
+              fmt::format("{}: graph.n = {} disagrees with the sum of graph.blocks = {} (give one or make them "
+                          "agree)",
+                          gn->get("n")->at.where(), n, total));
         } else {
           g.n = total;
         }
       }
     }
   } else if (g.generator == "sbm") {
-    ck.error(fmt::format("{}: graph.blocks: missing required key for generator 'sbm' (a list of block sizes, e.g. "
-                         "[500, 500])",
-                         gn->key_at.where()));
+    ck.error(
+        fmt::format("{}: graph.blocks: missing required key for generator 'sbm' (a list of block sizes, e.g. "
+                    "[500, 500])",
+                    gn->key_at.where()));
   }
 
   const std::string below_n = fmt::format("n-1 = {}", g.n - 1);
@@ -671,9 +680,10 @@ void read_graph(Checker& ck, const Node& root, GraphSpec& g, json& out) {
       g.directed = *x;
       if (g.directed && g.generator != "erdos_renyi" && g.generator != "sbm" && g.generator != "file" &&
           g.generator != "complete")
-        ck.error(fmt::format("{}: graph.directed = true is not supported by generator '{}': accepted false "
-                             "(directed graphs come from erdos_renyi, sbm or file)",
-                             v->at.where(), g.generator));
+        ck.error(
+            fmt::format("{}: graph.directed = true is not supported by generator '{}': accepted false "
+                        "(directed graphs come from erdos_renyi, sbm or file)",
+                        v->at.where(), g.generator));
     }
   }
   if (const Node* v = gn->get("reverse"); v && reads_key("reverse"))
@@ -715,8 +725,8 @@ void read_graph(Checker& ck, const Node& root, GraphSpec& g, json& out) {
       // Keys the chosen distribution does not read are noted, as for the generator's keys.
       for (const auto& [k, v] : dn->entries) {
         if (v.is_null() || k == "distribution") continue;
-        bool read = (k == "file") == (d.distribution == "file") &&
-                    (k == "file" || (power_law ? k != "mean" : k == "mean"));
+        bool read =
+            (k == "file") == (d.distribution == "file") && (k == "file" || (power_law ? k != "mean" : k == "mean"));
         if (!read && std::find(kDegreeKeys.begin(), kDegreeKeys.end(), k) != kDegreeKeys.end())
           ck.warnings.push_back(fmt::format("{}: graph.degree.{} is ignored by degree distribution '{}'",
                                             v.key_at.where(), k, d.distribution));
@@ -724,9 +734,10 @@ void read_graph(Checker& ck, const Node& root, GraphSpec& g, json& out) {
       if (const Node* v = dn->get("file")) {
         if (auto p = data_path(ck, *v, "graph.degree.file")) d.file = *p;
       } else if (d.distribution == "file") {
-        ck.error(fmt::format("{}: graph.degree.file: missing required key for degree distribution 'file' (one degree "
-                             "per line)",
-                             dn->key_at.where()));
+        ck.error(
+            fmt::format("{}: graph.degree.file: missing required key for degree distribution 'file' (one degree "
+                        "per line)",
+                        dn->key_at.where()));
       }
     } else if (d.distribution == "file") {
       ck.error(fmt::format("{}: graph.degree.file: missing required key", gn->key_at.where()));
@@ -784,16 +795,23 @@ class ParamChecker {
       if (!given.count(s.key)) {
         if (s.has_default) {
           switch (s.type) {
-            case ParamType::Real: p.set(s.key, s.def); break;
-            case ParamType::Int: p.set(s.key, std::int64_t(s.def)); break;
-            case ParamType::Bool: p.set(s.key, s.def != 0); break;
-            case ParamType::String: p.set(s.key, s.def_str); break;
+            case ParamType::Real:
+              p.set(s.key, s.def);
+              break;
+            case ParamType::Int:
+              p.set(s.key, std::int64_t(s.def));
+              break;
+            case ParamType::Bool:
+              p.set(s.key, s.def != 0);
+              break;
+            case ParamType::String:
+              p.set(s.key, s.def_str);
+              break;
           }
         } else if (s.required) {
           ck_.error(fmt::format("{}: missing required parameter 'params.{}' of model '{}' (accepted: {}{}{})",
-                                params ? params->key_at.where() : fallback.where(), s.key, info_.name,
-                                s.range_text(), s.unit.empty() ? "" : " " + s.unit,
-                                s.help.empty() ? "" : "; " + s.help));
+                                params ? params->key_at.where() : fallback.where(), s.key, info_.name, s.range_text(),
+                                s.unit.empty() ? "" : " " + s.unit, s.help.empty() ? "" : "; " + s.help));
         }
       }
       if (!p.has(s.key)) continue;
@@ -808,7 +826,7 @@ class ParamChecker {
 
  private:
   void walk(const Node& map, const std::string& prefix, Params& p, std::set<std::string>& given) {
-    const std::string path = join_key("params", prefix);
+    const std::string path = prefix.empty() ? "params" : "params." + prefix;
     auto kids = children_.count(prefix) ? children_.at(prefix) : std::vector<std::string>{};
     ck_.check_keys(map, path, kids, all_paths_);
     for (const auto& [k, v] : map.entries) {
@@ -826,7 +844,7 @@ class ParamChecker {
         continue;
       }
       const ParamSpec& s = *leaf->second;
-      std::string accepted = s.range_text() + (s.unit.empty() ? "" : " " + s.unit);
+      std::string accepted = s.range_text() + (s.unit.empty() ? "" : " (" + s.unit + ")");
       switch (s.type) {
         case ParamType::Real:
           if (auto x = ck_.real(v, full, accepted)) {
@@ -899,7 +917,7 @@ Scenario validate(const Node& root, const std::string& source, const std::vector
   // seed, replicates
   if (const Node* n = root.get("seed")) {
     if (ck.scalar(*n, "seed", "a non-negative integer")) {
-      const std::string& s = n->yaml.Scalar();
+      const std::string& s = n->scalar;
       std::uint64_t u = 0;
       auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), u);
       if (ec == std::errc() && end == s.data() + s.size() && !s.empty()) {
@@ -924,8 +942,7 @@ Scenario validate(const Node& root, const std::string& source, const std::vector
     if (const Node* n = t->get("steps"))
       if (auto v = ck.int_in(*n, "time.steps", 1, 1'000'000'000, "[1, 1000000000] (integer)")) sc.steps = *v;
     if (const Node* n = t->get("dt"))
-      if (auto v = ck.real_in(*n, "time.dt", 0, 1e12, true, false, "(0, 1e12] (model time units per step)"))
-        sc.dt = *v;
+      if (auto v = ck.real_in(*n, "time.dt", 0, 1e12, true, false, "(0, 1e12] (model time units per step)")) sc.dt = *v;
     if (const Node* n = t->get("step_days"))
       if (auto v = ck.real_in(*n, "time.step_days", 0, 36500, true, false, "(0, 36500] days")) sc.step_days = *v;
   }
@@ -975,10 +992,11 @@ Scenario validate(const Node& root, const std::string& source, const std::vector
     if (sc.info) {
       if (sc.graph.generator == "complete" && !sc.info->supports_complete_graph) {
         const Node* gen = root.get("graph") ? root.get("graph")->get("generator") : nullptr;
-        ck.error(fmt::format("{}: graph.generator: model '{}' does not run on the implicit complete graph; choose "
-                             "another generator (one of: {})",
-                             gen ? gen->at.where() : source, sc.model,
-                             "erdos_renyi, barabasi_albert, watts_strogatz, configuration, sbm, file"));
+        ck.error(
+            fmt::format("{}: graph.generator: model '{}' does not run on the implicit complete graph; choose "
+                        "another generator (one of: {})",
+                        gen ? gen->at.where() : source, sc.model,
+                        "erdos_renyi, barabasi_albert, watts_strogatz, configuration, sbm, file"));
       }
       ParamChecker pc(ck, *sc.info);
       sc.params = pc.read(pn, top, params_json);
@@ -995,6 +1013,16 @@ Scenario validate(const Node& root, const std::string& source, const std::vector
   }
 
   if (!ck.errors.empty()) {
+    // Report in reading order: by file (parents first), then line; --set arguments last.
+    auto order = [&](const std::string& e) -> std::pair<std::size_t, long> {
+      for (std::size_t i = 0; i < files.size(); ++i) {
+        if (e.rfind(files[i] + ":", 0) != 0) continue;
+        return {i, std::strtol(e.c_str() + files[i].size() + 1, nullptr, 10)};
+      }
+      return {files.size(), 0};
+    };
+    std::stable_sort(ck.errors.begin(), ck.errors.end(),
+                     [&](const std::string& a, const std::string& b) { return order(a) < order(b); });
     if (ck.errors.size() == 1) throw Error(ck.errors.front());
     std::string msg = fmt::format("{} problems in config '{}':", ck.errors.size(), source);
     for (const auto& e : ck.errors) msg += "\n  " + e;
@@ -1061,7 +1089,8 @@ std::size_t edit_distance(const std::string& a, const std::string& b) {
     for (std::size_t j = 1; j <= m; ++j) {
       std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
       d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
-      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
     }
   }
   return d[n][m];

@@ -34,20 +34,20 @@ namespace wom {
 /// A fully resolved and validated run description. Build it with `load_scenario`; treat it
 /// as read-only afterwards (every consumer takes `const Scenario&`).
 struct Scenario {
-  std::string model;                  ///< registered model name
-  const ModelInfo* info = nullptr;    ///< the model's description (registry-owned)
-  Params params;                      ///< every parameter with a default, plus those given
-  GraphSpec graph;                    ///< data paths already resolved to absolute paths
-  std::uint64_t seed = 1;             ///< `seed`
-  std::int64_t replicates = 1;        ///< `replicates`
-  std::int64_t steps = 100;           ///< `time.steps`
-  double dt = 1.0;                    ///< `time.dt`: step length in the model's time unit (RunPlan.dt)
-  double step_days = 1.0;             ///< `time.step_days`: calendar days per step
-  std::string output_dir;             ///< `output.dir` (absolute), empty when not given
-  std::string source_file;            ///< the config file as named by the user
-  std::vector<std::string> files;     ///< every file read, parents first
-  std::vector<std::string> overrides; ///< the `--set` arguments, in order
-  std::vector<std::string> warnings;  ///< non-fatal notes (e.g. keys the generator ignores)
+  std::string model;                   ///< registered model name
+  const ModelInfo* info = nullptr;     ///< the model's description (registry-owned)
+  Params params;                       ///< every parameter with a default, plus those given
+  GraphSpec graph;                     ///< data paths already resolved to absolute paths
+  std::uint64_t seed = 1;              ///< `seed`
+  std::int64_t replicates = 1;         ///< `replicates`
+  std::int64_t steps = 100;            ///< `time.steps`
+  double dt = 1.0;                     ///< `time.dt`: step length in the model's time unit (RunPlan.dt)
+  double step_days = 1.0;              ///< `time.step_days`: calendar days per step
+  std::string output_dir;              ///< `output.dir` (absolute), empty when not given
+  std::string source_file;             ///< the config file as named by the user
+  std::vector<std::string> files;      ///< every file read, parents first
+  std::vector<std::string> overrides;  ///< the `--set` arguments, in order
+  std::vector<std::string> warnings;   ///< non-fatal notes (e.g. keys the generator ignores)
   /// The resolved config (defaults filled in, paths absolute) as a JSON object with the same
   /// layout as a config file; written to provenance and re-runnable as YAML.
   nlohmann::ordered_json resolved;
@@ -67,8 +67,7 @@ Scenario load_scenario(const std::string& path, const std::vector<std::string>& 
 /// As `load_scenario`, from YAML text. `name` stands for the file in messages, and its folder
 /// anchors `extends:` and relative data paths (the working directory when it has none).
 Scenario scenario_from_yaml_text(const std::string& text, const std::string& name = "<config>",
-                                 const std::vector<std::string>& set_overrides = {},
-                                 const LoadOptions& options = {});
+                                 const std::vector<std::string>& set_overrides = {}, const LoadOptions& options = {});
 
 /// Edit distance (insertions, deletions, substitutions, adjacent transpositions); used for
 /// "did you mean" suggestions.

@@ -64,9 +64,10 @@ class Source {
     }
     const unsigned ask = unsigned(std::min<std::size_t>(cap, 1u << 30));
     const int got = gzread(gz_, dst, ask);
-    if (got < 0) {
-      int code = 0;
-      const char* msg = gzerror(gz_, &code);
+    int code = Z_OK;
+    const char* msg = got <= 0 ? gzerror(gz_, &code) : "";
+    // gzread reports a truncated stream (Z_BUF_ERROR) as a plain end of file: ask gzerror.
+    if (got < 0 || code != Z_OK) {
       throw Error(fmt::format("{}:{}: cannot decompress the gzip edge list: {}", path_, line,
                               code == Z_ERRNO ? std::strerror(errno) : msg));
     }

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 
 #include "error.hpp"
 #include "wom/version.hpp"
@@ -38,9 +39,8 @@ json number(double v) {
 }
 
 json estimate_json(const Estimate& e) {
-  return json{{"mean", number(e.mean)},
-              {"se", number(e.se)},
-              {"ci95", json::array({number(e.ci_low), number(e.ci_high)})}};
+  return json{
+      {"mean", number(e.mean)}, {"se", number(e.se)}, {"ci95", json::array({number(e.ci_low), number(e.ci_high)})}};
 }
 
 std::string hostname() {
@@ -71,8 +71,8 @@ class Staging {
       throw Error(fmt::format("output folder '{}' exists and is not a folder", dir_.string()));
     fs::remove_all(tmp_, ec);  // a stale folder of a killed run that had our pid
     if (!fs::create_directories(tmp_, ec) || ec)
-      throw Error(fmt::format("cannot create output folder '{}': {}", tmp_.string(),
-                              ec ? ec.message() : "it already exists"));
+      throw Error(
+          fmt::format("cannot create output folder '{}': {}", tmp_.string(), ec ? ec.message() : "it already exists"));
   }
   ~Staging() {
     std::error_code ec;
@@ -139,7 +139,7 @@ std::string percent(double f) { return fmt::format("{:.4g} %", 100.0 * f); }
 
 double t_quantile_975(std::int64_t df) {
   if (df < 1) return std::numeric_limits<double>::quiet_NaN();
-  boost::math::students_t dist(double(df));
+  const boost::math::students_t dist{static_cast<double>(df)};
   return boost::math::quantile(dist, 0.975);
 }
 
@@ -285,7 +285,24 @@ json summary_json(const Scenario& scenario, const RunOutput& run, const Provenan
 
 void check_output_dir(const std::string& dir) {
   if (dir.empty()) throw Error("--out: expected a folder name, got an empty string");
-  Staging probe(clean(dir));  // creates the temp folder; its destructor removes it
+  // No side effects: nothing is created before the run has succeeded.
+  const fs::path d = clean(dir);
+  std::error_code ec;
+  if (fs::exists(d, ec) && !fs::is_directory(d, ec))
+    throw Error(fmt::format("output folder '{}' exists and is not a folder", d.string()));
+  // The temporary folder goes beside DIR, so DIR's parent (or, when missing, its nearest
+  // existing ancestor, where the missing folders will be created) must be writable.
+  fs::path probe = d.has_parent_path() ? d.parent_path() : fs::path(".");
+  while (!probe.empty() && !fs::exists(probe, ec))
+    probe = probe.has_parent_path() ? probe.parent_path() : fs::path(".");
+  if (probe.empty()) probe = ".";
+  if (!fs::is_directory(probe, ec))
+    throw Error(fmt::format("cannot create output folder '{}': '{}' is not a folder", d.string(), probe.string()));
+  if (::access(probe.c_str(), W_OK | X_OK) != 0)
+    throw Error(
+        fmt::format("cannot create output folder '{}': '{}': {}", d.string(), probe.string(), std::strerror(errno)));
+  if (fs::is_directory(d, ec) && ::access(d.c_str(), W_OK | X_OK) != 0)
+    throw Error(fmt::format("cannot write into output folder '{}': {}", d.string(), std::strerror(errno)));
 }
 
 std::vector<std::string> write_outputs(const std::string& dir, const Scenario& scenario, const RunOutput& run,
@@ -308,12 +325,13 @@ std::string format_run_summary(const Scenario& scenario, const RunOutput& run) {
   if (!run.results.empty()) {
     std::string g = run.results.front().graph.description;
     const std::string& gen = scenario.graph.generator;
-    if (run.results.size() > 1 && gen != "file" && gen != "complete") g += " (replicate 0; each replicate draws its own)";
+    if (run.results.size() > 1 && gen != "file" && gen != "complete")
+      g += " (replicate 0; each replicate draws its own)";
     line("graph", g);
   }
   line("run", fmt::format("{} replicate{} × {} steps, seed {}, {} thread{}, {:.3g} s", run.replicates,
-                          run.replicates == 1 ? "" : "s", run.steps, run.seed, run.threads,
-                          run.threads == 1 ? "" : "s", run.wall_seconds));
+                          run.replicates == 1 ? "" : "s", run.steps, run.seed, run.threads, run.threads == 1 ? "" : "s",
+                          run.wall_seconds));
   const auto columns = summarize(run);
   if (columns.empty()) return s;
   const bool spread = run.replicates > 1;
@@ -323,7 +341,8 @@ std::string format_run_summary(const Scenario& scenario, const RunOutput& run) {
   for (const auto& c : columns) w = std::max(w, c.name.size());
   std::vector<std::string> counts, shares;
   for (const auto& c : columns) {
-    counts.push_back(spread ? fmt::format("{:.6g} ± {:.3g}", c.value.mean, c.value.se) : fmt::format("{:.6g}", c.value.mean));
+    counts.push_back(spread ? fmt::format("{:.6g} ± {:.3g}", c.value.mean, c.value.se)
+                            : fmt::format("{:.6g}", c.value.mean));
     shares.push_back(spread ? fmt::format("{} ± {}", percent(c.fraction.mean), percent(c.fraction.se))
                             : percent(c.fraction.mean));
   }

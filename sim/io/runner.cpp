@@ -3,14 +3,16 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <oneapi/tbb/blocked_range.h>
+#include <oneapi/tbb/parallel_for.h>
+#include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <condition_variable>
 #include <cstdio>
 #include <ctime>
 #include <mutex>
-#include <oneapi/tbb/blocked_range.h>
-#include <oneapi/tbb/parallel_for.h>
 #include <thread>
 
 #include "edgelist.hpp"
@@ -101,9 +103,9 @@ std::string iso8601_now() {
   localtime_r(&now, &local);
   char buf[64];
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S%z", &local);
-  std::string s = buf;  // ...+0100 → ...+01:00 (ISO-8601 extended form)
-  if (s.size() >= 5 && (s[s.size() - 5] == '+' || s[s.size() - 5] == '-')) s.insert(s.size() - 2, ":");
-  return s;
+  const std::string s = buf;  // ...+0100 → ...+01:00 (ISO-8601 extended form)
+  if (s.size() < 5 || (s[s.size() - 5] != '+' && s[s.size() - 5] != '-')) return s;
+  return s.substr(0, s.size() - 2) + ":" + s.substr(s.size() - 2);
 }
 
 RunOutput run_scenario(const Scenario& scenario, const RunOptions& options) {
@@ -115,11 +117,13 @@ RunOutput run_scenario(const Scenario& scenario, const RunOptions& options) {
   RunOutput out;
   out.seed = options.seed.value_or(scenario.seed);
   out.replicates = options.replicates.value_or(scenario.replicates);
-  if (out.replicates < 1) throw Error(fmt::format("--replicates = {} is out of range: accepted [1, inf)", out.replicates));
-  if (options.threads < 0) throw Error(fmt::format("--threads = {} is out of range: accepted 0 (all cores) or more",
-                                                   options.threads));
+  if (out.replicates < 1)
+    throw Error(fmt::format("--replicates = {} is out of range: accepted [1, inf)", out.replicates));
+  if (options.threads < 0)
+    throw Error(fmt::format("--threads = {} is out of range: accepted 0 (all cores) or more", options.threads));
   out.steps = scenario.steps;
-  out.threads = options.threads > 0 ? options.threads : ThreadLimit::hardware();
+  // A limit above the core count does not add workers: report what the run can use.
+  out.threads = options.threads > 0 ? std::min(options.threads, ThreadLimit::hardware()) : ThreadLimit::hardware();
   out.started_at = iso8601_now();
   const auto t0 = Clock::now();
 
@@ -141,8 +145,8 @@ RunOutput run_scenario(const Scenario& scenario, const RunOptions& options) {
     const Graph& g = shared ? shared_graph : own;
     const RunPlan plan{out.seed, std::uint64_t(r), scenario.steps, scenario.dt};
     ReplicateResult& res = out.results[std::size_t(r)];
-    res.trajectory = run_model(*scenario.info, scenario.params, g, plan,
-                               [&](std::int64_t, std::int64_t) { progress.tick(); });
+    res.trajectory =
+        run_model(*scenario.info, scenario.params, g, plan, [&](std::int64_t, std::int64_t) { progress.tick(); });
     res.replicate = std::uint64_t(r);
     res.graph = std::move(info);
     res.population = g.n;

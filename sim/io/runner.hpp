@@ -14,9 +14,9 @@ namespace wom {
 
 /// How to run, as opposed to what (the Scenario). None of these changes any result.
 struct RunOptions {
-  int threads = 0;                              ///< worker threads; 0 = all cores
-  std::optional<std::int64_t> replicates;       ///< overrides the scenario's `replicates`
-  std::optional<std::uint64_t> seed;            ///< overrides the scenario's `seed`
+  int threads = 0;                         ///< worker threads; 0 = all cores
+  std::optional<std::int64_t> replicates;  ///< overrides the scenario's `replicates`
+  std::optional<std::uint64_t> seed;       ///< overrides the scenario's `seed`
   bool progress = false;  ///< progress bar with ETA on stderr (only if stderr is a terminal and the run is long)
 };
 
@@ -24,20 +24,20 @@ struct RunOptions {
 struct ReplicateResult {
   std::uint64_t replicate = 0;
   Trajectory trajectory;
-  GraphInfo graph;          ///< description and what building dropped
-  vid population = 0;       ///< agents (graph.n): the denominator of fractions
-  eid arcs = 0;             ///< stored arcs (n(n-1) for the implicit complete graph)
+  GraphInfo graph;     ///< description and what building dropped
+  vid population = 0;  ///< agents (graph.n): the denominator of fractions
+  eid arcs = 0;        ///< stored arcs (n(n-1) for the implicit complete graph)
   bool directed = false;
 };
 
 /// Everything a run produced, plus what provenance needs.
 struct RunOutput {
-  std::uint64_t seed = 1;        ///< effective seed
-  std::int64_t replicates = 1;   ///< effective replicate count
+  std::uint64_t seed = 1;       ///< effective seed
+  std::int64_t replicates = 1;  ///< effective replicate count
   std::int64_t steps = 0;
-  int threads = 0;               ///< worker threads the run could use
-  double wall_seconds = 0;       ///< graph building and simulation, all replicates
-  std::string started_at;        ///< local time, ISO-8601 with offset
+  int threads = 0;                       ///< worker threads the run could use
+  double wall_seconds = 0;               ///< graph building and simulation, all replicates
+  std::string started_at;                ///< local time, ISO-8601 with offset
   std::vector<ReplicateResult> results;  ///< in replicate order
 };
 

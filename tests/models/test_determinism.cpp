@@ -85,7 +85,7 @@ TEST_CASE("output is invariant under vertex reordering", "[determinism]") {
   std::vector<vid> order(g.n);
   std::iota(order.begin(), order.end(), vid(0));
   const rng::Stream s(rng::RunKey(5, 0), 0, 0xABCD);
-  std::sort(order.begin(), order.end(), [&](vid a, vid b) { return s.bits(g.ids[a]) < s.bits(g.ids[b]); });
+  std::sort(order.begin(), order.end(), [&](vid a, vid b) { return s.bits(g.id(a)) < s.bits(g.id(b)); });
   std::vector<vid> perm(g.n);
   for (vid i = 0; i < g.n; ++i) perm[order[i]] = i;
   const Graph h = permute(g, perm);

@@ -19,7 +19,7 @@ std::vector<vid> pick(const Graph& g, double share, std::uint64_t salt) {
   const rng::Stream s(rng::RunKey(salt, 0), 0, 1);
   std::vector<vid> out;
   for (vid v = 0; v < g.n; ++v)
-    if (s.uniform(g.ids[v]) < share) out.push_back(v);
+    if (s.uniform(g.id(v)) < share) out.push_back(v);
   return out;
 }
 }  // namespace
