@@ -74,7 +74,7 @@ void run_whole(benchmark::State& st, const std::string& model, const Params& p, 
   st.counters["steps"] = computed / double(st.iterations());
   st.counters["agent-steps/s"] = benchmark::Counter(computed * g.n, benchmark::Counter::kIsRate);
   st.counters["arcs/s"] = benchmark::Counter(computed * double(g.num_arcs()), benchmark::Counter::kIsRate);
-  st.counters["ms/step"] = benchmark::Counter(computed / 1000.0, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  st.counters["s/step"] = benchmark::Counter(computed, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
   st.counters["state_bytes"] = state_bytes;
   st.counters["graph_bytes"] = double(g.memory_bytes());
   st.counters["peak_rss"] = bench::peak_rss_bytes();
@@ -97,8 +97,47 @@ void BM_BassGraph(benchmark::State& st) {
   run_whole(st, "bass", p, 50);
 }
 
+/// Roofline: sequential read bandwidth over 256 MiB (bytes/s).
+void BM_StreamRead(benchmark::State& st) {
+  std::vector<std::uint64_t> a(std::size_t(32) << 20, 1);
+  with_threads(int(st.range(0)), [&] {
+    for (auto _ : st)
+      benchmark::DoNotOptimize(block_reduce<std::uint64_t>(
+          a.size(), [&](std::size_t lo, std::size_t hi) {
+            std::uint64_t s = 0;
+            for (std::size_t i = lo; i < hi; ++i) s += a[i];
+            return s;
+          },
+          1 << 16));
+  });
+  st.counters["bytes/s"] = benchmark::Counter(double(a.size() * 8), benchmark::Counter::kIsIterationInvariantRate);
+}
+
+/// Roofline: independent random 4-byte gathers from a table of range(1) MiB (gathers/s):
+/// the access pattern of a push or pull over arcs.
+void BM_RandomGather(benchmark::State& st) {
+  const std::size_t table = std::size_t(st.range(1)) << 18;  // MiB of uint32
+  std::vector<std::uint32_t> t(table, 1), idx(std::size_t(1) << 24);
+  const rng::Stream s(rng::RunKey(1, 0), 0, 3);
+  for (std::size_t i = 0; i < idx.size(); ++i) idx[i] = std::uint32_t(rng::below(s.bits(i), table));
+  with_threads(int(st.range(0)), [&] {
+    for (auto _ : st)
+      benchmark::DoNotOptimize(block_reduce<std::uint64_t>(
+          idx.size(), [&](std::size_t lo, std::size_t hi) {
+            std::uint64_t sum = 0;
+            for (std::size_t i = lo; i < hi; ++i) sum += t[idx[i]];
+            return sum;
+          },
+          1 << 16));
+  });
+  st.counters["gathers/s"] = benchmark::Counter(double(idx.size()), benchmark::Counter::kIsIterationInvariantRate);
+}
+
 }  // namespace
 
+BENCHMARK(BM_StreamRead)->ArgName("threads")->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_RandomGather)->ArgNames({"threads", "MiB"})->Args({1, 1})->Args({1, 4})->Args({1, 64})->Args({2, 64})
+    ->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_PullCounts)->ArgName("threads")->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_PushCounts)->ArgNames({"threads", "permille"})->Args({1, 10})->Args({2, 10})->Args({1, 100})->Args({2, 100})
     ->Unit(benchmark::kMillisecond)->UseRealTime();

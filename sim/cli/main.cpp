@@ -211,7 +211,7 @@ int main(int argc, char** argv) {
   run->add_option("CONFIG", ra.config, "scenario file (YAML); see configs/")->required();
   run->add_option("--set", ra.sets,
                   "override a config key: --set key=value (dotted key, YAML value; repeatable; wins over the file "
-                  "and its extends; default: none)")
+                  "and its extends)")
       ->allow_extra_args(false);
   ra.seed_opt = run->add_option("--seed", ra.seed, "random seed (replaces the config's 'seed')")
                     ->default_str("config's seed, else 1");
@@ -242,7 +242,7 @@ int main(int argc, char** argv) {
   sa.reorder_opt = stats->add_option("--reorder", sa.reorder, "locality reordering before the statistics")
                        ->check(CLI::IsMember({"none", "rcm", "degree"}))
                        ->default_str("none (config: its graph.reorder)");
-  stats->add_option("--set", sa.sets, "config only: override a key, as for 'wom run' (default: none)");
+  stats->add_option("--set", sa.sets, "config only: override a key, as for 'wom run'");
   stats->add_option("--replicate", sa.replicate, "config only: which replicate's graph to build")->default_str("0");
 
   app.add_subcommand("list-models", "List models with their parameters (default, range, unit)");

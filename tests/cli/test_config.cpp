@@ -388,7 +388,7 @@ TEST_CASE("extends cycles and missing parents are clear errors", "[cli][config]"
   }
 }
 
-TEST_CASE("--set wins over the file and its parents; its errors name the argument", "[cli][config]") {
+TEST_CASE("a --set override wins over the file and its parents; its errors name the argument", "[cli][config]") {
   setup_models();
   TempDir dir;
   dir.write("base.yaml", "model: cfgtest\nseed: 4\nparams:\n  need: 1\n  beta: 0.3\n");
