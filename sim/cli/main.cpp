@@ -140,7 +140,7 @@ int cmd_graph_stats(const StatsArgs& a) {
     if (a.reorder != "none") fmt::print("{:<18}{}\n", "reorder", a.reorder);
   }
   fmt::print("{:<18}{}\n", "build", build_text(build));
-  fmt::print("{}", format_stats(compute_stats(g)));
+  fmt::print("{}\n", format_stats(compute_stats(g)));
   return 0;
 }
 
