@@ -19,6 +19,8 @@
 
 namespace wom {
 
+struct Trajectory;  // engine.hpp
+
 /// What a model sees of the run: fixed for a replicate.
 struct RunContext {
   std::uint64_t seed = 0;
@@ -62,6 +64,13 @@ struct ModelInfo {
   /// naming the keys. Optional.
   std::function<void(const Params&)> check;
   std::function<std::unique_ptr<Model>(const Params&)> make;
+  /// The model's rates are per year and its step length comes from `time.step_days`
+  /// (RunContext::dt is then days per step); otherwise dt = `time.dt`.
+  bool step_in_days = false;
+  /// Derived per-replicate figures for summary.json (e.g. annual retention, NPV with
+  /// terminal value), computed from the trajectory. Optional.
+  std::function<std::vector<std::pair<std::string, double>>(const Params&, const Trajectory&, double dt)>
+      metrics;
 };
 
 /// All registered models, in registration order.

@@ -214,8 +214,24 @@ json effective_config(const Scenario& scenario, const RunOutput& run) {
   return config;
 }
 
+std::vector<MetricSummary> summarize_metrics(const Scenario& scenario, const RunOutput& run) {
+  std::vector<MetricSummary> out;
+  if (!scenario.info || !scenario.info->metrics) return out;
+  for (std::size_t i = 0; i < run.results.size(); ++i) {
+    const auto& r = run.results[i];
+    const double dt = scenario.info->step_in_days ? scenario.step_days : scenario.dt;
+    const auto m = scenario.info->metrics(scenario.params, r.trajectory, dt);
+    if (i == 0)
+      for (const auto& [name, v] : m) out.push_back(MetricSummary{name, {}, {}});
+    for (std::size_t k = 0; k < m.size() && k < out.size(); ++k) out[k].values.push_back(m[k].second);
+  }
+  for (auto& e : out) e.value = estimate(e.values);
+  return out;
+}
+
 json summary_json(const Scenario& scenario, const RunOutput& run, const ProvenanceExtras& extras) {
   const auto columns = summarize(run);
+  const auto metrics = summarize_metrics(scenario, run);
   json doc;
   doc["model"] = scenario.model;
   doc["seed"] = run.seed;
@@ -231,11 +247,17 @@ json summary_json(const Scenario& scenario, const RunOutput& run, const Provenan
     json final_state;
     for (const auto& c : columns)
       final_state[c.name] = json{{"count", number(c.final_values[i])}, {"fraction", number(c.final_fractions[i])}};
-    reps.push_back(json{{"replicate", r.replicate},
-                        {"population", r.population},
-                        {"arcs", r.arcs},
-                        {"steps_computed", r.trajectory.steps_computed},
-                        {"final", final_state}});
+    json rep{{"replicate", r.replicate},
+             {"population", r.population},
+             {"arcs", r.arcs},
+             {"steps_computed", r.trajectory.steps_computed},
+             {"final", final_state}};
+    if (!metrics.empty()) {
+      json m;
+      for (const auto& e : metrics) m[e.name] = number(e.values[i]);
+      rep["metrics"] = m;
+    }
+    reps.push_back(rep);
   }
   doc["per_replicate"] = reps;
 
@@ -249,6 +271,11 @@ json summary_json(const Scenario& scenario, const RunOutput& run, const Provenan
   for (const auto& c : columns)
     cols[c.name] = json{{"count", estimate_json(c.value)}, {"fraction", estimate_json(c.fraction)}};
   across["final"] = cols;
+  if (!metrics.empty()) {
+    json m;
+    for (const auto& e : metrics) m[e.name] = estimate_json(e.value);
+    across["metrics"] = m;
+  }
   doc["across_replicates"] = across;
 
   // Everything that may differ between two runs of the same scenario lives below.
@@ -351,6 +378,16 @@ std::string format_run_summary(const Scenario& scenario, const RunOutput& run) {
   s += fmt::format("  {:<{}}  {:>{}}  {}\n", "column", w, "count", wc, "share of population");
   for (std::size_t i = 0; i < columns.size(); ++i)
     s += fmt::format("  {:<{}}  {:>{}}  {}\n", columns[i].name, w, counts[i], wc, shares[i]);
+  const auto metrics = summarize_metrics(scenario, run);
+  if (!metrics.empty()) {
+    s += "figures (mean ± standard error, 95 % CI):\n";
+    std::size_t wm = 6;
+    for (const auto& e : metrics) wm = std::max(wm, e.name.size());
+    for (const auto& e : metrics)
+      s += spread ? fmt::format("  {:<{}}  {:.6g} ± {:.3g}  [{:.6g}, {:.6g}]\n", e.name, wm, e.value.mean, e.value.se,
+                                e.value.ci_low, e.value.ci_high)
+                  : fmt::format("  {:<{}}  {:.6g}\n", e.name, wm, e.value.mean);
+  }
   return s;
 }
 

@@ -46,6 +46,16 @@ struct ColumnSummary {
 /// Final values and fractions of population for every column.
 std::vector<ColumnSummary> summarize(const RunOutput& run);
 
+/// A model-derived figure (ModelInfo::metrics) across replicates.
+struct MetricSummary {
+  std::string name;
+  std::vector<double> values;  ///< per replicate
+  Estimate value;
+};
+
+/// The model's derived figures for every replicate (empty when the model has none).
+std::vector<MetricSummary> summarize_metrics(const Scenario& scenario, const RunOutput& run);
+
 /// Extra provenance known only to the caller.
 struct ProvenanceExtras {
   std::vector<std::string> command;  ///< the command line, argv[0] first

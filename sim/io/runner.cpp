@@ -143,7 +143,8 @@ RunOutput run_scenario(const Scenario& scenario, const RunOptions& options) {
     GraphInfo info = shared_info;
     if (!shared) own = make_graph(spec, out.seed, std::uint64_t(r), &info);
     const Graph& g = shared ? shared_graph : own;
-    const RunPlan plan{out.seed, std::uint64_t(r), scenario.steps, scenario.dt};
+    const RunPlan plan{out.seed, std::uint64_t(r), scenario.steps,
+                       scenario.info->step_in_days ? scenario.step_days : scenario.dt};
     ReplicateResult& res = out.results[std::size_t(r)];
     res.trajectory =
         run_model(*scenario.info, scenario.params, g, plan, [&](std::int64_t, std::int64_t) { progress.tick(); });

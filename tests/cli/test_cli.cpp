@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+
+#include "support/tempdir.hpp"
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -20,30 +22,8 @@ namespace {
 
 const std::string kWom = WOM_BINARY_DIR "/wom";
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "wom-cli-XXXXXX").string();
-    REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
-    path = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  std::string write(const std::string& name, const std::string& text) const {
-    fs::path p = path / name;
-    fs::create_directories(p.parent_path());
-    std::ofstream(p) << text;
-    return p.string();
-  }
-  /// Every entry of the folder whose name contains ".tmp-" (staging folders of --out).
-  std::vector<std::string> temp_entries() const {
-    std::vector<std::string> found;
-    for (const auto& e : fs::directory_iterator(path))
-      if (e.path().filename().string().find(".tmp-") != std::string::npos) found.push_back(e.path().string());
-    return found;
-  }
+struct TempDir : wom::test::TempDir {
+  TempDir() : wom::test::TempDir("wom-cli") {}
 };
 
 std::string slurp(const fs::path& p) {

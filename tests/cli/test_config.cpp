@@ -2,6 +2,8 @@
 // form; extends chains merge deep; --set wins; relative paths follow the file that set them.
 #include <unistd.h>
 #include <catch2/catch.hpp>
+
+#include "support/tempdir.hpp"
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -57,24 +59,8 @@ void setup_models() {
   (void)done;
 }
 
-/// A fresh folder under the system temp dir, removed at the end of the test.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "wom-config-XXXXXX").string();
-    REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
-    path = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  std::string write(const std::string& name, const std::string& text) const {
-    fs::path p = path / name;
-    fs::create_directories(p.parent_path());
-    std::ofstream(p) << text;
-    return p.string();
-  }
+struct TempDir : wom::test::TempDir {
+  TempDir() : wom::test::TempDir("wom-config") {}
 };
 
 /// The message of the wom::Error that loading throws ("" if none is thrown).
