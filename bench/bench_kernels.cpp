@@ -50,7 +50,9 @@ void BM_Spread(benchmark::State& st) {
   SpreadScratch sc;
   forced_propagation() = st.range(2) ? PropagationMode::Pull : PropagationMode::Push;
   with_threads(int(st.range(0)), [&] {
-    for (auto _ : st) benchmark::DoNotOptimize(spread(g, frontier, [](vid) { return true; }, s, rng::threshold(0.1), 0, sc));
+    for (auto _ : st)
+      benchmark::DoNotOptimize(spread(
+          g, frontier, [](vid) { return true; }, s, rng::threshold(0.1), 0, sc));
   });
   forced_propagation() = PropagationMode::Auto;
   st.counters["arcs/s"] = benchmark::Counter(double(st.range(2) ? g.num_arcs() : out_volume(g, frontier)),
@@ -103,7 +105,8 @@ void BM_StreamRead(benchmark::State& st) {
   with_threads(int(st.range(0)), [&] {
     for (auto _ : st)
       benchmark::DoNotOptimize(block_reduce<std::uint64_t>(
-          a.size(), [&](std::size_t lo, std::size_t hi) {
+          a.size(),
+          [&](std::size_t lo, std::size_t hi) {
             std::uint64_t s = 0;
             for (std::size_t i = lo; i < hi; ++i) s += a[i];
             return s;
@@ -123,7 +126,8 @@ void BM_RandomGather(benchmark::State& st) {
   with_threads(int(st.range(0)), [&] {
     for (auto _ : st)
       benchmark::DoNotOptimize(block_reduce<std::uint64_t>(
-          idx.size(), [&](std::size_t lo, std::size_t hi) {
+          idx.size(),
+          [&](std::size_t lo, std::size_t hi) {
             std::uint64_t sum = 0;
             for (std::size_t i = lo; i < hi; ++i) sum += t[idx[i]];
             return sum;
@@ -136,15 +140,51 @@ void BM_RandomGather(benchmark::State& st) {
 }  // namespace
 
 BENCHMARK(BM_StreamRead)->ArgName("threads")->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
-BENCHMARK(BM_RandomGather)->ArgNames({"threads", "MiB"})->Args({1, 1})->Args({1, 4})->Args({1, 64})->Args({2, 64})
-    ->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_RandomGather)
+    ->ArgNames({"threads", "MiB"})
+    ->Args({1, 1})
+    ->Args({1, 4})
+    ->Args({1, 64})
+    ->Args({2, 64})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 BENCHMARK(BM_PullCounts)->ArgName("threads")->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
-BENCHMARK(BM_PushCounts)->ArgNames({"threads", "permille"})->Args({1, 10})->Args({2, 10})->Args({1, 100})->Args({2, 100})
-    ->Unit(benchmark::kMillisecond)->UseRealTime();
-BENCHMARK(BM_Spread)->ArgNames({"threads", "permille", "pull"})->Args({1, 10, 0})->Args({1, 10, 1})->Args({2, 10, 0})
-    ->Args({2, 10, 1})->Unit(benchmark::kMillisecond)->UseRealTime();
-BENCHMARK(BM_SirEpidemic)->ArgName("threads")->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(3);
-BENCHMARK(BM_IcCascade)->ArgName("threads")->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(3);
-BENCHMARK(BM_BassGraph)->ArgName("threads")->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(3);
+BENCHMARK(BM_PushCounts)
+    ->ArgNames({"threads", "permille"})
+    ->Args({1, 10})
+    ->Args({2, 10})
+    ->Args({1, 100})
+    ->Args({2, 100})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+BENCHMARK(BM_Spread)
+    ->ArgNames({"threads", "permille", "pull"})
+    ->Args({1, 10, 0})
+    ->Args({1, 10, 1})
+    ->Args({2, 10, 0})
+    ->Args({2, 10, 1})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+BENCHMARK(BM_SirEpidemic)
+    ->ArgName("threads")
+    ->Arg(1)
+    ->Arg(2)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Iterations(3);
+BENCHMARK(BM_IcCascade)
+    ->ArgName("threads")
+    ->Arg(1)
+    ->Arg(2)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Iterations(3);
+BENCHMARK(BM_BassGraph)
+    ->ArgName("threads")
+    ->Arg(1)
+    ->Arg(2)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Iterations(3);
 
 BENCHMARK_MAIN();

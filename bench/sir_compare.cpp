@@ -4,11 +4,11 @@
 //   wom_sir_compare run THREADS [n m seed]  one complete SIR epidemic; prints JSON with the
 //                                           epidemic's wall time (graph building excluded)
 // SIR: beta 0.05 per contact per step, gamma 0.1 per step, 1 % initially infected.
+#include <fmt/format.h>
 #include <chrono>
-#include <ctime>
 #include <cstdio>
 #include <cstdlib>
-#include <fmt/format.h>
+#include <ctime>
 #include <string>
 
 #include "bench/bench_common.hpp"
@@ -45,7 +45,8 @@ int main(int argc, char** argv) {
     f = std::fopen((dir + "/infected.u32").c_str(), "wb");
     std::fwrite(seeds.data(), sizeof(vid), seeds.size(), f);
     std::fclose(f);
-    std::printf("{\"n\": %u, \"arcs\": %llu, \"infected\": %zu}\n", g.n, (unsigned long long)g.num_arcs(), seeds.size());
+    std::printf("{\"n\": %u, \"arcs\": %llu, \"infected\": %zu}\n", g.n, (unsigned long long)g.num_arcs(),
+                seeds.size());
     return 0;
   }
   const int threads = std::atoi(argv[2]);
@@ -68,7 +69,9 @@ int main(int argc, char** argv) {
   });
   // cpu_main: CPU time of the calling thread (equals the work at 1 thread; robust to
   // other load on a shared machine).
-  std::printf("{\"threads\": %d, \"seconds\": %.6f, \"cpu_main\": %.6f, \"steps\": %lld, \"recovered\": %.0f, \"n\": %u, \"arcs\": %llu}\n",
-              threads, secs, cpu, (long long)tr.steps_computed, tr.at(2000, 2), g.n, (unsigned long long)g.num_arcs());
+  std::printf(
+      "{\"threads\": %d, \"seconds\": %.6f, \"cpu_main\": %.6f, \"steps\": %lld, \"recovered\": %.0f, \"n\": %u, "
+      "\"arcs\": %llu}\n",
+      threads, secs, cpu, (long long)tr.steps_computed, tr.at(2000, 2), g.n, (unsigned long long)g.num_arcs());
   return 0;
 }

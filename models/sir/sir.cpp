@@ -1,8 +1,8 @@
 #include "sir.hpp"
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <cmath>
-#include <fmt/format.h>
 #include <limits>
 
 #include "parallel.hpp"
@@ -112,9 +112,9 @@ class Sir final : public Model {
     for (std::size_t i = 0; i < agents.size(); ++i) {
       const vid v = agents[i];
       const std::int32_t k = period(g.id(v), t);
-      thr_[i] = k < std::int32_t(transmit_thr_.size()) ? transmit_thr_[std::size_t(k)]
-                                                       : rng::threshold(k == kNever ? (beta_ > 0 ? 1.0 : 0.0)
-                                                                                    : -std::expm1(double(k) * log_miss_));
+      thr_[i] = k < std::int32_t(transmit_thr_.size())
+                    ? transmit_thr_[std::size_t(k)]
+                    : rng::threshold(k == kNever ? (beta_ > 0 ? 1.0 : 0.0) : -std::expm1(double(k) * log_miss_));
       if (k != kNever) recoveries_.add(t + k, std::span<const vid>(&agents[i], 1));
     }
     const std::uint64_t* sus = susceptible_.data();
@@ -151,7 +151,8 @@ class Sir final : public Model {
     for (vid v : list) order_bits_[v >> 6] |= std::uint64_t(1) << (v & 63);
     list.clear();
     for (std::size_t w = 0; w < order_bits_.size(); ++w)
-      for (std::uint64_t x = order_bits_[w]; x; x &= x - 1) list.push_back(vid(w * 64 + std::size_t(__builtin_ctzll(x))));
+      for (std::uint64_t x = order_bits_[w]; x; x &= x - 1)
+        list.push_back(vid(w * 64 + std::size_t(__builtin_ctzll(x))));
     std::fill(order_bits_.begin(), order_bits_.end(), 0);
   }
 
@@ -197,14 +198,15 @@ ModelInfo sir_info() {
                  "chance that one infectious in-neighbour infects a susceptible agent in one step"),
       optional_param(real_param("gamma", 0.1, 0, 1, "probability per step",
                                 "chance an infectious agent recovers after a step (geometric period)")),
-      optional_param(int_param("infectious_steps", 1, 1, 1e9, "steps",
-                               "fixed infectious period tau (alternative to gamma)")),
+      optional_param(
+          int_param("infectious_steps", 1, 1, 1e9, "steps", "fixed infectious period tau (alternative to gamma)")),
   };
   for (auto& p : initial_params("infected", "1 % of agents")) m.params.push_back(p);
   m.check = [](const Params& p) {
     if (p.has("gamma") == p.has("infectious_steps"))
-      throw Error("sir: set exactly one of params.gamma (recovery probability per step, [0, 1]) and "
-                  "params.infectious_steps (fixed infectious period, integer >= 1)");
+      throw Error(
+          "sir: set exactly one of params.gamma (recovery probability per step, [0, 1]) and "
+          "params.infectious_steps (fixed infectious period, integer >= 1)");
     check_initial(p, "sir");
   };
   m.make = [](const Params& p) { return std::make_unique<Sir>(p); };

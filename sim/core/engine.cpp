@@ -21,8 +21,8 @@ const ModelInfo* Registry::find(const std::string& name) const {
 Trajectory run_model(const ModelInfo& info, const Params& params, const Graph& g, const RunPlan& plan,
                      const StepCallback& on_step) {
   if (g.complete && !info.supports_complete_graph)
-    throw Error(fmt::format("model '{}' does not run on the implicit complete graph (graph.generator: complete)",
-                            info.name));
+    throw Error(
+        fmt::format("model '{}' does not run on the implicit complete graph (graph.generator: complete)", info.name));
   auto model = info.make(params);
   RunContext run{plan.seed, plan.replicate, rng::RunKey(plan.seed, plan.replicate), plan.dt};
   State state(g.n);

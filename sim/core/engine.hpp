@@ -21,7 +21,7 @@ struct RunPlan {
 /// Observables per step: rows 0..steps (row 0 = initial state), one column per name.
 struct Trajectory {
   std::vector<std::string> columns;
-  std::vector<double> values;  ///< row-major (steps+1) × columns
+  std::vector<double> values;       ///< row-major (steps+1) × columns
   std::int64_t steps_computed = 0;  ///< steps actually stepped before absorption
   std::size_t state_bytes = 0;
   double at(std::int64_t step, std::size_t col) const { return values[std::size_t(step) * columns.size() + col]; }

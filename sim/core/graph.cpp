@@ -1,9 +1,9 @@
 #include "graph.hpp"
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <atomic>
 #include <boost/graph/compressed_sparse_row_graph.hpp>
-#include <fmt/format.h>
 #include <numeric>
 
 #include "error.hpp"
@@ -34,8 +34,14 @@ std::uint64_t csr_from_arcs(vid n, const ArcList& arcs, std::vector<eid>& offset
       std::sort(first, last);
       vid* out = first;
       for (vid* p = first; p != last; ++p) {
-        if (*p == vid(u)) { ++loops; continue; }
-        if (out != first && out[-1] == *p) { ++dups; continue; }
+        if (*p == vid(u)) {
+          ++loops;
+          continue;
+        }
+        if (out != first && out[-1] == *p) {
+          ++dups;
+          continue;
+        }
         *out++ = *p;
       }
       kept[u + 1] = eid(out - first);

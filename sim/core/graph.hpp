@@ -20,17 +20,15 @@ using eid = std::uint64_t;  ///< arc offset
 struct Graph {
   vid n = 0;
   bool directed = false;
-  bool complete = false;  ///< implicit complete graph: no stored arcs
-  std::vector<eid> out_offsets;   ///< size n+1 (empty when complete)
-  std::vector<vid> out_targets;   ///< targets sorted within each row
-  std::vector<eid> in_offsets;    ///< directed only; undirected graphs reuse out_*
+  bool complete = false;         ///< implicit complete graph: no stored arcs
+  std::vector<eid> out_offsets;  ///< size n+1 (empty when complete)
+  std::vector<vid> out_targets;  ///< targets sorted within each row
+  std::vector<eid> in_offsets;   ///< directed only; undirected graphs reuse out_*
   std::vector<vid> in_sources;
   std::vector<std::uint64_t> ids;  ///< stable id per agent: the input id, or the generator's index
   bool identity_ids = false;       ///< ids[v] == v for all v: kernels skip the gather
 
-  eid num_arcs() const {
-    return complete ? eid(n) * (n ? n - 1 : 0) : eid(out_targets.size());
-  }
+  eid num_arcs() const { return complete ? eid(n) * (n ? n - 1 : 0) : eid(out_targets.size()); }
   std::span<const vid> out(vid u) const {
     return {out_targets.data() + out_offsets[u], out_targets.data() + out_offsets[u + 1]};
   }
@@ -38,9 +36,7 @@ struct Graph {
     if (!directed) return out(v);
     return {in_sources.data() + in_offsets[v], in_sources.data() + in_offsets[v + 1]};
   }
-  vid out_degree(vid u) const {
-    return complete ? n - 1 : vid(out_offsets[u + 1] - out_offsets[u]);
-  }
+  vid out_degree(vid u) const { return complete ? n - 1 : vid(out_offsets[u + 1] - out_offsets[u]); }
   vid in_degree(vid v) const {
     if (complete) return n - 1;
     return directed ? vid(in_offsets[v + 1] - in_offsets[v]) : out_degree(v);

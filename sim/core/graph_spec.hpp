@@ -13,25 +13,25 @@ struct DegreeSpec {
   double exponent = 2.5;                   ///< power law: P(k) ∝ k^-exponent on [min, max]
   std::int64_t min = 1;
   std::int64_t max = 1000;
-  double mean = 4.0;                       ///< geometric mean degree; regular degree
-  std::string file;                        ///< one degree per line (resolved path)
+  double mean = 4.0;  ///< geometric mean degree; regular degree
+  std::string file;   ///< one degree per line (resolved path)
 };
 
 struct GraphSpec {
   /// erdos_renyi | barabasi_albert | watts_strogatz | configuration | sbm | complete | file
   std::string generator = "erdos_renyi";
   std::int64_t n = 1000;
-  double mean_degree = 4.0;        ///< erdos_renyi
-  std::int64_t m = 3;              ///< barabasi_albert: edges per new vertex
-  std::int64_t k = 4;              ///< watts_strogatz: ring degree (even)
-  double rewire = 0.1;             ///< watts_strogatz
-  DegreeSpec degree;               ///< configuration
+  double mean_degree = 4.0;          ///< erdos_renyi
+  std::int64_t m = 3;                ///< barabasi_albert: edges per new vertex
+  std::int64_t k = 4;                ///< watts_strogatz: ring degree (even)
+  double rewire = 0.1;               ///< watts_strogatz
+  DegreeSpec degree;                 ///< configuration
   std::vector<std::int64_t> blocks;  ///< sbm block sizes (n = their sum)
   double p_in = 0.1, p_out = 0.01;   ///< sbm
-  std::string path;                ///< file: SNAP edge list, plain or .gz (resolved path)
+  std::string path;                  ///< file: SNAP edge list, plain or .gz (resolved path)
   bool directed = false;
-  bool reverse = false;            ///< file: flip every arc
-  std::string reorder = "none";    ///< none | rcm | degree
+  bool reverse = false;          ///< file: flip every arc
+  std::string reorder = "none";  ///< none | rcm | degree
 };
 
 /// What building reported: dropped arcs, generator notes.

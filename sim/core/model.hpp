@@ -69,8 +69,7 @@ struct ModelInfo {
   bool step_in_days = false;
   /// Derived per-replicate figures for summary.json (e.g. annual retention, NPV with
   /// terminal value), computed from the trajectory. Optional.
-  std::function<std::vector<std::pair<std::string, double>>(const Params&, const Trajectory&, double dt)>
-      metrics;
+  std::function<std::vector<std::pair<std::string, double>>(const Params&, const Trajectory&, double dt)> metrics;
 };
 
 /// All registered models, in registration order.

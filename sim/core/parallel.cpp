@@ -26,8 +26,7 @@ void for_each_block(std::size_t n, const std::function<void(std::size_t, std::si
 }
 
 ThreadLimit::ThreadLimit(int threads)
-    : impl_(threads > 0 ? new tbb::global_control(tbb::global_control::max_allowed_parallelism,
-                                                  std::size_t(threads))
+    : impl_(threads > 0 ? new tbb::global_control(tbb::global_control::max_allowed_parallelism, std::size_t(threads))
                         : nullptr) {}
 ThreadLimit::~ThreadLimit() { delete static_cast<tbb::global_control*>(impl_); }
 void with_threads(int threads, const std::function<void()>& fn) {

@@ -11,7 +11,7 @@
 
 namespace wom {
 
-inline constexpr std::size_t kBlock = 4096;        ///< agents per block
+inline constexpr std::size_t kBlock = 4096;         ///< agents per block
 inline constexpr std::size_t kSerialBelow = 16384;  ///< below this, run on the calling thread
 
 /// Calls fn(block_index, begin, end) for every block of [0, n), in parallel when n is at
@@ -19,9 +19,7 @@ inline constexpr std::size_t kSerialBelow = 16384;  ///< below this, run on the 
 void for_each_block(std::size_t n, const std::function<void(std::size_t, std::size_t, std::size_t)>& fn,
                     std::size_t block = kBlock, std::size_t serial_below = kSerialBelow);
 
-inline std::size_t num_blocks(std::size_t n, std::size_t block = kBlock) {
-  return (n + block - 1) / block;
-}
+inline std::size_t num_blocks(std::size_t n, std::size_t block = kBlock) { return (n + block - 1) / block; }
 
 /// Sums per-block partials in block order (deterministic for floating point too).
 template <class T, class F>

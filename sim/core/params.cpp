@@ -1,7 +1,7 @@
 #include "params.hpp"
 
-#include <cmath>
 #include <fmt/format.h>
+#include <cmath>
 
 #include "error.hpp"
 
@@ -59,8 +59,8 @@ const std::string& Params::str(const std::string& key) const {
   throw Error(fmt::format("parameter 'params.{}' is not a string", key));
 }
 
-ParamSpec real_param(std::string key, double def, double lo, double hi, std::string unit,
-                     std::string help, std::string source) {
+ParamSpec real_param(std::string key, double def, double lo, double hi, std::string unit, std::string help,
+                     std::string source) {
   ParamSpec s;
   s.key = std::move(key);
   s.type = ParamType::Real;
@@ -72,10 +72,9 @@ ParamSpec real_param(std::string key, double def, double lo, double hi, std::str
   s.source = std::move(source);
   return s;
 }
-ParamSpec int_param(std::string key, std::int64_t def, double lo, double hi, std::string unit,
-                    std::string help, std::string source) {
-  ParamSpec s = real_param(std::move(key), double(def), lo, hi, std::move(unit), std::move(help),
-                           std::move(source));
+ParamSpec int_param(std::string key, std::int64_t def, double lo, double hi, std::string unit, std::string help,
+                    std::string source) {
+  ParamSpec s = real_param(std::move(key), double(def), lo, hi, std::move(unit), std::move(help), std::move(source));
   s.type = ParamType::Int;
   return s;
 }

@@ -19,10 +19,10 @@ struct ParamSpec {
   std::string unit;
   std::string help;
   std::string source = "assumption";
-  bool has_default = true;        ///< false: optional, or required when `required`
+  bool has_default = true;  ///< false: optional, or required when `required`
   bool required = false;
-  double def = 0;                 ///< default for Real/Int/Bool (Bool: 0/1)
-  std::string def_str;            ///< default for String
+  double def = 0;       ///< default for Real/Int/Bool (Bool: 0/1)
+  std::string def_str;  ///< default for String
   double lo = -std::numeric_limits<double>::infinity();
   double hi = std::numeric_limits<double>::infinity();
   bool lo_open = false, hi_open = false;
@@ -52,10 +52,10 @@ class Params {
 };
 
 /// Builders that keep model headers short.
-ParamSpec real_param(std::string key, double def, double lo, double hi, std::string unit,
-                     std::string help, std::string source = "assumption");
-ParamSpec int_param(std::string key, std::int64_t def, double lo, double hi, std::string unit,
-                    std::string help, std::string source = "assumption");
+ParamSpec real_param(std::string key, double def, double lo, double hi, std::string unit, std::string help,
+                     std::string source = "assumption");
+ParamSpec int_param(std::string key, std::int64_t def, double lo, double hi, std::string unit, std::string help,
+                    std::string source = "assumption");
 ParamSpec optional_param(ParamSpec s);  ///< removes the default: key may be absent
 
 }  // namespace wom

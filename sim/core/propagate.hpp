@@ -14,7 +14,6 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
-#include <cstdint>
 #include <span>
 #include <vector>
 
@@ -72,9 +71,12 @@ inline PropagationMode& forced_propagation() {
 /// True when a frontier with arc volume `vol` should be handled by a pull.
 inline bool choose_pull(const Graph& g, std::uint64_t vol) {
   switch (forced_propagation()) {
-    case PropagationMode::Push: return false;
-    case PropagationMode::Pull: return true;
-    default: return vol * kPullDivisor > g.num_arcs();
+    case PropagationMode::Push:
+      return false;
+    case PropagationMode::Pull:
+      return true;
+    default:
+      return vol * kPullDivisor > g.num_arcs();
   }
 }
 
@@ -160,7 +162,7 @@ class NeighborCounts {
   static constexpr std::uint64_t kSerialArcs = 1 << 15;  ///< below this many arcs, push serially
 
  private:
-  static constexpr unsigned kBinShift = 15;        ///< 32768 agents = 128 KiB of counts per bin
+  static constexpr unsigned kBinShift = 15;         ///< 32768 agents = 128 KiB of counts per bin
   static constexpr std::size_t kPartAgents = 1024;  ///< frontier agents per binning task
   std::vector<std::vector<std::vector<vid>>> bins_;
   Col<std::uint32_t> c_;
@@ -330,8 +332,8 @@ void delayed_push(const Graph& g, std::span<const vid> frontier, const Eligible&
 
 /// Result of a cascade that completes within one step.
 struct CascadeResult {
-  std::vector<vid> reached;                 ///< every agent reached, seeds excluded, sorted
-  std::vector<std::uint64_t> generation;    ///< size of each generation (0 = seeds)
+  std::vector<vid> reached;               ///< every agent reached, seeds excluded, sorted
+  std::vector<std::uint64_t> generation;  ///< size of each generation (0 = seeds)
 };
 
 /// Runs generations of `spread` from `seeds` until none is reached. An agent is reached
@@ -346,7 +348,8 @@ CascadeResult cascade(const Graph& g, std::span<const vid> seeds, Eligible&& eli
   for (vid u : frontier) in_cascade[u] = 1;
   res.generation.push_back(frontier.size());
   while (!frontier.empty()) {
-    auto next = spread(g, frontier, [&](vid v) { return !in_cascade[v] && eligible(v); }, s, thr, k, sc);
+    auto next = spread(
+        g, frontier, [&](vid v) { return !in_cascade[v] && eligible(v); }, s, thr, k, sc);
     for (vid v : next) in_cascade[v] = 1;
     if (!next.empty()) res.generation.push_back(next.size());
     res.reached.insert(res.reached.end(), next.begin(), next.end());

@@ -59,9 +59,7 @@ inline std::uint64_t threshold(double p) {
   if (p >= 1.0) return ~std::uint64_t(0);
   return std::uint64_t(std::ldexp(p, 64));
 }
-inline bool fires(std::uint64_t bits, std::uint64_t thr) {
-  return bits < thr || thr == ~std::uint64_t(0);
-}
+inline bool fires(std::uint64_t bits, std::uint64_t thr) { return bits < thr || thr == ~std::uint64_t(0); }
 
 /// Uniform integer in [0, bound) from 64 bits (Lemire's multiply-shift; bias < bound/2^64).
 __extension__ typedef unsigned __int128 u128;

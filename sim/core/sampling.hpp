@@ -39,8 +39,8 @@ inline std::uint64_t initial_count(const Params& p, vid n, double default_fracti
 /// Specs of `initial.count` / `initial.fraction`, shared by the canonical models.
 inline std::vector<ParamSpec> initial_params(const std::string& what, const std::string& default_text) {
   auto c = optional_param(int_param("initial.count", 0, 0, 4294967295.0, "agents",
-                                    "number of initially " + what + " agents, chosen by keyed draw (" +
-                                        default_text + " if neither count nor fraction is set)"));
+                                    "number of initially " + what + " agents, chosen by keyed draw (" + default_text +
+                                        " if neither count nor fraction is set)"));
   auto f = optional_param(real_param("initial.fraction", 0, 0, 1, "share of population",
                                      "share of initially " + what + " agents (alternative to initial.count)"));
   return {c, f};

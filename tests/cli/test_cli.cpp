@@ -5,13 +5,13 @@
 
 #include <catch2/catch.hpp>
 
-#include "support/tempdir.hpp"
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
+#include "support/tempdir.hpp"
 
 #include "edgelist.hpp"
 #include "stats.hpp"

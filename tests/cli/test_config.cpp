@@ -3,11 +3,11 @@
 #include <unistd.h>
 #include <catch2/catch.hpp>
 
-#include "support/tempdir.hpp"
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include "support/tempdir.hpp"
 
 #include "config.hpp"
 #include "error.hpp"

@@ -1,6 +1,6 @@
+#include <fmt/format.h>
 #include <catch2/catch.hpp>
 #include <cmath>
-#include <fmt/format.h>
 
 #include "support/run.hpp"
 #include "support/theory.hpp"
@@ -36,8 +36,7 @@ TEST_CASE("Bass on the complete graph follows the same-dt recursion", "[models][
                      th.F[std::size_t(t)], se, z));
     CHECK(std::abs(z) < 5.0);
   }
-  THEORY_REPORT("Bass vs recursion (N={}, R={}, dt={}): max |z| = {:.2f} over {} steps", n, reps, dt, worst,
-                   steps);
+  THEORY_REPORT("Bass vs recursion (N={}, R={}, dt={}): max |z| = {:.2f} over {} steps", n, reps, dt, worst, steps);
 }
 
 TEST_CASE("Bass on the complete graph approaches the closed form for small dt", "[models][bass][theory]") {

@@ -22,10 +22,15 @@ std::vector<Case> cases() {
   return {
       {"sir", test::params_for("sir", {{"beta", 0.05}, {"gamma", 0.1}}), 60},
       {"sir", test::params_for("sir", {{"beta", 0.05}, {"infectious_steps", std::int64_t(5)}}), 60},
-      {"independent_cascade", test::params_for("independent_cascade", {{"transmission", 0.3}, {"initial.count", std::int64_t(50)}}), 60},
-      {"independent_cascade", test::params_for("independent_cascade", {{"transmission", 0.3}, {"initial.count", std::int64_t(50)}, {"within_step", true}}), 5},
+      {"independent_cascade",
+       test::params_for("independent_cascade", {{"transmission", 0.3}, {"initial.count", std::int64_t(50)}}), 60},
+      {"independent_cascade",
+       test::params_for("independent_cascade",
+                        {{"transmission", 0.3}, {"initial.count", std::int64_t(50)}, {"within_step", true}}),
+       5},
       {"linear_threshold", test::params_for("linear_threshold", {{"threshold", 0.15}, {"initial.fraction", 0.02}}), 60},
-      {"linear_threshold", test::params_for("linear_threshold", {{"random_thresholds", true}, {"initial.fraction", 0.05}}), 60},
+      {"linear_threshold",
+       test::params_for("linear_threshold", {{"random_thresholds", true}, {"initial.fraction", 0.05}}), 60},
       {"bass", test::params_for("bass", {{"p", 0.01}, {"q", 0.5}}), 60},
   };
 }

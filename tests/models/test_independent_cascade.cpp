@@ -1,5 +1,5 @@
-#include <catch2/catch.hpp>
 #include <fmt/format.h>
+#include <catch2/catch.hpp>
 
 #include "stats.hpp"
 #include "support/run.hpp"
@@ -49,9 +49,10 @@ void check_supercritical(const GraphSpec& spec, double T, int reps, const std::s
   // The finite graph's giant component fluctuates by ~sqrt(n): use the sample SE, floored
   // at the binomial SE of a share estimated from n agents.
   const double s_se = std::max(large.se(), std::sqrt(S * (1 - S) / double(g.n)));
-  THEORY_REPORT("{} T={} (T_c={:.4f}): P(large) {:.4f} vs S {:.4f} (se {:.4f}); large size {:.5f} vs S {:.5f} "
-                   "(se {:.5f})",
-                   label, T, perc.threshold(), hit.mean(), S, p_se, large.mean(), S, s_se);
+  THEORY_REPORT(
+      "{} T={} (T_c={:.4f}): P(large) {:.4f} vs S {:.4f} (se {:.4f}); large size {:.5f} vs S {:.5f} "
+      "(se {:.5f})",
+      label, T, perc.threshold(), hit.mean(), S, p_se, large.mean(), S, s_se);
   CHECK(std::abs(hit.mean() - S) < 4 * p_se);
   CHECK(std::abs(large.mean() - S) < 5 * s_se);
 }
@@ -69,7 +70,7 @@ void check_subcritical(const GraphSpec& spec, double T, int reps, const std::str
     size.add(tr.at(std::int64_t(tr.rows()) - 1, 1));
   }
   THEORY_REPORT("{} T={} (T_c={:.4f}): mean outbreak {:.4f} vs theory {:.4f} (se {:.4f}, z {:+.2f})", label, T,
-                   perc.threshold(), size.mean(), expect, size.se(), (size.mean() - expect) / size.se());
+                perc.threshold(), size.mean(), expect, size.se(), (size.mean() - expect) / size.se());
   CHECK(std::abs(size.mean() - expect) < 5 * size.se());
 }
 
@@ -104,8 +105,10 @@ TEST_CASE("the percolation threshold separates finite from giant outbreaks", "[m
   const theory::Percolation perc(degree_distribution(g));
   const double Tc = perc.threshold();
   // Below: every outbreak finite (mean outbreak size small); above: giant outbreaks of share S.
-  const Params below = test::params_for("independent_cascade", {{"transmission", 0.5 * Tc}, {"initial.count", std::int64_t(1)}});
-  const Params above = test::params_for("independent_cascade", {{"transmission", 2.0 * Tc}, {"initial.count", std::int64_t(1)}});
+  const Params below =
+      test::params_for("independent_cascade", {{"transmission", 0.5 * Tc}, {"initial.count", std::int64_t(1)}});
+  const Params above =
+      test::params_for("independent_cascade", {{"transmission", 2.0 * Tc}, {"initial.count", std::int64_t(1)}});
   double max_below = 0, max_above = 0;
   for (int r = 0; r < 40; ++r) {
     const Trajectory b = test::run("independent_cascade", below, g, 9, std::uint64_t(r), 100000);
@@ -114,7 +117,7 @@ TEST_CASE("the percolation threshold separates finite from giant outbreaks", "[m
     max_above = std::max(max_above, a.at(std::int64_t(a.rows()) - 1, 1));
   }
   THEORY_REPORT("threshold T_c={:.4f}: largest of 40 outbreaks {} at T_c/2, {} at 2T_c (theory S={:.4f})", Tc,
-                   max_below, max_above, perc.giant(2 * Tc));
+                max_below, max_above, perc.giant(2 * Tc));
   CHECK(max_below < std::pow(double(g.n), 2.0 / 3.0));
   CHECK(max_above > 0.5 * perc.giant(2 * Tc) * double(g.n));
 }
@@ -124,9 +127,10 @@ TEST_CASE("a cascade within one step reaches the same agents as one generation p
   GraphSpec s = er(30000, 5.0);
   const Graph g = make_graph(s, 4, 0);
   for (std::uint64_t r = 0; r < 5; ++r) {
-    const Params gen = test::params_for("independent_cascade", {{"transmission", 0.3}, {"initial.count", std::int64_t(3)}});
-    const Params one = test::params_for("independent_cascade",
-                                        {{"transmission", 0.3}, {"initial.count", std::int64_t(3)}, {"within_step", true}});
+    const Params gen =
+        test::params_for("independent_cascade", {{"transmission", 0.3}, {"initial.count", std::int64_t(3)}});
+    const Params one = test::params_for(
+        "independent_cascade", {{"transmission", 0.3}, {"initial.count", std::int64_t(3)}, {"within_step", true}});
     const Trajectory a = test::run("independent_cascade", gen, g, 8, r, 1000);
     const Trajectory b = test::run("independent_cascade", one, g, 8, r, 1000);
     CHECK(a.at(std::int64_t(a.rows()) - 1, 1) == b.at(std::int64_t(b.rows()) - 1, 1));

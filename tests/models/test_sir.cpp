@@ -1,6 +1,6 @@
+#include <fmt/format.h>
 #include <catch2/catch.hpp>
 #include <cmath>
-#include <fmt/format.h>
 
 #include "stats.hpp"
 #include "support/run.hpp"
@@ -29,15 +29,16 @@ TEST_CASE("SIR with a fixed infectious period matches bond percolation at T = 1-
   for (int r = 0; r < reps; ++r) {
     const Trajectory tr = test::run("sir", par, g, 3, std::uint64_t(r), 100000);
     const double size = tr.at(std::int64_t(tr.rows()) - 1, 2);  // recovered at the end
-    REQUIRE(tr.at(std::int64_t(tr.rows()) - 1, 1) == 0);       // no one still infectious
+    REQUIRE(tr.at(std::int64_t(tr.rows()) - 1, 1) == 0);        // no one still infectious
     hit.add(size > cut);
     if (size > cut) large.add(size / double(g.n));
   }
   const double p_se = std::sqrt(S * (1 - S) / reps);
   const double s_se = std::max(large.se(), std::sqrt(S * (1 - S) / double(g.n)));
-  THEORY_REPORT("SIR tau={} beta={} -> T={:.4f} (T_c={:.4f}): P(large) {:.4f} vs S {:.4f} (se {:.4f}); final size "
-                "{:.5f} vs S {:.5f} (se {:.5f})",
-                tau, beta, T, perc.threshold(), hit.mean(), S, p_se, large.mean(), S, s_se);
+  THEORY_REPORT(
+      "SIR tau={} beta={} -> T={:.4f} (T_c={:.4f}): P(large) {:.4f} vs S {:.4f} (se {:.4f}); final size "
+      "{:.5f} vs S {:.5f} (se {:.5f})",
+      tau, beta, T, perc.threshold(), hit.mean(), S, p_se, large.mean(), S, s_se);
   REQUIRE(large.n() >= 5);
   CHECK(std::abs(hit.mean() - S) < 4 * p_se);
   CHECK(std::abs(large.mean() - S) < 5 * s_se);
@@ -63,8 +64,8 @@ TEST_CASE("SIR conserves the population and recovered never decreases", "[models
     CHECK(tr.at(300, 2) > tr.at(0, 1));
   }
   SECTION("fixed period: nobody is infectious longer than tau steps") {
-    const Trajectory tr =
-        test::run("sir", test::params_for("sir", {{"beta", 0.08}, {"infectious_steps", std::int64_t(3)}}), g, 1, 0, 300);
+    const Trajectory tr = test::run(
+        "sir", test::params_for("sir", {{"beta", 0.08}, {"infectious_steps", std::int64_t(3)}}), g, 1, 0, 300);
     // Seeds are infectious at steps 0..2; anyone infected at t is infectious at t..t+2.
     for (std::int64_t t = 1; t < std::int64_t(tr.rows()); ++t) {
       double expect = 0;

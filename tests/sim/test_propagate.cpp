@@ -80,7 +80,8 @@ TEST_CASE("a cascade with transmission 1 reaches the seed's whole out-component"
   std::vector<std::uint8_t> in_cascade;
   SpreadScratch sc;
   const vid seed = g.n - 1;
-  const auto res = cascade(g, std::vector<vid>{seed}, [](vid) { return true; }, s, rng::threshold(1.0), 0, sc, in_cascade);
+  const auto res = cascade(
+      g, std::vector<vid>{seed}, [](vid) { return true; }, s, rng::threshold(1.0), 0, sc, in_cascade);
   // BFS by hand.
   std::vector<std::uint8_t> seen(g.n, 0);
   std::vector<vid> q{seed};

@@ -17,8 +17,8 @@ inline const ModelInfo& model(const std::string& name) {
   return *Registry::instance().find(name);
 }
 
-inline Trajectory run(const std::string& name, const Params& p, const Graph& g, std::uint64_t seed,
-                      std::uint64_t rep, std::int64_t steps, double dt = 1.0) {
+inline Trajectory run(const std::string& name, const Params& p, const Graph& g, std::uint64_t seed, std::uint64_t rep,
+                      std::int64_t steps, double dt = 1.0) {
   return run_model(model(name), p, g, RunPlan{seed, rep, steps, dt});
 }
 
@@ -27,10 +27,14 @@ inline Params params_for(const std::string& name, std::initializer_list<std::pai
   Params p;
   for (const auto& s : info.params) {
     if (!s.has_default) continue;
-    if (s.type == ParamType::Bool) p.set(s.key, s.def != 0);
-    else if (s.type == ParamType::Int) p.set(s.key, std::int64_t(s.def));
-    else if (s.type == ParamType::String) p.set(s.key, s.def_str);
-    else p.set(s.key, s.def);
+    if (s.type == ParamType::Bool)
+      p.set(s.key, s.def != 0);
+    else if (s.type == ParamType::Int)
+      p.set(s.key, std::int64_t(s.def));
+    else if (s.type == ParamType::String)
+      p.set(s.key, s.def_str);
+    else
+      p.set(s.key, s.def);
   }
   for (const auto& [k, v] : kv) p.set(k, v);
   if (info.check) info.check(p);
