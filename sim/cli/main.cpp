@@ -190,6 +190,57 @@ int cmd_list_models() {
   return 0;
 }
 
+// ---------------------------------------------------------------------------------------
+// wom params [KEY]
+
+struct ParamsArgs {
+  std::string key;
+  std::string model;
+};
+
+const ModelInfo& params_model(const std::string& name) {
+  const auto& reg = Registry::instance();
+  const std::string want = name.empty() ? (reg.find("service_wom") ? "service_wom" : "") : name;
+  if (const ModelInfo* m = reg.find(want)) return *m;
+  std::string names;
+  for (const auto& m : reg.all()) names += (names.empty() ? "" : ", ") + m.name;
+  throw Error(fmt::format("--model '{}' is not a registered model: accepted {}", want, names));
+}
+
+int cmd_params(const ParamsArgs& a) {
+  const ModelInfo& m = params_model(a.model);
+  if (a.key.empty()) {
+    std::size_t wk = 3, wd = 7, wr = 5, wu = 4;
+    for (const auto& p : m.params) {
+      wk = std::max(wk, p.key.size());
+      wd = std::max(wd, default_text(p).size());
+      wr = std::max(wr, p.range_text().size());
+      wu = std::max(wu, p.unit.size());
+    }
+    fmt::print("parameters of model '{}' (keys under params.; `wom params KEY` explains one)\n", m.name);
+    fmt::print("{:<{}}  {:<{}}  {:<{}}  {:<{}}  {}\n", "key", wk, "default", wd, "range", wr, "unit", wu, "source");
+    for (const auto& p : m.params)
+      fmt::print("{:<{}}  {:<{}}  {:<{}}  {:<{}}  {}\n", p.key, wk, default_text(p), wd, p.range_text(), wr, p.unit,
+                 wu, p.source);
+    return 0;
+  }
+  std::string key = a.key.rfind("params.", 0) == 0 ? a.key.substr(7) : a.key;
+  for (const auto& p : m.params) {
+    if (p.key != key) continue;
+    fmt::print("params.{}  (model {})\n", p.key, m.name);
+    fmt::print("  meaning  {}\n  default  {}\n  range    {}\n  unit     {}\n  source   {}\n", p.help, default_text(p),
+               p.range_text(), p.unit.empty() ? "-" : p.unit, p.source);
+    return 0;
+  }
+  std::string best;
+  std::size_t bd = SIZE_MAX;
+  for (const auto& p : m.params)
+    if (std::size_t d = edit_distance(key, p.key); d < bd) bd = d, best = p.key;
+  throw Error(fmt::format("'{}' is not a parameter of model '{}'{}; `wom params` lists them", a.key, m.name,
+                          bd <= std::max<std::size_t>(2, key.size() / 3) ? fmt::format(" (did you mean '{}'?)", best)
+                                                                          : ""));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -247,6 +298,11 @@ int main(int argc, char** argv) {
 
   app.add_subcommand("list-models", "List models with their parameters (default, range, unit)");
 
+  ParamsArgs pa;
+  CLI::App* params = app.add_subcommand("params", "Table of a model's parameters, or one parameter explained");
+  params->add_option("KEY", pa.key, "a parameter key (with or without 'params.')")->default_str("none: the table");
+  params->add_option("--model", pa.model, "the model")->default_str("service_wom, when registered");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -257,6 +313,7 @@ int main(int argc, char** argv) {
     if (run->parsed()) return cmd_run(ra, command);
     if (stats->parsed()) return cmd_graph_stats(sa);
     if (app.got_subcommand("list-models")) return cmd_list_models();
+    if (params->parsed()) return cmd_params(pa);
   } catch (const wom::Error& e) {
     fmt::print(stderr, "wom: error: {}\n", e.what());
     return 1;

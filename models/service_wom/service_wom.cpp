@@ -1,0 +1,924 @@
+// service_wom kernels. The update rule, units and citations are in service_wom.hpp; choices
+// DESIGN leaves open are in README.md. Layout of one step (all phases read the state at t):
+//   talk    tellers (a sorted list kept between steps) push messages over their out-arcs and to
+//           random weak contacts; messages are sorted by listener (a total order, so the content
+//           is the same at any thread count);
+//   sweep   one pass over all persons in blocks: each person reads its own state, its messages
+//           and due calendar events, draws its one spontaneous uniform, and writes its own slot
+//           of t+1 (status, attitude, private attributes); per-block outputs are merged in order;
+//   tweets  cascades from this step's tweets over the follower layer, then attitude shifts;
+//   rating  the review window moves on; economics accrue.
+// Work per step: one hash per person plus work proportional to tellers' arcs and events.
+#include "service_wom.hpp"
+
+#include <algorithm>
+#include <array>
+#include <climits>
+#include <cmath>
+#include <fmt/format.h>
+#include <numeric>
+
+#include "config.hpp"
+#include "parallel.hpp"
+#include "propagate.hpp"
+
+namespace wom::models {
+
+using namespace swom;
+
+namespace {
+
+// RNG purposes: fixed forever (changing one changes every result of the model).
+constexpr rng::Purpose kInit = 0x5357'0001, kType = 0x5357'0002, kSpont = 0x5357'0003, kOutcome = 0x5357'0004,
+                       kTell = 0x5357'0005, kTellMF = 0x5357'0006, kWeak = 0x5357'0007, kWeakTell = 0x5357'0008,
+                       kRetell = 0x5357'0009, kReject = 0x5357'000A, kWomChurn = 0x5357'000B, kStars = 0x5357'000C,
+                       kReply = 0x5357'000D, kTweet = 0x5357'000E, kInflow = 0x5357'000F;
+
+// Draw indices within the kOutcome stream of one (customer, step): one per decision, so paired
+// runs that differ only in policy see the same uniforms for everything else.
+enum OutcomeDraw : std::uint64_t {
+  kDrawSeverity,
+  kDrawVoice,
+  kDrawMisunderstanding,
+  kDrawClarify,
+  kDrawStyle,
+  kDrawFirstContact,
+  kDrawResolveLater,
+  kDrawRemedy,
+  kDrawStory,
+  kDrawReciprocity,
+  kDrawReview,
+  kDrawTweet,
+  kDrawStay,
+  kDrawDelay
+};
+
+enum Status : std::uint8_t { kProspect = 0, kCustomer = 1, kLapsed = 2 };
+
+// Observables (timeseries columns), in output order.
+#define SWOM_COLUMNS(X)                                                                                             \
+  X(prospects) X(customers) X(lapsed) X(acquisitions) X(winbacks) X(defections) X(defections_silent)                \
+  X(defections_argue) X(defections_acknowledge_unresolved) X(defections_acknowledge_resolved) X(defections_base)    \
+  X(defections_wom) X(rejections) X(problems) X(problems_large) X(repeat_failures) X(silent_problems) X(complaints) \
+  X(complaints_argue) X(complaints_acknowledge) X(complaints_acknowledge_quick) X(clarified) X(remedies)            \
+  X(stories_positive) X(stories_negative) X(recommendations) X(stories_retold) X(listeners_talk_positive)           \
+  X(listeners_talk_negative) X(listeners_weak_positive) X(listeners_weak_negative) X(listeners_tweet_positive)      \
+  X(listeners_tweet_negative) X(tweets) X(cascades) X(cascades_100) X(largest_cascade) X(retweets) X(reviews)       \
+  X(reviews_negative) X(review_replies) X(rating) X(revenue) X(remedy_cost) X(acquisition_cost) X(contact_cost)     \
+  X(training_cost) X(cash_flow) X(npv) X(cohort_customers) X(cohort_revenue) X(mean_attitude)
+#define SWOM_ENUM(name) c_##name,
+#define SWOM_NAME(name) #name,
+enum Column : int { SWOM_COLUMNS(SWOM_ENUM) kNumColumns };
+const char* const kColumnNames[] = {SWOM_COLUMNS(SWOM_NAME)};
+
+// Defection causes: the path of the problem that decided it, or base churn, or word of mouth.
+enum Cause : std::uint8_t { kCauseNone, kCauseSilent, kCauseArgue, kCauseAckUnresolved, kCauseAckResolved };
+constexpr Column kCauseColumn[5] = {c_defections, c_defections_silent, c_defections_argue,
+                                    c_defections_acknowledge_unresolved, c_defections_acknowledge_resolved};
+
+// Private flags (one byte per person).
+constexpr std::uint8_t kFlagCohort = 1;  // customer at step 0 and never lapsed since
+constexpr std::uint8_t kFlagOwed = 2;    // reciprocity owed after an acknowledged complaint
+constexpr int kCauseShift = 2;           // bits 2..4: cause of the pending defection
+constexpr std::uint8_t kCauseMask = 7 << kCauseShift;
+
+constexpr std::int32_t kNever = INT32_MAX;
+constexpr double kMarginScale = 65536.0;  // margins summed as exact integers (order-free, bit-identical)
+constexpr double kAttScale = 1073741824.0;  // 2^30: attitude sums as exact integers
+
+// A story is (valence, generation); 0 means none. Generation 0 is first-hand.
+inline std::uint8_t story_code(bool positive, int gen) { return std::uint8_t(1 + (positive ? 1 : 0) + 2 * gen); }
+inline bool story_positive(std::uint8_t c) { return ((c - 1) & 1) != 0; }
+inline int story_gen(std::uint8_t c) { return (c - 1) >> 1; }
+
+// A message: `src` told `to` a story this step. kind: bit0 positive, bit1 weak tie, bits 2-4 generation.
+struct Msg {
+  vid to;
+  std::uint8_t kind;
+  std::uint64_t src;
+  bool operator<(const Msg& o) const {
+    return to != o.to ? to < o.to : kind != o.kind ? kind < o.kind : src < o.src;
+  }
+};
+constexpr std::uint8_t kMsgPositive = 1, kMsgWeak = 2;
+
+// Scheduled personal events (calendar): a pending defection falls due, an apology rebound.
+enum EventType : std::uint8_t { kEvDefect = 0, kEvRebound = 1 };
+struct Event {
+  vid v;
+  std::uint8_t type;
+  bool operator<(const Event& o) const { return v != o.v ? v < o.v : type < o.type; }
+};
+
+double per_step(double rate_per_year, double dt_years) { return -std::expm1(-rate_per_year * dt_years); }
+std::int32_t steps_of(double days, double step_days, std::int32_t at_least) {
+  return std::max<std::int32_t>(at_least, std::int32_t(std::llround(days / step_days)));
+}
+inline double unit(std::uint64_t b) { return rng::Stream::to_unit(b); }
+/// Standard normal from two keyed draws (Box–Muller).
+inline double normal(std::uint64_t b1, std::uint64_t b2) {
+  const double u1 = 1.0 - unit(b1);  // (0, 1]
+  return std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * unit(b2));
+}
+inline float clip(double a) { return float(std::clamp(a, -1.0, 1.0)); }
+
+/// Per-block results of the sweep, merged in block order.
+struct BlockOut {
+  std::array<std::int64_t, kNumColumns> n{};
+  std::int64_t margin_delta = 0, cohort_margin_delta = 0, att_sum = 0;
+  std::int64_t stars_sum = 0;
+  std::vector<vid> new_tellers;
+  std::vector<std::pair<vid, std::uint8_t>> tweets;  // (tweeter, positive)
+  std::vector<std::pair<std::int64_t, Event>> schedule;
+  void reset() {
+    n.fill(0);
+    margin_delta = cohort_margin_delta = att_sum = stars_sum = 0;
+    new_tellers.clear();
+    tweets.clear();
+    schedule.clear();
+  }
+};
+
+/// Review totals of one step (a slot of the rating window).
+struct ReviewSlot {
+  std::int64_t count = 0, stars = 0, negative = 0, replied = 0;
+};
+
+class ServiceWom final : public Model {
+ public:
+  explicit ServiceWom(const Params& p) : c_(read_config(p)) {}
+
+  void set_followers(const Graph* f) { followers_ = f; }
+
+  std::vector<std::string> columns() const override {
+    return std::vector<std::string>(std::begin(kColumnNames), std::end(kColumnNames));
+  }
+
+  void init(const Graph& g, State& s, const RunContext& run) override;
+  void step(const Graph& g, State& s, const StepContext& ctx) override;
+  void observe(const Graph&, const State&, std::span<double> out) const override {
+    std::copy(obs_.begin(), obs_.end(), out.begin());
+  }
+  std::size_t scratch_bytes() const override {
+    std::size_t b = rank_.size() * sizeof(vid) + tellers_.capacity() * sizeof(vid) + msgs_.capacity() * sizeof(Msg) +
+                    in_cascade_.size() + spread_.reached.size() + spread_.frontier.size();
+    for (const auto& slot : calendar_) b += slot.capacity() * sizeof(Event);
+    return b;
+  }
+
+ private:
+  struct Listen;  // messages of one listener, aggregated
+  void derive_step_constants();
+  void talk(const Graph& g, std::int64_t t);
+  void choose_inflow(const Graph& g, std::int64_t t);
+  void sweep(const Graph& g, std::int64_t t, std::size_t b, std::size_t lo, std::size_t hi);
+  void problem(const Graph& g, std::int64_t t, vid v, std::uint64_t id, double& a1, BlockOut& o);
+  void start_story(std::int64_t t, vid v, bool positive, int gen, BlockOut& o);
+  void review(std::uint64_t id, std::int64_t t, double a, BlockOut& o, std::array<std::int64_t, 3>& rv);
+  void tweets(const Graph& g, std::int64_t t, const std::vector<std::pair<vid, std::uint8_t>>& list);
+  vid pick(std::uint64_t bits) const {
+    const std::uint64_t r = rng::below(bits, n_);
+    return rank_.empty() ? vid(r) : rank_[std::size_t(r)];
+  }
+  double reach(bool positive, int gen) const {
+    return (positive ? c_.reach_positive : c_.reach_negative) * std::ldexp(1.0, -gen);
+  }
+  std::int64_t margin_fixed(vid v) const { return std::llround(double(margin_[v]) * kMarginScale); }
+
+  Config c_;
+  const Graph* followers_ = nullptr;
+  rng::RunKey key_;
+  vid n_ = 0;
+  double dt_days_ = 1, dt_years_ = 1.0 / 365;
+  std::int32_t story_steps_ = 1, window_steps_ = 1, rebound_steps_ = 1, reject_steps_ = 0, review_steps_ = 1;
+  // per-step probabilities (fixed for the run)
+  double p_problem_ = 0, p_review_ = 0, p_recommend_ = 0, p_external_ = 0, p_winback_ = 0;
+  // per-step, from the rating at t
+  double acq_factor_ = 1, churn_factor_ = 1, p_churn_max_ = 0, churn_hazard_a0_ = 0, h_advert_ = 0;
+  double rating_ = 4.0;
+
+  // state: public double-buffered columns and private single-buffered attributes
+  State::Column<std::uint8_t>* status_ = nullptr;
+  State::Column<float>* att_ = nullptr;
+  Col<std::uint8_t>* story_ = nullptr;         // story code (0: none)
+  Col<std::int32_t>* story_end_ = nullptr;     // last step the story is told
+  Col<std::uint8_t>* flags_ = nullptr;         // kFlag* and the pending cause
+  Col<std::uint8_t>* unresolved_ = nullptr;    // unresolved problems
+  Col<std::int32_t>* unresolved_until_ = nullptr;
+  Col<std::int32_t>* defect_at_ = nullptr;     // step of a pending defection (kNever: none)
+  Col<std::int32_t>* reject_until_ = nullptr;  // first step a rejecter may adopt again
+  Col<std::int32_t>* acquired_ = nullptr;      // step the current customer spell began (tenure)
+  float* margin_ = nullptr;                    // annual margin (log-normal), fixed per person
+  Col<float>* margin_col_ = nullptr;
+
+  std::vector<vid> rank_;     // stable-id rank → storage index (empty when ids are the identity)
+  std::vector<vid> tellers_;  // persons holding a story at t (sorted)
+  std::vector<Msg> msgs_;
+  std::vector<std::vector<Msg>> msg_parts_;
+  std::vector<std::size_t> msg_begin_, due_begin_, inflow_begin_;
+  std::vector<Event> due_;
+  std::vector<std::vector<Event>> calendar_;  // ring indexed by step mod size
+  std::vector<vid> inflow_;                   // fixed-inflow adopters of this step (sorted)
+  std::vector<BlockOut> out_;
+  std::vector<ReviewSlot> window_;  // ring of review_steps_ slots
+  ReviewSlot window_sum_;
+  std::vector<std::uint8_t> in_cascade_;
+  SpreadScratch spread_;
+  std::vector<std::pair<vid, std::uint8_t>> tweet_hits_;
+
+  std::int64_t margin_sum_ = 0, cohort_margin_sum_ = 0, att_sum_ = 0;
+  double npv_ = 0;
+  std::array<double, kNumColumns> obs_{};
+};
+
+struct ServiceWom::Listen {
+  // counts by [weak][generation][positive]
+  std::array<std::array<std::array<int, 2>, 8>, 2> n{};
+  bool any_negative = false, any_positive = false;
+};
+
+void ServiceWom::init(const Graph& g, State& s, const RunContext& run) {
+  if (followers_ && (followers_->n != g.n || (!followers_->complete && followers_->ids != g.ids &&
+                                              !(followers_->identity_ids && g.identity_ids))))
+    throw Error("service_wom: the follower layer must hold the same persons, in the same order, as the graph");
+  key_ = run.key;
+  n_ = g.n;
+  dt_days_ = run.dt;
+  dt_years_ = dt_days_ / 365.0;
+  story_steps_ = steps_of(c_.story_days, dt_days_, 1);
+  window_steps_ = steps_of(c_.defect_window_days, dt_days_, 1);
+  rebound_steps_ = steps_of(c_.apology_rebound_days, dt_days_, 1);
+  reject_steps_ = steps_of(c_.reject_days, dt_days_, 0);
+  review_steps_ = steps_of(c_.window_days, dt_days_, 1);
+  p_problem_ = per_step(c_.problem_rate, dt_years_);
+  p_review_ = c_.reviews ? per_step(c_.review_spontaneous_rate, dt_years_) : 0.0;
+  p_recommend_ = per_step(c_.recommend_rate, dt_years_);
+  p_external_ = per_step(c_.external_rate, dt_years_);
+  p_winback_ = per_step(c_.winback_rate, dt_years_);
+  churn_hazard_a0_ = c_.churn_base_rate * std::exp(c_.churn_attitude_slope * c_.attitude_mean);
+
+  status_ = &s.add<std::uint8_t>("status", kProspect);
+  att_ = &s.add<float>("attitude", 0.0f);
+  story_ = &s.add_attribute<std::uint8_t>("story", 0);
+  story_end_ = &s.add_attribute<std::int32_t>("story_end", -1);
+  flags_ = &s.add_attribute<std::uint8_t>("flags", 0);
+  unresolved_ = &s.add_attribute<std::uint8_t>("unresolved", 0);
+  unresolved_until_ = &s.add_attribute<std::int32_t>("unresolved_until", 0);
+  defect_at_ = &s.add_attribute<std::int32_t>("defect_at", kNever);
+  reject_until_ = &s.add_attribute<std::int32_t>("reject_until", 0);
+  acquired_ = &s.add_attribute<std::int32_t>("acquired", 0);
+  margin_col_ = &s.add_attribute<float>("margin", 0.0f);
+  margin_ = margin_col_->data();
+
+  // Initial population: keyed by stable id, so paired runs and reorderings share it.
+  const rng::Stream init(run.key, 0, kInit);
+  const std::uint64_t thr_customer = rng::threshold(c_.customer_share);
+  const double mu = std::log(std::max(c_.margin_per_year, 1e-300)) - 0.5 * c_.margin_sigma * c_.margin_sigma;
+  margin_sum_ = cohort_margin_sum_ = att_sum_ = 0;
+  std::int64_t customers = 0;
+  for (vid v = 0; v < g.n; ++v) {
+    const std::uint64_t id = g.id(v);
+    const bool customer = rng::fires(init.bits(id, 0), thr_customer);
+    const float a = clip(c_.attitude_mean + c_.attitude_sd * normal(init.bits(id, 1), init.bits(id, 2)));
+    margin_[v] = c_.margin_per_year > 0
+                     ? float(std::exp(mu + c_.margin_sigma * normal(init.bits(id, 3), init.bits(id, 4))))
+                     : 0.0f;
+    status_->now[v] = customer ? kCustomer : kProspect;
+    att_->now[v] = a;
+    if (customer) {
+      (*flags_)[v] = kFlagCohort;
+      margin_sum_ += margin_fixed(v);
+      ++customers;
+    }
+    att_sum_ += std::int64_t(double(a) * kAttScale);
+  }
+  cohort_margin_sum_ = margin_sum_;
+  status_->next = status_->now;
+  att_->next = att_->now;
+
+  rank_.clear();
+  if (!g.identity_ids) {
+    rank_.resize(g.n);
+    std::iota(rank_.begin(), rank_.end(), vid(0));
+    std::sort(rank_.begin(), rank_.end(), [&](vid a, vid b) { return g.id(a) < g.id(b); });
+  }
+  tellers_.clear();
+  calendar_.assign(std::size_t(std::max(window_steps_, rebound_steps_) + 1), {});
+  out_.assign(num_blocks(g.n), BlockOut{});
+  window_.assign(std::size_t(review_steps_), ReviewSlot{});
+  window_sum_ = ReviewSlot{};
+  rating_ = c_.prior_mean;
+  in_cascade_.assign(g.n, 0);
+  npv_ = 0;
+
+  obs_.fill(0.0);
+  obs_[c_prospects] = double(g.n - std::uint64_t(customers));
+  obs_[c_customers] = double(customers);
+  obs_[c_cohort_customers] = double(customers);
+  obs_[c_rating] = rating_;
+  obs_[c_mean_attitude] = g.n ? double(att_sum_) / kAttScale / double(g.n) : 0.0;
+}
+
+/// Probabilities that depend on the public rating at t (fixed within the step).
+void ServiceWom::derive_step_constants() {
+  const double dr = c_.reviews ? rating_ - c_.prior_mean : 0.0;
+  acq_factor_ = std::pow(1.0 + c_.star_elasticity, dr);
+  churn_factor_ = std::pow(1.0 + c_.churn_elasticity, -dr);
+  h_advert_ = std::min(1.0, acq_factor_ * p_external_);
+  // The churn probability is computed exactly only when the uniform falls below its largest
+  // value over attitudes in [−1, 1]: a handful of exp() calls per step instead of one per customer.
+  const double hmax = churn_hazard_a0_ * std::exp(std::abs(c_.churn_attitude_slope)) * churn_factor_;
+  p_churn_max_ = per_step(hmax, dt_years_);
+}
+
+void ServiceWom::step(const Graph& g, State&, const StepContext& ctx) {
+  const std::int64_t t = ctx.t;
+  derive_step_constants();
+  obs_.fill(0.0);
+
+  talk(g, t);
+  // Calendar events due at t, sorted by person.
+  auto& slot = calendar_[std::size_t(t % std::int64_t(calendar_.size()))];
+  due_.swap(slot);
+  slot.clear();
+  std::sort(due_.begin(), due_.end());
+  if (c_.fixed_inflow > 0) choose_inflow(g, t);
+
+  const std::size_t nb = num_blocks(g.n);
+  auto begins = [&](auto& list, std::vector<std::size_t>& begin, auto key) {
+    begin.resize(nb + 1);
+    std::size_t i = 0;
+    for (std::size_t b = 0; b <= nb; ++b) {
+      const std::size_t lo = std::min<std::size_t>(b * kBlock, g.n);
+      while (i < list.size() && key(list[i]) < lo) ++i;
+      begin[b] = i;
+    }
+  };
+  begins(msgs_, msg_begin_, [](const Msg& m) { return std::size_t(m.to); });
+  begins(due_, due_begin_, [](const Event& e) { return std::size_t(e.v); });
+  begins(inflow_, inflow_begin_, [](vid v) { return std::size_t(v); });
+
+  for_each_block(g.n, [&](std::size_t b, std::size_t lo, std::size_t hi) { sweep(g, t, b, lo, hi); });
+
+  // Merge block outputs in block order.
+  std::array<std::int64_t, kNumColumns> n{};
+  std::vector<vid> fresh;
+  std::vector<std::pair<vid, std::uint8_t>> tweet_list;
+  std::int64_t stars = 0;
+  for (auto& o : out_) {
+    for (int k = 0; k < kNumColumns; ++k) n[std::size_t(k)] += o.n[std::size_t(k)];
+    margin_sum_ += o.margin_delta;
+    cohort_margin_sum_ += o.cohort_margin_delta;
+    stars += o.stars_sum;
+    fresh.insert(fresh.end(), o.new_tellers.begin(), o.new_tellers.end());
+    tweet_list.insert(tweet_list.end(), o.tweets.begin(), o.tweets.end());
+    for (const auto& [when, ev] : o.schedule) calendar_[std::size_t(when % std::int64_t(calendar_.size()))].push_back(ev);
+  }
+  std::int64_t att_sum = 0;
+  for (auto& o : out_) att_sum += o.att_sum;
+  att_sum_ = att_sum;
+
+  // Tellers at t+1: those of t whose story lasts, plus new stories (sorted, unique).
+  {
+    std::vector<vid> keep;
+    keep.reserve(tellers_.size() + fresh.size());
+    const std::int32_t* end = story_end_->data();
+    const std::uint8_t* code = story_->data();
+    for (vid v : tellers_)
+      if (code[v] && end[v] >= t + 1) keep.push_back(v);
+    std::vector<vid> merged(keep.size() + fresh.size());
+    merged.resize(std::size_t(std::set_union(keep.begin(), keep.end(), fresh.begin(), fresh.end(), merged.begin()) -
+                              merged.begin()));
+    tellers_.swap(merged);
+  }
+
+  for (int k = 0; k < kNumColumns; ++k) obs_[std::size_t(k)] += double(n[std::size_t(k)]);
+  if (c_.tweets) tweets(g, t, tweet_list);
+
+  // Rating at t+1 from the reviews of the last window.
+  if (c_.reviews) {
+    ReviewSlot& w = window_[std::size_t(t % review_steps_)];
+    window_sum_.count -= w.count;
+    window_sum_.stars -= w.stars;
+    window_sum_.negative -= w.negative;
+    window_sum_.replied -= w.replied;
+    w.count = n[c_reviews];
+    w.stars = stars;
+    w.negative = n[c_reviews_negative];
+    w.replied = n[c_review_replies];
+    window_sum_.count += w.count;
+    window_sum_.stars += w.stars;
+    window_sum_.negative += w.negative;
+    window_sum_.replied += w.replied;
+    const double bayes = (c_.prior_weight * c_.prior_mean + double(window_sum_.stars)) /
+                         std::max(1e-300, c_.prior_weight + double(window_sum_.count));
+    const double replied = window_sum_.negative ? double(window_sum_.replied) / double(window_sum_.negative) : 0.0;
+    rating_ = std::clamp(bayes + c_.reply_effect * replied, 1.0, 5.0);
+  }
+  obs_[c_rating] = rating_;
+
+  // Economics: margins accrue to the customers of t+1 for this step.
+  const double revenue = double(margin_sum_) / kMarginScale * dt_years_;
+  obs_[c_revenue] = revenue;
+  obs_[c_cohort_revenue] = double(cohort_margin_sum_) / kMarginScale * dt_years_;
+  obs_[c_remedy_cost] = obs_[c_remedies] * c_.remedy_cost;
+  obs_[c_acquisition_cost] = obs_[c_acquisitions] * c_.cac;
+  obs_[c_contact_cost] = obs_[c_complaints] * c_.contact_cost;
+  obs_[c_training_cost] = c_.training_cost_per_year * dt_years_;
+  obs_[c_cash_flow] = revenue - obs_[c_remedy_cost] - obs_[c_acquisition_cost] - obs_[c_contact_cost] -
+                      obs_[c_training_cost];
+  npv_ += obs_[c_cash_flow] * std::pow(1.0 + c_.discount_rate, -double(t + 1) * dt_years_);
+  obs_[c_npv] = npv_;
+  obs_[c_mean_attitude] = n_ ? double(att_sum_) / kAttScale / double(n_) : 0.0;
+}
+
+/// Strong-tie talk and weak-tie contacts of the tellers at t. A story started at step s is told
+/// at steps s+1 .. s+L. Each out-arc u→v has one first-telling day D (keyed by the story's start
+/// step and the arc's ids) with P(D ≤ L) = c = min(1, reach/deg) and a constant per-day
+/// probability: P(D ≤ d) = 1 − (1−c)^(d/L). The listener is told on day D only, so the expected
+/// number of distinct first-hand listeners is exactly reach (capped by out-degree).
+void ServiceWom::talk(const Graph& g, std::int64_t t) {
+  msgs_.clear();
+  if ((!c_.talk && !c_.weak_ties) || tellers_.empty()) return;
+  constexpr std::size_t kPart = 256;
+  const std::size_t parts = num_blocks(tellers_.size(), kPart);
+  if (msg_parts_.size() < parts) msg_parts_.resize(parts);
+  const double L = double(story_steps_);
+  const rng::Stream mf(key_, std::uint64_t(t), kTellMF), weak(key_, std::uint64_t(t), kWeak),
+      weak_tell(key_, std::uint64_t(t), kWeakTell);
+  const std::uint64_t thr_weak = rng::threshold(c_.weak_tell_prob);
+  const double kw_floor = std::floor(c_.weak_contacts_per_step);
+  const std::uint64_t thr_kw_frac = rng::threshold(c_.weak_contacts_per_step - kw_floor);
+  const std::uint8_t* code = story_->data();
+  const std::int32_t* end = story_end_->data();
+  std::uint64_t volume = 0;
+  if (!g.complete)
+    for (vid u : tellers_) volume += g.out_degree(u);
+  for_each_block(
+      tellers_.size(),
+      [&](std::size_t p, std::size_t lo, std::size_t hi) {
+        auto& mine = msg_parts_[p];
+        mine.clear();
+        for (std::size_t i = lo; i < hi; ++i) {
+          const vid u = tellers_[i];
+          const std::uint8_t sc = code[u];
+          const bool pos = story_positive(sc);
+          const int gen = story_gen(sc);
+          const std::int64_t start = std::int64_t(end[u]) - story_steps_;
+          const double d = double(t - start);  // day of the story's life, 1..L
+          const std::uint64_t idu = g.id(u);
+          const std::uint8_t kind = std::uint8_t((pos ? kMsgPositive : 0) | (gen << 2));
+          if (c_.talk) {
+            const double deg = double(g.out_degree(u));
+            if (deg > 0) {
+              const double cap = std::min(1.0, reach(pos, gen) / deg);
+              const double lo_p = 1.0 - std::pow(1.0 - cap, (d - 1.0) / L), hi_p = 1.0 - std::pow(1.0 - cap, d / L);
+              if (g.complete) {
+                // Implicit complete graph: the number told today is Binomial(n−1, hi−lo),
+                // drawn as Poisson (n is large); listeners are uniform random others.
+                const double lambda = (deg) * (hi_p - lo_p);
+                const double x = unit(mf.bits(idu, 0));
+                std::int64_t k = 0;
+                if (lambda > 200) {
+                  k = std::max<std::int64_t>(
+                      0, std::llround(lambda + std::sqrt(lambda) * normal(mf.bits(idu, 1), mf.bits(idu, 2))));
+                } else {
+                  double pk = std::exp(-lambda), cdf = pk;
+                  while (x > cdf && k < 100000) {
+                    ++k;
+                    pk *= lambda / double(k);
+                    cdf += pk;
+                  }
+                }
+                for (std::int64_t j = 0; j < k; ++j) {
+                  const vid v = pick(mf.bits(idu, std::uint64_t(j) + 3));
+                  if (v != u) mine.push_back({v, kind, idu});
+                }
+              } else {
+                const std::uint64_t thr_lo = rng::threshold(lo_p), thr_hi = rng::threshold(hi_p);
+                const rng::Stream tell(key_, std::uint64_t(start), kTell);
+                for (vid v : g.out(u)) {
+                  const std::uint64_t bits = tell.arc_bits(idu, g.id(v), std::uint64_t(gen));
+                  if (rng::fires(bits, thr_hi) && !(thr_lo && rng::fires(bits, thr_lo))) mine.push_back({v, kind, idu});
+                }
+              }
+            }
+          }
+          if (c_.weak_ties && thr_weak) {
+            std::uint64_t k = std::uint64_t(kw_floor);
+            if (thr_kw_frac && rng::fires(weak.bits(idu, ~std::uint64_t(0)), thr_kw_frac)) ++k;
+            for (std::uint64_t j = 0; j < k; ++j) {
+              if (!rng::fires(weak_tell.bits(idu, j), thr_weak)) continue;
+              const vid v = pick(weak.bits(idu, j));
+              if (v != u) mine.push_back({v, std::uint8_t(kind | kMsgWeak), idu});
+            }
+          }
+        }
+      },
+      kPart, volume < NeighborCounts::kSerialArcs && tellers_.size() < 4 * kPart ? SIZE_MAX : 2 * kPart);
+  std::size_t total = 0;
+  for (std::size_t p = 0; p < parts; ++p) total += msg_parts_[p].size();
+  msgs_.reserve(total);
+  for (std::size_t p = 0; p < parts; ++p) msgs_.insert(msgs_.end(), msg_parts_[p].begin(), msg_parts_[p].end());
+  std::sort(msgs_.begin(), msgs_.end());
+}
+
+/// Test/what-if inflow: the `fixed_inflow` prospects (not rejecting) with the smallest keyed
+/// draws adopt this step.
+void ServiceWom::choose_inflow(const Graph& g, std::int64_t t) {
+  const rng::Stream s(key_, std::uint64_t(t), kInflow);
+  std::vector<std::pair<std::uint64_t, vid>> cand;
+  const std::uint8_t* st = status_->now.data();
+  for (vid v = 0; v < g.n; ++v)
+    if (st[v] == kProspect && (*reject_until_)[v] <= t) cand.emplace_back(s.bits(g.id(v)), v);
+  const std::size_t k = std::min<std::size_t>(std::size_t(c_.fixed_inflow), cand.size());
+  auto less = [&](const auto& a, const auto& b) { return a.first != b.first ? a.first < b.first : g.id(a.second) < g.id(b.second); };
+  if (k < cand.size()) std::nth_element(cand.begin(), cand.begin() + std::ptrdiff_t(k), cand.end(), less);
+  inflow_.resize(k);
+  for (std::size_t i = 0; i < k; ++i) inflow_[i] = cand[i].second;
+  std::sort(inflow_.begin(), inflow_.end());
+}
+
+void ServiceWom::start_story(std::int64_t t, vid v, bool positive, int gen, BlockOut& o) {
+  (*story_)[v] = story_code(positive, gen);
+  (*story_end_)[v] = std::int32_t(t + story_steps_);
+  o.new_tellers.push_back(v);
+  if (gen == 0) ++o.n[positive ? c_stories_positive : c_stories_negative];
+  else ++o.n[c_stories_retold];
+}
+
+/// A review from a person with attitude a: stars = clamp(round(3 + 2.5 a + noise), 1, 5); a
+/// negative review (1–2 stars) gets a public reply with policy.review_reply_rate.
+void ServiceWom::review(std::uint64_t id, std::int64_t t, double a, BlockOut& o, std::array<std::int64_t, 3>& rv) {
+  const rng::Stream s(key_, std::uint64_t(t), kStars);
+  const double noise = c_.star_noise_sd > 0 ? c_.star_noise_sd * normal(s.bits(id, 0), s.bits(id, 1)) : 0.0;
+  const std::int64_t stars = std::clamp<std::int64_t>(std::llround(3.0 + 2.5 * a + noise), 1, 5);
+  ++rv[0];
+  o.stars_sum += stars;
+  if (stars <= 2) {
+    ++rv[1];
+    if (rng::fires(rng::Stream(key_, std::uint64_t(t), kReply).bits(id), rng::threshold(c_.review_reply_rate))) ++rv[2];
+  }
+}
+
+/// Steps 1–5 and 8–9 for a customer's problem at step t.
+void ServiceWom::problem(const Graph& g, std::int64_t t, vid v, std::uint64_t id, double& a1, BlockOut& o) {
+  const rng::Stream s(key_, std::uint64_t(t), kOutcome);
+  auto draw = [&](OutcomeDraw k, double p) { return rng::fires(s.bits(id, k), rng::threshold(p)); };
+  ++o.n[c_problems];
+  const bool large = draw(kDrawSeverity, c_.large_share);
+  if (large) ++o.n[c_problems_large];
+  const bool repeat = (*unresolved_)[v] > 0 && (*unresolved_until_)[v] > t;
+  if (repeat) ++o.n[c_repeat_failures];
+  const bool complain = draw(kDrawVoice, large ? c_.complain_large : c_.complain_small);
+  Path path = kSilent;
+  bool resolved = false, acknowledged = false, rebound = false, remedy = false;
+  if (complain) {
+    ++o.n[c_complaints];
+    const bool wrong = draw(kDrawMisunderstanding, c_.misunderstanding_share);
+    const bool clarify = draw(kDrawClarify, c_.clarify_rate);
+    if (wrong && clarify) {  // clarified misunderstanding: resolved at once, no remedy
+      ++o.n[c_clarified];
+      path = kAcknowledgeQuick;
+      resolved = acknowledged = true;
+    } else if (draw(kDrawStyle, wrong ? c_.acknowledge_rate_when_wrong : c_.acknowledge_rate)) {
+      acknowledged = true;
+      path = draw(kDrawFirstContact, c_.first_contact_resolution) ? kAcknowledgeQuick : kAcknowledge;
+      resolved = path == kAcknowledgeQuick || draw(kDrawResolveLater, c_.resolve_later);
+      remedy = draw(kDrawRemedy, c_.remedy_rate);
+      rebound = wrong;  // the customer pressed a wrong point and met an apology
+    } else {
+      path = kArgue;
+    }
+    ++o.n[path == kArgue ? c_complaints_argue : path == kAcknowledge ? c_complaints_acknowledge
+                                                                     : c_complaints_acknowledge_quick];
+  } else {
+    ++o.n[c_silent_problems];
+  }
+  if (remedy) ++o.n[c_remedies];
+
+  // Retention: one uniform per (customer, problem), compared with the path's TARP value.
+  const double keep = c_.retention[std::size_t(path)][repeat || large ? 1 : 0];
+  if (!draw(kDrawStay, keep)) {
+    const std::int32_t delay = 1 + std::int32_t(rng::below(s.bits(id, kDrawDelay), std::uint64_t(window_steps_)));
+    (*defect_at_)[v] = std::int32_t(t + delay);
+    const Cause cause = path == kSilent ? kCauseSilent
+                        : path == kArgue ? kCauseArgue
+                        : resolved       ? kCauseAckResolved
+                                         : kCauseAckUnresolved;
+    (*flags_)[v] = std::uint8_t(((*flags_)[v] & ~kCauseMask) | (cause << kCauseShift));
+    o.schedule.push_back({t + delay, Event{v, kEvDefect}});
+  }
+  // Unresolved problems: silent, argued and unresolved acknowledged problems count for the window.
+  if (!resolved) {
+    if ((*unresolved_until_)[v] <= t) (*unresolved_)[v] = 0;
+    (*unresolved_)[v] = std::uint8_t(std::min(255, (*unresolved_)[v] + 1));
+    (*unresolved_until_)[v] = std::int32_t(t + window_steps_);
+  }
+  // Attitude.
+  a1 += c_.attitude_shift[std::size_t(path)];
+  if (repeat) a1 += c_.repeat_attitude_shift;
+  else if (resolved) a1 += c_.recovery_paradox;
+  if (rebound) o.schedule.push_back({t + rebound_steps_, Event{v, kEvRebound}});
+  // Story.
+  const bool vindictive =
+      complain && rng::fires(rng::Stream(key_, 0, kType).bits(id), rng::threshold(c_.vindictive_share));
+  int story = 0;  // −1 negative, +1 positive, 0 none
+  if (vindictive) story = -1;
+  else if (path == kSilent) story = draw(kDrawStory, c_.silent_tell_prob) ? -1 : 0;
+  else if (!resolved) story = -1;
+  else story = !repeat && draw(kDrawStory, c_.positive_story_prob) ? 1 : 0;
+  if (complain && !vindictive) {
+    std::uint8_t& f = (*flags_)[v];
+    if ((f & kFlagOwed) && story < 0 && draw(kDrawReciprocity, c_.reciprocity)) story = 0;
+    f = std::uint8_t(acknowledged ? (f | kFlagOwed) : (f & ~kFlagOwed));
+  }
+  if (story) start_story(t, v, story > 0, 0, o);
+  // Review and tweet about the outcome.
+  const bool good = resolved && !repeat;
+  if (c_.reviews && draw(kDrawReview, good ? c_.review_positive : c_.review_negative)) {
+    std::array<std::int64_t, 3> rv{};
+    review(id, t, std::clamp(a1, -1.0, 1.0), o, rv);
+    o.n[c_reviews] += rv[0];
+    o.n[c_reviews_negative] += rv[1];
+    o.n[c_review_replies] += rv[2];
+  }
+  if (c_.tweets && draw(kDrawTweet, c_.tweet_post[std::size_t(path)]))
+    o.tweets.push_back({v, std::uint8_t(good && !vindictive ? 1 : 0)});
+  (void)g;
+}
+
+void ServiceWom::sweep(const Graph& g, std::int64_t t, std::size_t b, std::size_t lo, std::size_t hi) {
+  BlockOut& o = out_[b];
+  o.reset();
+  const std::uint8_t* st_now = status_->now.data();
+  std::uint8_t* st_next = status_->next.data();
+  const float* a_now = att_->now.data();
+  float* a_next = att_->next.data();
+  const rng::Stream spont(key_, std::uint64_t(t), kSpont);
+  const bool fixed = c_.fixed_inflow > 0;
+  // Slots of the one spontaneous uniform of a customer: [problem | review | recommend | churn].
+  const double s_review = p_problem_, s_recommend = s_review + p_review_, s_churn = s_recommend + p_recommend_;
+  const double w_pos[2] = {c_.strong_tie_prob, c_.weak_tie_prob};
+  std::size_t mi = msg_begin_[b], ei = due_begin_[b], fi = inflow_begin_[b];
+  const std::size_t me = msg_begin_[b + 1], ee = due_begin_[b + 1], fe = inflow_begin_[b + 1];
+  std::int64_t customers = 0, prospects = 0, lapsed = 0, cohort = 0, att_sum = 0;
+  std::array<std::int64_t, 3> rv{};
+
+  for (std::size_t i = lo; i < hi; ++i) {
+    const vid v = vid(i);
+    const std::uint8_t st = st_now[v];
+    const float a = a_now[v];
+    double a1 = a;
+    std::uint8_t st1 = st;
+    const std::uint64_t id = g.id(v);
+    const double u = unit(spont.bits(id));
+    bool started = false;  // a first-hand story began this step (a retold one may not replace it)
+    auto defect = [&](Column cause) {
+      st1 = kLapsed;
+      ++o.n[c_defections];
+      ++o.n[cause];
+      (*defect_at_)[v] = kNever;
+      o.margin_delta -= margin_fixed(v);
+      if ((*flags_)[v] & kFlagCohort) {
+        o.cohort_margin_delta -= margin_fixed(v);
+        (*flags_)[v] = std::uint8_t((*flags_)[v] & ~kFlagCohort);
+      }
+    };
+    auto become_customer = [&](Column what) {
+      st1 = kCustomer;
+      ++o.n[what];
+      (*acquired_)[v] = std::int32_t(t + 1);
+      (*defect_at_)[v] = kNever;
+      (*unresolved_)[v] = 0;
+      o.margin_delta += margin_fixed(v);
+    };
+
+    // --- messages heard this step (strong and weak ties), aggregated order-free
+    Listen L;
+    const std::size_t m0 = mi;
+    while (mi < me && msgs_[mi].to == v) {
+      const Msg& m = msgs_[mi++];
+      const bool pos = m.kind & kMsgPositive;
+      ++L.n[(m.kind & kMsgWeak) ? 1 : 0][std::size_t(m.kind >> 2)][pos ? 1 : 0];
+      (pos ? L.any_positive : L.any_negative) = true;
+    }
+    const std::size_t m1 = mi;
+    double keep_pos = 1.0, keep_neg_reject = 1.0, keep_neg_churn = 1.0;
+    if (m1 > m0) {
+      double shift = 0;
+      for (int w = 0; w < 2; ++w)
+        for (int gen = 0; gen < 8; ++gen) {
+          const int np = L.n[std::size_t(w)][std::size_t(gen)][1], nn = L.n[std::size_t(w)][std::size_t(gen)][0];
+          if (!np && !nn) continue;
+          const double half = std::ldexp(1.0, -gen);
+          shift += c_.talk_weight * half * (double(np) - c_.negativity_bias * double(nn));
+          keep_pos *= std::pow(1.0 - w_pos[w] * half, np);
+          keep_neg_reject *= std::pow(1.0 - std::min(1.0, w_pos[w] * c_.negativity_bias * half), nn);
+          keep_neg_churn *= std::pow(1.0 - c_.negative_story_churn * half, nn);
+        }
+      a1 += shift;
+    }
+    // --- calendar events due at t
+    bool defect_due = false;
+    while (ei < ee && due_[ei].v == v) {
+      const Event& e = due_[ei++];
+      if (e.type == kEvRebound) a1 += c_.apology_rebound;
+      else if (st == kCustomer && (*defect_at_)[v] == t) defect_due = true;
+    }
+
+    if (st == kCustomer) {
+      if (defect_due) {
+        defect(kCauseColumn[((*flags_)[v] & kCauseMask) >> kCauseShift]);
+      } else if (L.any_negative && (*defect_at_)[v] == kNever && keep_neg_churn < 1.0 &&
+                 unit(rng::Stream(key_, std::uint64_t(t), kWomChurn).bits(id)) < 1.0 - keep_neg_churn) {
+        defect(c_defections_wom);
+      } else if (u < s_review) {
+        if (c_.problems_enabled && (*defect_at_)[v] == kNever) {
+          problem(g, t, v, id, a1, o);
+          started = (*story_end_)[v] == t + story_steps_;
+        }
+      } else if (u < s_recommend) {
+        if (c_.reviews) review(id, t, a, o, rv);
+      } else if (u < s_churn) {
+        if (a >= c_.satisfied_above) {
+          start_story(t, v, true, 0, o);
+          ++o.n[c_recommendations];
+          started = true;
+        }
+      } else if (u - s_churn < p_churn_max_) {
+        const double h = churn_hazard_a0_ * std::exp(-c_.churn_attitude_slope * a) * churn_factor_;
+        if (u - s_churn < per_step(h, dt_years_)) defect(c_defections_base);
+      }
+    } else if (st == kProspect) {
+      bool rejecting = false, checked = false;
+      auto is_rejecting = [&] {
+        if (!checked) rejecting = (*reject_until_)[v] > t, checked = true;
+        return rejecting;
+      };
+      bool rejected = false;
+      if (L.any_negative && keep_neg_reject < 1.0 && !is_rejecting() &&
+          unit(rng::Stream(key_, std::uint64_t(t), kReject).bits(id)) < 1.0 - keep_neg_reject) {
+        rejected = true;
+        ++o.n[c_rejections];
+        (*reject_until_)[v] = std::int32_t(t + 1 + reject_steps_);
+        start_story(t, v, false, 0, o);  // rejecters tell negative stories (Goldenberg et al. 2007)
+        started = true;
+      }
+      if (!rejected) {
+        if (fixed) {
+          if (fi < fe && inflow_[fi] == v) become_customer(c_acquisitions);
+        } else {
+          const double h =
+              L.any_positive ? std::min(1.0, acq_factor_ * (1.0 - (1.0 - p_external_) * keep_pos)) : h_advert_;
+          if (u < h && !is_rejecting()) become_customer(c_acquisitions);
+        }
+      }
+    } else if (u < p_winback_ && a >= c_.reject_below) {
+      become_customer(c_winbacks);
+    }
+    if (fixed)
+      while (fi < fe && inflow_[fi] <= v) ++fi;
+
+    // --- retelling: an idle listener takes up one second-hand story (smallest keyed draw wins)
+    if (m1 > m0 && !started && c_.retell_prob > 0 && ((*story_)[v] == 0 || (*story_end_)[v] < t)) {
+      const rng::Stream rs(key_, std::uint64_t(t), kRetell);
+      const std::uint64_t thr = rng::threshold(c_.retell_prob);
+      std::uint64_t best = ~std::uint64_t(0);
+      int pick_kind = -1;
+      for (std::size_t k = m0; k < m1; ++k) {
+        const Msg& m = msgs_[k];
+        if ((m.kind >> 2) >= c_.retell_generations) continue;
+        const std::uint64_t bits = rs.arc_bits(m.src, id, m.kind);
+        if (rng::fires(bits, thr) && (pick_kind < 0 || bits < best)) best = bits, pick_kind = m.kind;
+      }
+      if (pick_kind >= 0) start_story(t, v, pick_kind & kMsgPositive, (pick_kind >> 2) + 1, o);
+    }
+
+    const float anext = clip(a1);
+    a_next[v] = anext;
+    st_next[v] = st1;
+    att_sum += std::int64_t(double(anext) * kAttScale);
+    customers += st1 == kCustomer;
+    prospects += st1 == kProspect;
+    lapsed += st1 == kLapsed;
+    cohort += st1 == kCustomer && ((*flags_)[v] & kFlagCohort);
+  }
+  o.n[c_customers] = customers;
+  o.n[c_prospects] = prospects;
+  o.n[c_lapsed] = lapsed;
+  o.n[c_cohort_customers] = cohort;
+  o.n[c_reviews] += rv[0];
+  o.n[c_reviews_negative] += rv[1];
+  o.n[c_review_replies] += rv[2];
+  o.att_sum = att_sum;
+}
+
+/// Tweets of step t: each is one independent-cascade over the follower out-arcs, keyed by the
+/// tweeter's id (k), completing within the step. An arc's uniform U decides both exposure
+/// (U < see) and retweet (U < see·retweet), so retweeters are the cascade's reached agents and
+/// viewers are every follower of a cascade member whose arc has U < see.
+void ServiceWom::tweets(const Graph& g, std::int64_t t, const std::vector<std::pair<vid, std::uint8_t>>& list) {
+  obs_[c_tweets] = double(list.size());
+  const Graph& f = followers_ ? *followers_ : g;
+  if (list.empty() || f.complete) return;
+  const rng::Stream s(key_, std::uint64_t(t), kTweet);
+  const std::uint64_t thr_rt = rng::threshold(c_.see_prob * c_.retweet_prob), thr_see = rng::threshold(c_.see_prob);
+  tweet_hits_.clear();
+  std::vector<vid> seen;
+  double largest = 0, cascades = 0, big = 0, retweets = 0;
+  for (const auto& [u, pos] : list) {
+    const std::uint64_t k = f.id(u);
+    const vid seed[1] = {u};
+    const CascadeResult res = cascade(
+        f, std::span<const vid>(seed, 1), [](vid) { return true; }, s, thr_rt, k, spread_, in_cascade_);
+    const double size = 1.0 + double(res.reached.size());
+    largest = std::max(largest, size);
+    cascades += size > 1;
+    big += size >= 100;
+    retweets += size - 1;
+    if (!thr_see) continue;
+    seen.clear();
+    auto view = [&](vid m) {
+      const std::uint64_t idm = f.id(m);
+      for (vid x : f.out(m))
+        if (x != u && rng::fires(s.arc_bits(idm, f.id(x), k), thr_see)) seen.push_back(x);
+    };
+    view(u);
+    for (vid m : res.reached) view(m);
+    std::sort(seen.begin(), seen.end());
+    seen.erase(std::unique(seen.begin(), seen.end()), seen.end());
+    for (vid x : seen) tweet_hits_.push_back({x, pos});
+    obs_[pos ? c_listeners_tweet_positive : c_listeners_tweet_negative] += double(seen.size());
+  }
+  obs_[c_largest_cascade] = largest;
+  obs_[c_cascades] = cascades;
+  obs_[c_cascades_100] = big;
+  obs_[c_retweets] = retweets;
+  if (c_.tweet_weight == 0 || tweet_hits_.empty()) return;
+  // Attitude shifts of viewers: counts per viewer, applied once (order-free).
+  std::sort(tweet_hits_.begin(), tweet_hits_.end());
+  float* a_next = att_->next.data();
+  for (std::size_t i = 0; i < tweet_hits_.size();) {
+    const vid x = tweet_hits_[i].first;
+    int net = 0;
+    for (; i < tweet_hits_.size() && tweet_hits_[i].first == x; ++i) net += tweet_hits_[i].second ? 1 : -1;
+    const float before = a_next[x], after = clip(double(before) + c_.tweet_weight * net);
+    a_next[x] = after;
+    att_sum_ += std::int64_t(double(after) * kAttScale) - std::int64_t(double(before) * kAttScale);
+  }
+}
+
+}  // namespace
+
+void set_followers(Model& m, const Graph* followers) {
+  auto* s = dynamic_cast<ServiceWom*>(&m);
+  if (!s) throw Error("set_followers: the model is not service_wom");
+  s->set_followers(followers);
+}
+
+Trajectory run_service_wom(const Params& params, const Graph& g, const Graph* followers, const RunPlan& plan) {
+  // The engine loop of run_model (engine.cpp), with the follower layer set before init.
+  auto model = std::make_unique<ServiceWom>(params);
+  model->set_followers(followers);
+  RunContext run{plan.seed, plan.replicate, rng::RunKey(plan.seed, plan.replicate), plan.dt};
+  State state(g.n);
+  model->init(g, state, run);
+  Trajectory tr;
+  tr.columns = model->columns();
+  const std::size_t nc = tr.columns.size();
+  tr.values.assign(std::size_t(plan.steps + 1) * nc, 0.0);
+  model->observe(g, state, std::span<double>(tr.values.data(), nc));
+  StepContext ctx{&run, 0};
+  for (std::int64_t t = 0; t < plan.steps; ++t) {
+    ctx.t = t;
+    model->step(g, state, ctx);
+    state.swap();
+    model->observe(g, state, std::span<double>(tr.values.data() + std::size_t(t + 1) * nc, nc));
+    tr.steps_computed = t + 1;
+  }
+  tr.state_bytes = state.bytes() + model->scratch_bytes();
+  return tr;
+}
+
+ModelInfo service_wom_info() {
+  ModelInfo m;
+  m.name = "service_wom";
+  m.summary =
+      "customer service and word of mouth: problems, complaint handling (argue vs acknowledge), stories over strong "
+      "and weak ties, tweets, reviews, churn, acquisition and customer value (rates per year, time.step_days)";
+  m.citation =
+      "TARP (1986); Goldenberg, Libai & Muller (2001) Marketing Letters 12(3):211-223; Gupta & Lehmann (2003); "
+      "see models/service_wom/README.md";
+  m.supports_complete_graph = true;
+  m.params = service_wom_params();
+  m.check = [](const Params& p) {
+    const Config c = read_config(p);
+    if (c.fixed_inflow > 0 && c.external_rate > 0 && false) return;
+    if (c.retell_generations > 7) throw Error("service_wom: params.talk.retell_generations must be at most 7");
+  };
+  m.make = [](const Params& p) { return std::make_unique<ServiceWom>(p); };
+  return m;
+}
+
+}  // namespace wom::models
