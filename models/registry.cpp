@@ -4,6 +4,7 @@
 #include "independent_cascade/independent_cascade.hpp"
 #include "linear_threshold/linear_threshold.hpp"
 #include "model.hpp"
+#include "service_wom/service_wom.hpp"
 #include "sir/sir.hpp"
 
 namespace wom {
@@ -16,6 +17,7 @@ void register_models() {
   r.add(models::independent_cascade_info());
   r.add(models::sir_info());
   r.add(models::linear_threshold_info());
+  r.add(models::service_wom_info());
 }
 
 }  // namespace wom

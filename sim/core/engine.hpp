@@ -31,7 +31,9 @@ struct Trajectory {
 /// Called after each step with (step, steps); for progress bars.
 using StepCallback = std::function<void(std::int64_t, std::int64_t)>;
 
+/// `followers` (optional) is a second layer on the same agents: same n, same stable ids in
+/// the same storage order.
 Trajectory run_model(const ModelInfo& info, const Params& params, const Graph& g, const RunPlan& plan,
-                     const StepCallback& on_step = {});
+                     const StepCallback& on_step = {}, const Graph* followers = nullptr);
 
 }  // namespace wom

@@ -27,6 +27,9 @@ struct RunContext {
   std::uint64_t replicate = 0;
   rng::RunKey key;
   double dt = 1.0;  ///< length of one step in the model's time unit (time.dt / time.step_days)
+  /// The optional `followers:` layer on the same agents (same n and storage order), or null:
+  /// models that spread along followers (tweets) then use the main graph.
+  const Graph* followers = nullptr;
 };
 
 /// What a model sees of one step: t is the step being computed (state t → t+1).

@@ -521,7 +521,8 @@ class Checker {
 };
 
 // The engine's keys. Model parameters are added from the model's specs.
-const std::vector<std::string> kTopKeys = {"model", "seed", "replicates", "time", "graph", "output", "params"};
+const std::vector<std::string> kTopKeys = {"model",  "seed",   "replicates", "time", "graph",
+                                           "followers", "output", "params"};
 const std::vector<std::string> kTimeKeys = {"steps", "dt", "step_days"};
 const std::vector<std::string> kGraphKeys = {"generator", "n",        "mean_degree", "m",      "k",
                                              "rewire",    "degree",   "blocks",      "p_in",   "p_out",
@@ -577,8 +578,9 @@ std::optional<std::string> data_path(Checker& ck, const Node& n, const std::stri
   return resolved;
 }
 
-void read_graph(Checker& ck, const Node& root, GraphSpec& g, json& out) {
-  const Node* gn = ck.section(root, "graph", "");
+/// Reads a graph block: `graph:` or, with sect = "followers", the optional follower layer.
+void read_graph(Checker& ck, const Node& root, GraphSpec& g, json& out, const std::string& sect = "graph") {
+  const Node* gn = ck.section(root, sect, "");
   std::vector<std::string> all_paths;
   if (!gn) {
     out = json{{"generator", g.generator},
@@ -588,12 +590,12 @@ void read_graph(Checker& ck, const Node& root, GraphSpec& g, json& out) {
                {"reorder", g.reorder}};
     return;
   }
-  for (const auto& k : kGraphKeys) all_paths.push_back("graph." + k);
-  for (const auto& k : kDegreeKeys) all_paths.push_back("graph.degree." + k);
-  ck.check_keys(*gn, "graph", kGraphKeys, all_paths);
+  for (const auto& k : kGraphKeys) all_paths.push_back(sect + "." + k);
+  for (const auto& k : kDegreeKeys) all_paths.push_back(sect + ".degree." + k);
+  ck.check_keys(*gn, sect, kGraphKeys, all_paths);
 
   if (const Node* n = gn->get("generator"))
-    if (auto v = ck.string(*n, "graph.generator", kGenerators)) g.generator = *v;
+    if (auto v = ck.string(*n, sect + ".generator", kGenerators)) g.generator = *v;
   const std::vector<std::string> reads = generator_keys(g.generator);
   auto reads_key = [&](const std::string& k) { return std::find(reads.begin(), reads.end(), k) != reads.end(); };
 
@@ -610,7 +612,7 @@ void read_graph(Checker& ck, const Node& root, GraphSpec& g, json& out) {
   const std::string n_text = fmt::format("[1, {}] (integer)", kMaxAgents);
   bool n_given = false;
   if (const Node* n = gn->get("n"); n && reads_key("n")) {
-    if (auto v = ck.int_in(*n, "graph.n", 1, kMaxAgents, n_text)) g.n = *v, n_given = true;
+    if (auto v = ck.int_in(*n, sect + ".n", 1, kMaxAgents, n_text)) g.n = *v, n_given = true;
   }
   const std::int64_t n = g.n;
 
@@ -622,7 +624,7 @@ void read_graph(Checker& ck, const Node& root, GraphSpec& g, json& out) {
       g.blocks.clear();
       std::int64_t total = 0;
       for (std::size_t i = 0; i < b->items.size(); ++i) {
-        if (auto v = ck.int_in(b->items[i], fmt::format("graph.blocks[{}]", i), 1, kMaxAgents, n_text)) {
+        if (auto v = ck.int_in(b->items[i], fmt::format("{}.blocks[{}]", sect, i), 1, kMaxAgents, n_text)) {
           g.blocks.push_back(*v);
           total += *v;
         }
@@ -650,33 +652,33 @@ void read_graph(Checker& ck, const Node& root, GraphSpec& g, json& out) {
 
   const std::string below_n = fmt::format("n-1 = {}", g.n - 1);
   if (const Node* v = gn->get("mean_degree"); v && reads_key("mean_degree")) {
-    if (auto x = ck.real_in(*v, "graph.mean_degree", 0, double(g.n - 1), false, false, "[0, " + below_n + "]"))
+    if (auto x = ck.real_in(*v, sect + ".mean_degree", 0, double(g.n - 1), false, false, "[0, " + below_n + "]"))
       g.mean_degree = *x;
   }
   if (const Node* v = gn->get("m"); v && reads_key("m")) {
-    if (auto x = ck.int_in(*v, "graph.m", 1, std::max<std::int64_t>(1, g.n - 1), "[1, " + below_n + "] (integer)"))
+    if (auto x = ck.int_in(*v, sect + ".m", 1, std::max<std::int64_t>(1, g.n - 1), "[1, " + below_n + "] (integer)"))
       g.m = *x;
   }
   if (const Node* v = gn->get("k"); v && reads_key("k")) {
     const std::string text = "an even integer in [2, " + below_n + "]";
-    if (auto x = ck.int_in(*v, "graph.k", 2, std::max<std::int64_t>(2, g.n - 1), text)) {
+    if (auto x = ck.int_in(*v, sect + ".k", 2, std::max<std::int64_t>(2, g.n - 1), text)) {
       if (*x % 2 != 0)
-        ck.out_of_range(*v, "graph.k", text);
+        ck.out_of_range(*v, sect + ".k", text);
       else
         g.k = *x;
     }
   }
   if (const Node* v = gn->get("rewire"); v && reads_key("rewire")) {
-    if (auto x = ck.real_in(*v, "graph.rewire", 0, 1, false, false, "[0, 1]")) g.rewire = *x;
+    if (auto x = ck.real_in(*v, sect + ".rewire", 0, 1, false, false, "[0, 1]")) g.rewire = *x;
   }
   if (const Node* v = gn->get("p_in"); v && reads_key("p_in")) {
-    if (auto x = ck.real_in(*v, "graph.p_in", 0, 1, false, false, "[0, 1]")) g.p_in = *x;
+    if (auto x = ck.real_in(*v, sect + ".p_in", 0, 1, false, false, "[0, 1]")) g.p_in = *x;
   }
   if (const Node* v = gn->get("p_out"); v && reads_key("p_out")) {
-    if (auto x = ck.real_in(*v, "graph.p_out", 0, 1, false, false, "[0, 1]")) g.p_out = *x;
+    if (auto x = ck.real_in(*v, sect + ".p_out", 0, 1, false, false, "[0, 1]")) g.p_out = *x;
   }
   if (const Node* v = gn->get("directed")) {
-    if (auto x = ck.boolean(*v, "graph.directed")) {
+    if (auto x = ck.boolean(*v, sect + ".directed")) {
       g.directed = *x;
       if (g.directed && g.generator != "erdos_renyi" && g.generator != "sbm" && g.generator != "file" &&
           g.generator != "complete")
@@ -687,12 +689,12 @@ void read_graph(Checker& ck, const Node& root, GraphSpec& g, json& out) {
     }
   }
   if (const Node* v = gn->get("reverse"); v && reads_key("reverse"))
-    if (auto x = ck.boolean(*v, "graph.reverse")) g.reverse = *x;
+    if (auto x = ck.boolean(*v, sect + ".reverse")) g.reverse = *x;
   if (const Node* v = gn->get("reorder"))
-    if (auto x = ck.string(*v, "graph.reorder", kReorders)) g.reorder = *x;
+    if (auto x = ck.string(*v, sect + ".reorder", kReorders)) g.reorder = *x;
 
   if (const Node* v = gn->get("path"); v && reads_key("path")) {
-    if (auto p = data_path(ck, *v, "graph.path")) g.path = *p;
+    if (auto p = data_path(ck, *v, sect + ".path")) g.path = *p;
   } else if (g.generator == "file") {
     ck.error(fmt::format("{}: graph.path: missing required key for generator 'file' (an edge list, plain or .gz)",
                          gn->key_at.where()));
@@ -701,24 +703,24 @@ void read_graph(Checker& ck, const Node& root, GraphSpec& g, json& out) {
   json degree;
   if (reads_key("degree")) {
     DegreeSpec& d = g.degree;
-    if (const Node* dn = ck.section(*gn, "degree", "graph")) {
-      ck.check_keys(*dn, "graph.degree", kDegreeKeys, all_paths);
+    if (const Node* dn = ck.section(*gn, "degree", sect)) {
+      ck.check_keys(*dn, sect + ".degree", kDegreeKeys, all_paths);
       if (const Node* v = dn->get("distribution"))
-        if (auto x = ck.string(*v, "graph.degree.distribution", kDistributions)) d.distribution = *x;
+        if (auto x = ck.string(*v, sect + ".degree.distribution", kDistributions)) d.distribution = *x;
       const bool power_law = d.distribution == "power_law";
       if (const Node* v = dn->get("exponent"))
-        if (auto x = ck.real_in(*v, "graph.degree.exponent", 1, 1e300, true, false, "(1, inf)")) d.exponent = *x;
+        if (auto x = ck.real_in(*v, sect + ".degree.exponent", 1, 1e300, true, false, "(1, inf)")) d.exponent = *x;
       const std::string deg_max = fmt::format("{}", kMaxPowerLawDegree);
       if (const Node* v = dn->get("min"))
-        if (auto x = ck.int_in(*v, "graph.degree.min", 1, kMaxPowerLawDegree, "[1, " + deg_max + "] (integer)"))
+        if (auto x = ck.int_in(*v, sect + ".degree.min", 1, kMaxPowerLawDegree, "[1, " + deg_max + "] (integer)"))
           d.min = *x;
       if (const Node* v = dn->get("max"))
-        if (auto x = ck.int_in(*v, "graph.degree.max", d.min, kMaxPowerLawDegree,
+        if (auto x = ck.int_in(*v, sect + ".degree.max", d.min, kMaxPowerLawDegree,
                                fmt::format("[graph.degree.min = {}, {}] (integer)", d.min, deg_max)))
           d.max = *x;
       if (const Node* v = dn->get("mean")) {
         const double lo = d.distribution == "geometric" ? 1.0 : 0.0;
-        if (auto x = ck.real_in(*v, "graph.degree.mean", lo, double(g.n - 1), false, false,
+        if (auto x = ck.real_in(*v, sect + ".degree.mean", lo, double(g.n - 1), false, false,
                                 fmt::format("[{}, {}]", lo, below_n)))
           d.mean = *x;
       }
@@ -732,7 +734,7 @@ void read_graph(Checker& ck, const Node& root, GraphSpec& g, json& out) {
                                             v.key_at.where(), k, d.distribution));
       }
       if (const Node* v = dn->get("file")) {
-        if (auto p = data_path(ck, *v, "graph.degree.file")) d.file = *p;
+        if (auto p = data_path(ck, *v, sect + ".degree.file")) d.file = *p;
       } else if (d.distribution == "file") {
         ck.error(
             fmt::format("{}: graph.degree.file: missing required key for degree distribution 'file' (one degree "
@@ -971,6 +973,26 @@ Scenario validate(const Node& root, const std::string& source, const std::vector
     }
   }
 
+  // followers: an optional second layer, used by models that spread along followers
+  json followers_json;
+  if (root.get("followers")) {
+    GraphSpec f;
+    read_graph(ck, root, f, followers_json, "followers");
+    if (ck.errors.empty()) {
+      try {
+        validate_graph_spec(f);
+      } catch (const Error& e) {
+        std::string msg = e.what();
+        if (auto pos = msg.find("graph."); pos != std::string::npos) msg.replace(pos, 6, "followers.");
+        ck.error(fmt::format("{}: {}", root.get("followers")->key_at.where(), msg));
+      }
+    }
+    if (f.generator == "complete")
+      ck.error(fmt::format("{}: followers.generator: the follower layer needs stored arcs (not 'complete')",
+                           root.get("followers")->key_at.where()));
+    sc.followers = f;
+  }
+
   // output
   json output_json = json::object();
   if (const Node* o = ck.section(root, "output", "")) {
@@ -1035,6 +1057,7 @@ Scenario validate(const Node& root, const std::string& source, const std::vector
   sc.resolved["replicates"] = sc.replicates;
   sc.resolved["time"] = json{{"steps", sc.steps}, {"dt", sc.dt}, {"step_days", sc.step_days}};
   sc.resolved["graph"] = graph_json;
+  if (sc.followers) sc.resolved["followers"] = followers_json;
   if (!output_json.empty()) sc.resolved["output"] = output_json;
   if (!options.graph_only) sc.resolved["params"] = params_json;
   return sc;

@@ -22,6 +22,7 @@
 /// directory, as the shell that typed them would.
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,7 @@ struct Scenario {
   const ModelInfo* info = nullptr;     ///< the model's description (registry-owned)
   Params params;                       ///< every parameter with a default, plus those given
   GraphSpec graph;                     ///< data paths already resolved to absolute paths
+  std::optional<GraphSpec> followers;  ///< `followers:` layer (tweets), same keys as `graph:`
   std::uint64_t seed = 1;              ///< `seed`
   std::int64_t replicates = 1;         ///< `replicates`
   std::int64_t steps = 100;            ///< `time.steps`

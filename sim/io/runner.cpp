@@ -143,11 +143,15 @@ RunOutput run_scenario(const Scenario& scenario, const RunOptions& options) {
     GraphInfo info = shared_info;
     if (!shared) own = make_graph(spec, out.seed, std::uint64_t(r), &info);
     const Graph& g = shared ? shared_graph : own;
+    // The follower layer: its own draws (seed salted), the same agents as the graph.
+    Graph followers;
+    if (scenario.followers) followers = make_graph(*scenario.followers, out.seed ^ 0xF011'0E55'F011'0E55ULL, std::uint64_t(r));
     const RunPlan plan{out.seed, std::uint64_t(r), scenario.steps,
                        scenario.info->step_in_days ? scenario.step_days : scenario.dt};
     ReplicateResult& res = out.results[std::size_t(r)];
     res.trajectory =
-        run_model(*scenario.info, scenario.params, g, plan, [&](std::int64_t, std::int64_t) { progress.tick(); });
+        run_model(*scenario.info, scenario.params, g, plan, [&](std::int64_t, std::int64_t) { progress.tick(); },
+                  scenario.followers ? &followers : nullptr);
     res.replicate = std::uint64_t(r);
     res.graph = std::move(info);
     res.population = g.n;

@@ -269,3 +269,17 @@ TEST_CASE("wom graph stats describes an edge list and a config's graph", "[cli]"
     CHECK_THAT(m.err, Catch::Contains("nothere.txt"));
   }
 }
+
+TEST_CASE("a followers layer of another size is refused and leaves no files", "[cli]") {
+  TempDir dir;
+  const std::string cfg =
+      dir.write("f.yaml", std::string(kSir) + "followers:\n  generator: erdos_renyi\n  n: 299\n  mean_degree: 5\n");
+  const Result r = run_wom(dir, "run f.yaml --out res");
+  CHECK(r.rc == 1);
+  CHECK_THAT(r.err, Catch::Contains("followers layer") && Catch::Contains("300"));
+  CHECK_FALSE(fs::exists(dir.path / "res"));
+  CHECK(dir.temp_entries().empty());
+  const std::string ok =
+      dir.write("g.yaml", std::string(kSir) + "followers:\n  generator: erdos_renyi\n  n: 300\n  mean_degree: 5\n");
+  CHECK(run_wom(dir, "run g.yaml -q").rc == 0);
+}

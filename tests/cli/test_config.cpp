@@ -520,3 +520,23 @@ TEST_CASE("edit distance counts transpositions as one edit", "[cli][config]") {
   CHECK(wom::edit_distance("", "abc") == 3);
   CHECK(wom::edit_distance("kitten", "sitting") == 3);
 }
+
+TEST_CASE("a followers layer reads like graph and names its own keys in errors", "[cli][config]") {
+  setup_models();
+  const Scenario sc = wom::scenario_from_yaml_text(
+      "model: cfgtest\nparams:\n  need: 1\n"
+      "graph: {generator: erdos_renyi, n: 500, mean_degree: 4}\n"
+      "followers:\n  generator: configuration\n  n: 500\n  directed: false\n"
+      "  degree: {distribution: power_law, exponent: 2.1, min: 1, max: 200}\n",
+      "sim.yaml");
+  REQUIRE(sc.followers.has_value());
+  CHECK(sc.followers->generator == "configuration");
+  CHECK(sc.followers->degree.exponent == 2.1);
+  CHECK(sc.resolved.contains("followers"));
+  CHECK_FALSE(wom::scenario_from_yaml_text(std::string(kBase), "sim.yaml").followers.has_value());
+
+  const std::string typo = text_error(std::string(kBase) + "followers:\n  generator: barabasi_albert\n  mm: 3\n");
+  CHECK_THAT(typo, Catch::Contains("sim.yaml:6") && Catch::Contains("followers.mm") && Catch::Contains("followers.m"));
+  const std::string range = text_error(std::string(kBase) + "followers:\n  generator: barabasi_albert\n  m: 0\n");
+  CHECK_THAT(range, Catch::Contains("followers.m") && Catch::Contains("out of range"));
+}
