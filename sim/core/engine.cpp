@@ -19,7 +19,7 @@ const ModelInfo* Registry::find(const std::string& name) const {
 }
 
 Trajectory run_model(const ModelInfo& info, const Params& params, const Graph& g, const RunPlan& plan,
-                     const StepCallback& on_step, const Graph* followers) {
+                     const StepCallback& on_step, const Graph* followers, const RunHooks* hooks) {
   if (followers && (followers->n != g.n || followers->ids != g.ids))
     throw Error(fmt::format("the followers layer must hold the same {} persons as the graph, in the same order "
                             "(it has {})",
@@ -31,6 +31,14 @@ Trajectory run_model(const ModelInfo& info, const Params& params, const Graph& g
   RunContext run{plan.seed, plan.replicate, rng::RunKey(plan.seed, plan.replicate), plan.dt, followers};
   State state(g.n);
   model->init(g, state, run);
+  if (hooks)
+    for (const Intervention& iv : hooks->interventions) {
+      if (iv.agent >= g.n || iv.step < 0 || iv.step >= plan.steps)
+        throw Error(fmt::format("intervention on agent {} at step {} is out of range: agents [0, {}], steps [0, {}]",
+                                iv.agent, iv.step, g.n - 1, plan.steps - 1));
+      model->intervene(iv);
+    }
+  if (hooks && hooks->observe) hooks->observe(0, *model);
 
   Trajectory tr;
   tr.columns = model->columns();
@@ -50,6 +58,7 @@ Trajectory run_model(const ModelInfo& info, const Params& params, const Graph& g
       model->observe(g, state, std::span<double>(row, nc));
       tr.steps_computed = t + 1;
     }
+    if (hooks && hooks->observe) hooks->observe(t + 1, *model);
     if (on_step) on_step(t + 1, plan.steps);
   }
   tr.state_bytes = state.bytes() + model->scratch_bytes();

@@ -31,9 +31,17 @@ struct Trajectory {
 /// Called after each step with (step, steps); for progress bars.
 using StepCallback = std::function<void(std::int64_t, std::int64_t)>;
 
+/// Optional hooks of a run: interventions scheduled before the first step, and an observer
+/// called with the model after init (t = 0) and after every computed step t.
+struct RunHooks {
+  std::vector<Intervention> interventions;
+  std::function<void(std::int64_t t, const Model&)> observe;
+};
+
 /// `followers` (optional) is a second layer on the same agents: same n, same stable ids in
 /// the same storage order.
 Trajectory run_model(const ModelInfo& info, const Params& params, const Graph& g, const RunPlan& plan,
-                     const StepCallback& on_step = {}, const Graph* followers = nullptr);
+                     const StepCallback& on_step = {}, const Graph* followers = nullptr,
+                     const RunHooks* hooks = nullptr);
 
 }  // namespace wom

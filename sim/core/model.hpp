@@ -6,6 +6,7 @@
 /// scratch (neighbour counts, frontiers); the engine owns the loop, the double-buffered
 /// `State`, the randomness keys and the observers. A kernel works on blocks of agents
 /// through `for_each_block`; there is no virtual call per agent.
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <span>
@@ -39,6 +40,27 @@ struct StepContext {
   rng::Stream stream(rng::Purpose purpose) const { return rng::Stream(run->key, std::uint64_t(t), purpose); }
 };
 
+/// A change injected into one run (the cost engine's focal events, DESIGN.md §4): at step
+/// `step`, agent `agent` has a complaint handled along a forced path, or is lost outright.
+struct Intervention {
+  enum class Kind { Complaint, Lose };
+  Kind kind = Kind::Complaint;
+  vid agent = 0;
+  std::int64_t step = 0;
+  std::string path = "argue";     ///< complaint: "argue" or "acknowledge" (first contact as configured)
+  int severity = -1;              ///< 0 small, 1 large, −1 drawn from the mix of complaints
+  bool misunderstanding = false;  ///< complaint: the customer is wrong (default: a valid complaint)
+};
+
+/// Per-agent discounted cash flows, so a paired difference can be split exactly, agent by
+/// agent, by construction (not as a residual). Spans are empty when a model keeps none.
+struct AgentLedger {
+  std::span<const double> margin;       ///< margins earned from the agent
+  std::span<const double> service;      ///< remedies and contact costs spent on the agent
+  std::span<const double> acquisition;  ///< acquisition cost (CAC) spent on the agent
+  std::span<const double> terminal;     ///< terminal value of the agent at the horizon
+};
+
 class Model {
  public:
   virtual ~Model() = default;
@@ -55,6 +77,14 @@ class Model {
   virtual bool absorbed() const { return false; }
   /// Bytes of model-owned scratch (for memory figures).
   virtual std::size_t scratch_bytes() const { return 0; }
+  /// Schedules an intervention before the run starts (called after init). Models without
+  /// interventions refuse.
+  virtual void intervene(const Intervention&) { throw Error("this model supports no interventions"); }
+  /// Per-agent accounts at the current step (see AgentLedger).
+  virtual AgentLedger ledger() const { return {}; }
+  /// A small model-defined role per agent at the current step (service_wom: 0 prospect,
+  /// 1 customer, 2 lapsed), for partitions by role at the time of an intervention.
+  virtual std::vector<std::uint8_t> roles() const { return {}; }
 };
 
 struct ModelInfo {

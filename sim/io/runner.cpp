@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "edgelist.hpp"
+#include "progress.hpp"
 #include "error.hpp"
 #include "generators.hpp"
 #include "parallel.hpp"
@@ -34,66 +35,6 @@ constexpr std::int64_t kReplicateParallelBelow = 1 << 20;
 Graph load_file_graph(const std::string& path, bool directed, bool reverse, BuildReport* report) {
   return load_edge_list(path, directed, reverse, report, nullptr);
 }
-
-std::string seconds_text(double s) {
-  if (s < 60) return fmt::format("{:.0f} s", s);
-  if (s < 3600) return fmt::format("{:.0f} min {:02.0f} s", std::floor(s / 60), std::fmod(s, 60));
-  return fmt::format("{:.0f} h {:02.0f} min", std::floor(s / 3600), std::fmod(s, 3600) / 60);
-}
-
-/// A one-line progress bar with ETA on stderr. It draws only when enabled (stderr is a
-/// terminal) and only once the run has lasted a second, so short runs and pipes stay silent.
-class Progress {
- public:
-  Progress(bool enabled, std::int64_t total) : total_(std::max<std::int64_t>(total, 1)) {
-    if (enabled) thread_ = std::thread([this] { loop(); });
-  }
-  ~Progress() {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      stop_ = true;
-    }
-    cv_.notify_all();
-    if (thread_.joinable()) thread_.join();
-  }
-  Progress(const Progress&) = delete;
-  Progress& operator=(const Progress&) = delete;
-
-  void tick() { done_.fetch_add(1, std::memory_order_relaxed); }
-
- private:
-  void loop() {
-    const auto start = Clock::now();
-    bool drawn = false;
-    std::unique_lock<std::mutex> lock(mu_);
-    while (!cv_.wait_for(lock, std::chrono::milliseconds(250), [this] { return stop_; })) {
-      const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
-      if (elapsed < 1.0) continue;
-      const std::int64_t done = std::min(done_.load(std::memory_order_relaxed), total_);
-      const double frac = double(done) / double(total_);
-      constexpr int kWidth = 30;
-      const int filled = int(frac * kWidth);
-      std::string bar(std::size_t(filled), '#');
-      bar.append(std::size_t(kWidth - filled), '.');
-      std::string eta = done > 0 ? "ETA " + seconds_text(elapsed / frac - elapsed) : "building graph";
-      std::fprintf(stderr, "\r\033[K[%s] %3.0f%%  %s elapsed, %s", bar.c_str(), 100.0 * frac,
-                   seconds_text(elapsed).c_str(), eta.c_str());
-      std::fflush(stderr);
-      drawn = true;
-    }
-    if (drawn) {
-      std::fputs("\r\033[K", stderr);  // leave the terminal as it was
-      std::fflush(stderr);
-    }
-  }
-
-  const std::int64_t total_;
-  std::atomic<std::int64_t> done_{0};
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stop_ = false;
-  std::thread thread_;
-};
 
 }  // namespace
 

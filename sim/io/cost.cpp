@@ -1,0 +1,357 @@
+#include "cost.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+
+#include "error.hpp"
+#include "generators.hpp"
+#include "parallel.hpp"
+#include "progress.hpp"
+#include "rng.hpp"
+
+namespace wom {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using json = nlohmann::ordered_json;
+
+constexpr rng::Purpose kFocal = 0xC057'0001;
+enum Role : std::uint8_t { kProspect = 0, kCustomer = 1, kLapsed = 2 };
+enum Group { kFocalAgent = 0, kOtherCustomers = 1, kOthers = 2, kGroups = 3 };
+
+/// Per-run sums of the ledger by group (focal agent, other customers at t0, prospects and
+/// lapsed at t0). Differences of these sums are sums of per-agent differences, so the
+/// partition is exact by construction.
+struct Sums {
+  double margin[kGroups] = {}, service[kGroups] = {}, acquisition[kGroups] = {}, terminal[kGroups] = {};
+  double customers_end[kGroups] = {};
+  double npv() const {
+    double s = 0;
+    for (int k = 0; k < kGroups; ++k) s += margin[k] - service[k] - acquisition[k] + terminal[k];
+    return s;
+  }
+  double customers() const { return customers_end[0] + customers_end[1] + customers_end[2]; }
+};
+
+/// What one replicate shares across its jobs.
+struct World {
+  const Graph* g = nullptr;
+  const Graph* followers = nullptr;
+  RunPlan plan;
+  std::vector<std::uint8_t> roles0;  ///< roles at t0 (identical in every variant: before the event)
+};
+
+/// One run of the scenario's model with optional interventions and changed params; returns
+/// the ledger sums grouped relative to `focal` (or no focal agent when focal == n).
+/// With `record` (the baseline), the run first records the roles at step `roles_at` into
+/// *record (w.roles0), which the grouping at the end then uses.
+Sums run_sums(const Scenario& sc, const Params& params, const World& w, std::vector<Intervention> ivs, vid focal,
+              Trajectory* tr_out = nullptr, std::int64_t roles_at = -1, std::vector<std::uint8_t>* record = nullptr) {
+  RunHooks hooks;
+  hooks.interventions = std::move(ivs);
+  Sums s;
+  const std::int64_t last = w.plan.steps;
+  hooks.observe = [&](std::int64_t t, const Model& m) {
+    if (record && t == roles_at) *record = m.roles();
+    if (t != last) return;
+    if (w.roles0.size() != w.g->n)
+      throw Error(fmt::format("model '{}' reports no customer roles: wom cost cannot choose focal customers",
+                              sc.model));
+    const AgentLedger led = m.ledger();
+    const std::vector<std::uint8_t> roles = m.roles();
+    if (led.margin.size() != w.g->n || roles.size() != w.g->n)
+      throw Error(fmt::format("model '{}' keeps no per-agent ledger: wom cost cannot price its events", sc.model));
+    for (vid v = 0; v < w.g->n; ++v) {
+      const int k = v == focal ? kFocalAgent : w.roles0[v] == kCustomer ? kOtherCustomers : kOthers;
+      s.margin[k] += led.margin[v];
+      s.service[k] += led.service[v];
+      s.acquisition[k] += led.acquisition[v];
+      s.terminal[k] += led.terminal[v];
+      s.customers_end[k] += roles[v] == kCustomer ? 1.0 : 0.0;
+    }
+  };
+  Trajectory tr = run_model(*sc.info, params, *w.g, w.plan, {}, w.followers, &hooks);
+  if (tr_out) *tr_out = std::move(tr);
+  return s;
+}
+
+Intervention complaint(vid agent, std::int64_t t0, const std::string& path, const CostOptions& o) {
+  Intervention iv;
+  iv.kind = Intervention::Kind::Complaint;
+  iv.agent = agent;
+  iv.step = t0;
+  iv.path = path;
+  iv.severity = o.severity;
+  iv.misunderstanding = o.misunderstanding;
+  return iv;
+}
+
+json est(const std::vector<double>& v) {
+  const Estimate e = estimate(v);
+  return json{{"mean", e.mean}, {"se", e.se}, {"ci_low", e.ci_low}, {"ci_high", e.ci_high}, {"count", e.count}};
+}
+
+}  // namespace
+
+CostOutput run_cost(const Scenario& sc, const CostOptions& o) {
+  if (!sc.info) throw Error(fmt::format("{}: no model to price (set 'model')", sc.source_file));
+  if (o.focal < 1) throw Error(fmt::format("--focal = {} is out of range: accepted [1, inf)", o.focal));
+  if (o.channel_focal < 0 || o.channel_focal > o.focal)
+    throw Error(fmt::format("--channel-focal = {} is out of range: accepted [0, --focal = {}]", o.channel_focal,
+                            o.focal));
+  if (o.severity < -1 || o.severity > 1)
+    throw Error(fmt::format("--severity = {} is out of range: accepted small, large or mix", o.severity));
+  const double step_days = sc.info->step_in_days ? sc.step_days : sc.dt;
+  const std::int64_t t0 = std::int64_t(std::llround(double(o.t0_days) / step_days));
+  if (o.t0_days < 0 || t0 >= sc.steps)
+    throw Error(fmt::format("--t0 = {} days (step {}) is out of range: accepted [0, {}) days (time.steps = {} of {} "
+                            "days)",
+                            o.t0_days, t0, double(sc.steps) * step_days, sc.steps, step_days));
+  CostOutput out;
+  out.t0 = t0;
+  if (sc.params.has("economics.currency")) out.currency = sc.params.str("economics.currency");
+  for (const auto& p : sc.info->params)
+    if (p.type == ParamType::Bool && p.key.rfind("channels.", 0) == 0 && sc.params.boolean(p.key))
+      out.channels.push_back(p.key.substr(9));
+  const std::uint64_t seed = o.seed.value_or(sc.seed);
+  const std::int64_t reps = o.replicates.value_or(sc.replicates);
+  const auto start = Clock::now();
+  const std::int64_t runs_per_rep = 1 + 3 * o.focal + 2 * o.channel_focal * std::int64_t(out.channels.size());
+  Progress progress(o.progress && progress_allowed(), reps * runs_per_rep);
+  double baseline_seconds = 0;
+  json wom = json::object();
+
+  with_threads(o.threads, [&] {
+    for (std::int64_t r = 0; r < reps; ++r) {
+      World w;
+      const Graph g = make_graph(sc.graph, seed, std::uint64_t(r));
+      Graph followers;
+      if (sc.followers) followers = make_graph(*sc.followers, seed ^ 0xF011'0E55'F011'0E55ULL, std::uint64_t(r));
+      w.g = &g;
+      w.followers = sc.followers ? &followers : nullptr;
+      w.plan = RunPlan{seed, std::uint64_t(r), sc.steps, step_days};
+
+      // Baseline: the no-event world, and the roles at t0.
+      const auto b0 = Clock::now();
+      Trajectory base_tr;
+      const Sums base = run_sums(sc, sc.params, w, {}, g.n, &base_tr, t0, &w.roles0);
+      baseline_seconds += std::chrono::duration<double>(Clock::now() - b0).count();
+      progress.tick();
+      for (std::size_t c = 0; c < base_tr.columns.size(); ++c) {
+        const std::string& name = base_tr.columns[c];
+        if (name.rfind("listeners_", 0) != 0) continue;
+        const auto us = name.rfind('_');
+        const std::string channel = name.substr(10, us - 10), valence = name.substr(us + 1);
+        double sum = 0;
+        for (std::size_t t = 1; t < base_tr.rows(); ++t) sum += base_tr.at(std::int64_t(t), c);
+        wom[channel][valence] = (wom.contains(channel) && wom[channel].contains(valence)
+                                     ? wom[channel][valence].get<double>()
+                                     : 0.0) +
+                                sum / double(reps);
+      }
+
+      // Focal customers: uniform among customers at t0, by keyed draw.
+      std::vector<std::pair<std::uint64_t, vid>> cand;
+      const rng::Stream pick(rng::RunKey(seed, std::uint64_t(r)), std::uint64_t(t0), kFocal);
+      for (vid v = 0; v < g.n; ++v)
+        if (w.roles0[v] == kCustomer) cand.emplace_back(pick.bits(g.id(v)), v);
+      if (std::int64_t(cand.size()) < o.focal)
+        throw Error(fmt::format("replicate {}: only {} customers at t0 = step {}, fewer than --focal = {}", r,
+                                cand.size(), t0, o.focal));
+      std::partial_sort(cand.begin(), cand.begin() + o.focal, cand.end());
+
+      struct Job {
+        std::size_t event;
+        int variant;  // 0 argue, 1 acknowledge, 2 lost, 3 + 2c (+1): channel c off, argue (acknowledge)
+      };
+      std::vector<Job> jobs;
+      for (std::int64_t e = 0; e < o.focal; ++e) {
+        for (int v = 0; v < 3; ++v) jobs.push_back({std::size_t(e), v});
+        if (e < o.channel_focal)
+          for (std::size_t c = 0; c < out.channels.size(); ++c)
+            for (int v = 0; v < 2; ++v) jobs.push_back({std::size_t(e), int(3 + 2 * c + v)});
+      }
+      std::vector<Sums> res(jobs.size());
+      for_each_block(
+          jobs.size(),
+          [&](std::size_t, std::size_t lo, std::size_t hi) {
+            for (std::size_t j = lo; j < hi; ++j) {
+              const vid agent = cand[jobs[j].event].second;
+              const int var = jobs[j].variant;
+              Params p = sc.params;
+              std::vector<Intervention> ivs;
+              if (var == 2) {
+                Intervention iv;
+                iv.kind = Intervention::Kind::Lose;
+                iv.agent = agent;
+                iv.step = t0;
+                ivs.push_back(iv);
+              } else {
+                const bool ack = var >= 3 ? (var - 3) % 2 == 1 : var == 1;
+                ivs.push_back(complaint(agent, t0, ack ? "acknowledge" : "argue", o));
+                if (var >= 3) p.set("channels." + out.channels[std::size_t((var - 3) / 2)], false);
+              }
+              res[j] = run_sums(sc, p, w, std::move(ivs), agent);
+              progress.tick();
+            }
+          },
+          1, 2);
+
+      // Pair the results by event.
+      std::size_t j = 0;
+      for (std::int64_t e = 0; e < o.focal; ++e) {
+        const vid agent = cand[std::size_t(e)].second;
+        FocalCost f;
+        f.replicate = std::uint64_t(r);
+        f.agent = agent;
+        f.agent_id = g.id(agent);
+        f.degree = g.out_degree(agent);
+        const Sums& A = res[j];
+        const Sums& K = res[j + 1];
+        const Sums& L = res[j + 2];
+        j += 3;
+        f.own_margin = K.margin[kFocalAgent] - A.margin[kFocalAgent];
+        f.retention_ripple = K.margin[kOtherCustomers] - A.margin[kOtherCustomers];
+        f.acquisition_ripple = K.margin[kOthers] - A.margin[kOthers];
+        for (int k = 0; k < kGroups; ++k) {
+          f.service -= K.service[k] - A.service[k];
+          f.acquisition_spend -= K.acquisition[k] - A.acquisition[k];
+          f.terminal += K.terminal[k] - A.terminal[k];
+        }
+        f.total = f.own_margin + f.retention_ripple + f.acquisition_ripple + f.service + f.acquisition_spend + f.terminal;
+        f.customers_lost = K.customers_end[kOtherCustomers] - A.customers_end[kOtherCustomers];
+        f.prospects_not_won = K.customers_end[kOthers] - A.customers_end[kOthers];
+        f.customer_gap = K.customers() - A.customers();
+        f.lost_total = base.npv() - L.npv();
+        f.lost_own = base.margin[kFocalAgent] - L.margin[kFocalAgent];
+        f.lost_ripple = (base.margin[kOtherCustomers] + base.margin[kOthers]) -
+                        (L.margin[kOtherCustomers] + L.margin[kOthers]);
+        f.lost_other = f.lost_total - f.lost_own - f.lost_ripple;
+        f.argued_ripple = base.customers() - A.customers();
+        if (e < o.channel_focal)
+          for (std::size_t c = 0; c < out.channels.size(); ++c) {
+            const Sums& Ac = res[j];
+            const Sums& Kc = res[j + 1];
+            j += 2;
+            f.by_channel.push_back(f.total - (Kc.npv() - Ac.npv()));
+          }
+        out.events.push_back(std::move(f));
+      }
+      out.runs += std::int64_t(jobs.size()) + 1;
+    }
+  });
+  out.baseline_seconds = baseline_seconds / double(reps);
+  out.wall_seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  out.wom_by_channel = wom;
+  return out;
+}
+
+json cost_json(const Scenario& sc, const CostOutput& out, const CostOptions& o) {
+  auto collect = [&](auto field) {
+    std::vector<double> v;
+    for (const auto& e : out.events) v.push_back(field(e));
+    return v;
+  };
+  json doc;
+  doc["currency"] = out.currency;
+  doc["model"] = sc.model;
+  doc["focal_events"] = out.events.size();
+  doc["replicates"] = o.replicates.value_or(sc.replicates);
+  doc["t0_step"] = out.t0;
+  doc["severity"] = o.severity < 0 ? "mix of complaints" : o.severity == 0 ? "small" : "large";
+  doc["definition"] =
+      "cost of arguing = NPV(acknowledge) - NPV(argue) on common random numbers, terminal value included; "
+      "partition summed agent by agent from the model's ledger";
+  doc["total"] = est(collect([](const FocalCost& e) { return e.total; }));
+  json part;
+  part["own_margin"] = est(collect([](const FocalCost& e) { return e.own_margin; }));
+  part["retention_ripple"] = est(collect([](const FocalCost& e) { return e.retention_ripple; }));
+  part["acquisition_ripple"] = est(collect([](const FocalCost& e) { return e.acquisition_ripple; }));
+  part["remedy"] = est(collect([](const FocalCost& e) { return e.service; }));
+  part["acquisition_spend"] = est(collect([](const FocalCost& e) { return e.acquisition_spend; }));
+  part["terminal_value"] = est(collect([](const FocalCost& e) { return e.terminal; }));
+  doc["partition"] = part;
+  json ch = json::object();
+  for (std::size_t c = 0; c < out.channels.size(); ++c) {
+    std::vector<double> v;
+    for (const auto& e : out.events)
+      if (c < e.by_channel.size()) v.push_back(e.by_channel[c]);
+    if (!v.empty()) ch[out.channels[c]] = est(v);
+  }
+  doc["by_channel"] = ch;
+  // Degree deciles of the focal customers.
+  std::vector<const FocalCost*> sorted;
+  for (const auto& e : out.events) sorted.push_back(&e);
+  std::stable_sort(sorted.begin(), sorted.end(), [](auto* a, auto* b) { return a->degree < b->degree; });
+  json dec = json::array();
+  const std::size_t n = sorted.size();
+  for (std::size_t d = 0; d < 10 && n; ++d) {
+    const std::size_t lo = d * n / 10, hi = (d + 1) * n / 10;
+    if (lo == hi) continue;
+    std::vector<double> v;
+    for (std::size_t i = lo; i < hi; ++i) v.push_back(sorted[i]->total);
+    dec.push_back(json{{"decile", d + 1},
+                       {"degree_min", sorted[lo]->degree},
+                       {"degree_max", sorted[hi - 1]->degree},
+                       {"cost", est(v)}});
+  }
+  doc["by_degree_decile"] = dec;
+  doc["customers_lost"] = est(collect([](const FocalCost& e) { return e.customers_lost; }));
+  doc["prospects_not_won"] = est(collect([](const FocalCost& e) { return e.prospects_not_won; }));
+  doc["customer_gap"] = est(collect([](const FocalCost& e) { return e.customer_gap; }));
+  const double cac = sc.params.has("economics.cac") ? sc.params.real("economics.cac") : 0.0;
+  doc["replacement_cost"] = est(collect([&](const FocalCost& e) { return cac * e.customer_gap; }));
+  doc["ripple_per_100_argued"] = est(collect([](const FocalCost& e) { return 100.0 * e.argued_ripple; }));
+  json lost;
+  lost["total"] = est(collect([](const FocalCost& e) { return e.lost_total; }));
+  lost["partition"] = json{{"own_margin", est(collect([](const FocalCost& e) { return e.lost_own; }))},
+                           {"ripple", est(collect([](const FocalCost& e) { return e.lost_ripple; }))},
+                           {"other", est(collect([](const FocalCost& e) { return e.lost_other; }))}};
+  doc["lost_customer"] = lost;
+  doc["wom_by_channel"] = out.wom_by_channel;
+  json events = json::array();
+  for (const auto& e : out.events)
+    events.push_back(json{{"replicate", e.replicate},
+                          {"agent_id", e.agent_id},
+                          {"degree", e.degree},
+                          {"total", e.total},
+                          {"own_margin", e.own_margin},
+                          {"retention_ripple", e.retention_ripple},
+                          {"acquisition_ripple", e.acquisition_ripple},
+                          {"remedy", e.service},
+                          {"acquisition_spend", e.acquisition_spend},
+                          {"terminal_value", e.terminal},
+                          {"lost_total", e.lost_total}});
+  doc["events"] = events;
+  doc["efficiency"] = json{{"runs", out.runs},
+                           {"full_run_seconds", out.baseline_seconds},
+                           {"wall_seconds", out.wall_seconds},
+                           {"runs_per_focal_event", out.events.empty() ? 0.0 : double(out.runs) / out.events.size()}};
+  return doc;
+}
+
+std::string format_cost_summary(const CostOutput& out) {
+  std::vector<double> total, ripple, lost;
+  for (const auto& e : out.events) {
+    total.push_back(e.total);
+    ripple.push_back(e.retention_ripple + e.acquisition_ripple);
+    lost.push_back(e.lost_total);
+  }
+  const Estimate t = estimate(total), rp = estimate(ripple), l = estimate(lost);
+  const std::string& c = out.currency;
+  std::string s;
+  s += fmt::format("focal events {} (step {}), {} model runs, {:.3g} s\n", out.events.size(), out.t0, out.runs,
+                   out.wall_seconds);
+  s += fmt::format("each argued interaction costs about {}{:.0f} (95 % CI {}{:.0f} to {}{:.0f}), of which {}{:.0f} is "
+                   "the ripple through other customers and prospects\n",
+                   c, t.mean, c, t.ci_low, c, t.ci_high, c, rp.mean);
+  s += fmt::format("losing one customer outright costs about {}{:.0f} (95 % CI {}{:.0f} to {}{:.0f})\n", c, l.mean, c,
+                   l.ci_low, c, l.ci_high);
+  return s;
+}
+
+}  // namespace wom

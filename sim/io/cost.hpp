@@ -1,0 +1,78 @@
+#pragma once
+/// `wom cost`: what one argued interaction, or one lost customer, costs — counting everyone
+/// the story reaches (DESIGN.md §4).
+///
+/// A focal event is a complaint by customer i at step t0 injected into the same world
+/// twice on common random numbers (same seed and replicate, so the same graph, population
+/// and every draw not downstream of the event): handled *argue* in one run and
+/// *acknowledge* in the other; a third run loses customer i outright at t0. The total is
+/// the paired NPV difference, terminal value included, partitioned exactly — agent by
+/// agent, from the model's per-agent ledger — into the focal customer's own margin, the
+/// margins of other customers at t0 (retention ripple), of prospects and lapsed at t0
+/// (acquisition ripple), service cost (remedies, contacts), acquisition spend and terminal
+/// value. Focal customers are drawn uniformly among customers at t0 (keyed draws); the
+/// by-degree table groups them by out-degree decile of the customers at t0.
+///
+/// Every pair is re-simulated in full (exact, and simple to trust); the causal-cone
+/// shortcut of DESIGN.md §5 is not implemented yet.
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "config.hpp"
+#include "output.hpp"
+
+namespace wom {
+
+struct CostOptions {
+  int threads = 0;                   ///< 0 = all cores
+  std::int64_t focal = 20;           ///< focal events per replicate
+  std::int64_t channel_focal = 5;    ///< focal events per replicate also priced with each channel off
+  std::int64_t t0_days = 90;         ///< injection time (burn-in), days; converted with time.step_days
+  int severity = -1;                 ///< 0 small, 1 large, −1 drawn from the mix of complaints
+  bool misunderstanding = false;     ///< inject misunderstandings instead of valid complaints
+  std::optional<std::int64_t> replicates;
+  std::optional<std::uint64_t> seed;
+  bool progress = false;
+};
+
+/// One focal event's paired results (acknowledge minus argue: the cost of arguing).
+struct FocalCost {
+  std::uint64_t replicate = 0;
+  vid agent = 0;
+  std::uint64_t agent_id = 0;
+  vid degree = 0;
+  double total = 0;  ///< NPV(acknowledge) − NPV(argue), currency
+  double own_margin = 0, retention_ripple = 0, acquisition_ripple = 0, service = 0, acquisition_spend = 0,
+         terminal = 0;
+  double customers_lost = 0;     ///< other customers at t0 kept by acknowledging, lost by arguing
+  double prospects_not_won = 0;  ///< prospects/lapsed at t0 won by acknowledging, not by arguing
+  double customer_gap = 0;       ///< customers at the horizon: acknowledge − argue
+  double lost_total = 0;         ///< NPV(baseline) − NPV(customer lost at t0)
+  double lost_own = 0, lost_ripple = 0, lost_other = 0;
+  double argued_ripple = 0;  ///< customers(baseline) − customers(argue) at the horizon, complainant included
+  std::vector<double> by_channel;  ///< cost(all channels) − cost(channel off), per channel (may be empty)
+};
+
+struct CostOutput {
+  std::string currency = "$";
+  std::int64_t t0 = 0;  ///< step
+  std::vector<std::string> channels;
+  std::vector<FocalCost> events;
+  double wall_seconds = 0;
+  std::int64_t runs = 0;           ///< model runs made
+  double baseline_seconds = 0;     ///< mean wall time of one full run (for the efficiency figure)
+  nlohmann::ordered_json wom_by_channel;  ///< listeners by channel and valence in the baselines
+};
+
+/// Prices focal events of a scenario (its model must support interventions and a ledger).
+CostOutput run_cost(const Scenario& scenario, const CostOptions& options);
+
+/// The `cost.json` document (schema in README.md and report.cpp).
+nlohmann::ordered_json cost_json(const Scenario& scenario, const CostOutput& out, const CostOptions& options);
+
+/// The terminal summary of `wom cost`.
+std::string format_cost_summary(const CostOutput& out);
+
+}  // namespace wom
