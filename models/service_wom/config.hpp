@@ -25,7 +25,7 @@ struct Config {
       review_reply_rate, training_cost_per_year;
   // outcome
   double resolve_later, defect_window_days, silent_tell_prob, positive_story_prob;
-  std::array<double, 4> attitude_shift;           ///< by Path
+  std::array<double, 4> attitude_shift;            ///< by Path
   std::array<std::array<double, 2>, 4> retention;  ///< [Path][0 small, 1 large]
   double repeat_attitude_shift, reciprocity, apology_rebound, apology_rebound_days, recovery_paradox;
   // talk

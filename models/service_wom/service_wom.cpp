@@ -11,11 +11,11 @@
 // Work per step: one hash per person plus work proportional to tellers' arcs and events.
 #include "service_wom.hpp"
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <array>
 #include <climits>
 #include <cmath>
-#include <fmt/format.h>
 #include <numeric>
 
 #include "config.hpp"
@@ -56,16 +56,20 @@ enum OutcomeDraw : std::uint64_t {
 enum Status : std::uint8_t { kProspect = 0, kCustomer = 1, kLapsed = 2 };
 
 // Observables (timeseries columns), in output order.
-#define SWOM_COLUMNS(X)                                                                                             \
-  X(prospects) X(customers) X(lapsed) X(acquisitions) X(winbacks) X(defections) X(defections_silent)                \
-  X(defections_argue) X(defections_acknowledge_unresolved) X(defections_acknowledge_resolved) X(defections_base)    \
-  X(defections_wom) X(rejections) X(problems) X(problems_large) X(repeat_failures) X(silent_problems) X(complaints) \
-  X(complaints_argue) X(complaints_acknowledge) X(complaints_acknowledge_quick) X(clarified) X(remedies)            \
-  X(stories_positive) X(stories_negative) X(recommendations) X(stories_retold) X(listeners_talk_positive)           \
-  X(listeners_talk_negative) X(listeners_weak_positive) X(listeners_weak_negative) X(listeners_tweet_positive)      \
-  X(listeners_tweet_negative) X(tweets) X(cascades) X(cascades_100) X(largest_cascade) X(retweets) X(reviews)       \
-  X(reviews_negative) X(review_replies) X(rating) X(revenue) X(remedy_cost) X(acquisition_cost) X(contact_cost)     \
-  X(training_cost) X(cash_flow) X(npv) X(cohort_customers) X(cohort_revenue) X(mean_attitude)
+#define SWOM_COLUMNS(X)                                                                                                \
+  X(prospects)                                                                                                         \
+  X(customers)                                                                                                         \
+  X(lapsed) X(acquisitions) X(winbacks) X(defections) X(defections_silent) X(defections_argue)                         \
+      X(defections_acknowledge_unresolved) X(defections_acknowledge_resolved) X(defections_base) X(defections_wom)     \
+          X(defections_forced) X(rejections) X(problems) X(problems_large) X(repeat_failures) X(silent_problems)       \
+              X(complaints) X(complaints_argue) X(complaints_acknowledge) X(complaints_acknowledge_quick) X(clarified) \
+                  X(remedies) X(stories_positive) X(stories_negative) X(recommendations) X(stories_retold)             \
+                      X(listeners_talk_positive) X(listeners_talk_negative) X(listeners_weak_positive)                 \
+                          X(listeners_weak_negative) X(listeners_tweet_positive) X(listeners_tweet_negative) X(tweets) \
+                              X(cascades) X(cascades_100) X(largest_cascade) X(retweets) X(reviews)                    \
+                                  X(reviews_negative) X(review_replies) X(rating) X(revenue) X(remedy_cost)            \
+                                      X(acquisition_cost) X(contact_cost) X(training_cost) X(cash_flow) X(npv)         \
+                                          X(cohort_customers) X(cohort_revenue) X(mean_attitude)
 #define SWOM_ENUM(name) c_##name,
 #define SWOM_NAME(name) #name,
 enum Column : int { SWOM_COLUMNS(SWOM_ENUM) kNumColumns };
@@ -83,7 +87,7 @@ constexpr int kCauseShift = 2;           // bits 2..4: cause of the pending defe
 constexpr std::uint8_t kCauseMask = 7 << kCauseShift;
 
 constexpr std::int32_t kNever = INT32_MAX;
-constexpr double kMarginScale = 65536.0;  // margins summed as exact integers (order-free, bit-identical)
+constexpr double kMarginScale = 65536.0;    // margins summed as exact integers (order-free, bit-identical)
 constexpr double kAttScale = 1073741824.0;  // 2^30: attitude sums as exact integers
 
 // A story is (valence, generation); 0 means none. Generation 0 is first-hand.
@@ -96,11 +100,17 @@ struct Msg {
   vid to;
   std::uint8_t kind;
   std::uint64_t src;
-  bool operator<(const Msg& o) const {
-    return to != o.to ? to < o.to : kind != o.kind ? kind < o.kind : src < o.src;
-  }
+  bool operator<(const Msg& o) const { return to != o.to ? to < o.to : kind != o.kind ? kind < o.kind : src < o.src; }
 };
 constexpr std::uint8_t kMsgPositive = 1, kMsgWeak = 2;
+
+// A strong-tie telling booked for a future step; valid while the teller still holds that story.
+struct Booking {
+  vid to;
+  std::uint8_t kind;
+  vid from;
+  std::int32_t story_end;
+};
 
 // Scheduled personal events (calendar): a pending defection falls due, an apology rebound.
 enum EventType : std::uint8_t { kEvDefect = 0, kEvRebound = 1 };
@@ -159,20 +169,39 @@ class ServiceWom final : public Model {
   void observe(const Graph&, const State&, std::span<double> out) const override {
     std::copy(obs_.begin(), obs_.end(), out.begin());
   }
+  void intervene(const Intervention& iv) override {
+    interventions_.push_back(iv);
+    std::stable_sort(interventions_.begin(), interventions_.end(), [](const Intervention& a, const Intervention& b) {
+      return a.step != b.step ? a.step < b.step : a.agent < b.agent;
+    });
+  }
+  AgentLedger ledger() const override;
+  std::vector<std::uint8_t> roles() const override {
+    return std::vector<std::uint8_t>(status_->now.data(), status_->now.data() + status_->now.size());
+  }
   std::size_t scratch_bytes() const override {
     std::size_t b = rank_.size() * sizeof(vid) + tellers_.capacity() * sizeof(vid) + msgs_.capacity() * sizeof(Msg) +
                     in_cascade_.size() + spread_.reached.size() + spread_.frontier.size();
     for (const auto& slot : calendar_) b += slot.capacity() * sizeof(Event);
+    for (const auto& slot : bookings_) b += slot.capacity() * sizeof(Booking);
     return b;
   }
 
  private:
-  struct Listen;  // messages of one listener, aggregated
+  /// Effect of the stories one listener heard this step.
+  struct Heard {
+    double shift = 0;        ///< attitude shift
+    double keep_adopt = 1;   ///< Π(1 − β·w) over positive stories: adoption's WOM factor
+    double keep_reject = 1;  ///< Π(1 − β·bias·w) over negative stories: P(no rejection)
+    double keep_churn = 1;   ///< Π(1 − q·w) over negative stories: P(no WOM defection)
+  };
+  Heard listen(std::size_t m0, std::size_t m1) const;
   void derive_step_constants();
   void talk(const Graph& g, std::int64_t t);
+  void book(const Graph& g, std::int64_t t, const std::vector<vid>& fresh);
   void choose_inflow(const Graph& g, std::int64_t t);
   void sweep(const Graph& g, std::int64_t t, std::size_t b, std::size_t lo, std::size_t hi);
-  bool problem(std::int64_t t, vid v, std::uint64_t id, double& a1, BlockOut& o);
+  bool problem(std::int64_t t, vid v, std::uint64_t id, double& a1, BlockOut& o, const Intervention* force = nullptr);
   void start_story(std::int64_t t, vid v, bool positive, int gen, BlockOut& o);
   void review(std::uint64_t id, std::int64_t t, double a, BlockOut& o);
   void tweets(const Graph& g, std::int64_t t, const std::vector<std::pair<vid, std::uint8_t>>& list);
@@ -196,14 +225,15 @@ class ServiceWom final : public Model {
   // per-step, from the rating at t
   double acq_factor_ = 1, churn_factor_ = 1, p_churn_max_ = 0, churn_hazard_a0_ = 0, h_advert_ = 0;
   double rating_ = 4.0;
+  double obs_customers_now_ = 0;  // customers at t (exposure of this step)
 
   // state: public double-buffered columns and private single-buffered attributes
   State::Column<std::uint8_t>* status_ = nullptr;
   State::Column<float>* att_ = nullptr;
-  Col<std::uint8_t>* story_ = nullptr;         // story code (0: none)
-  Col<std::int32_t>* story_end_ = nullptr;     // last step the story is told
-  Col<std::uint8_t>* flags_ = nullptr;         // kFlag* and the pending cause
-  Col<std::uint8_t>* unresolved_ = nullptr;    // unresolved problems
+  Col<std::uint8_t>* story_ = nullptr;       // story code (0: none)
+  Col<std::int32_t>* story_end_ = nullptr;   // last step the story is told
+  Col<std::uint8_t>* flags_ = nullptr;       // kFlag* and the pending cause
+  Col<std::uint8_t>* unresolved_ = nullptr;  // unresolved problems
   Col<std::int32_t>* unresolved_until_ = nullptr;
   Col<std::int32_t>* defect_at_ = nullptr;     // step of a pending defection (kNever: none)
   Col<std::int32_t>* reject_until_ = nullptr;  // first step a rejecter may adopt again
@@ -215,6 +245,8 @@ class ServiceWom final : public Model {
   std::vector<vid> tellers_;  // persons holding a story at t (sorted)
   std::vector<Msg> msgs_;
   std::vector<std::vector<Msg>> msg_parts_;
+  std::vector<std::vector<Booking>> bookings_;  // ring indexed by step mod (L + 1)
+  std::vector<std::vector<std::pair<std::int32_t, Booking>>> book_parts_;
   std::vector<std::size_t> msg_begin_, due_begin_, inflow_begin_;
   std::vector<Event> due_;
   std::vector<std::vector<Event>> calendar_;  // ring indexed by step mod size
@@ -228,16 +260,54 @@ class ServiceWom final : public Model {
 
   std::int64_t margin_sum_ = 0, cohort_margin_sum_ = 0, att_sum_ = 0;
   double npv_ = 0;
+
+  // Cost engine (DESIGN §4): interventions and the per-agent ledger of discounted cash flows.
+  std::vector<Intervention> interventions_;  // sorted by (step, agent)
+  std::vector<const Intervention*> iv_now_;  // those of this step, by agent
+  std::vector<std::size_t> iv_begin_;
+  Col<double>* led_margin_ = nullptr;  // discounted margins of closed customer spells
+  Col<double>* led_service_ = nullptr;
+  Col<double>* led_acquisition_ = nullptr;
+  mutable std::vector<double> led_margin_out_, led_terminal_out_;
+  double disc_x_ = 1;                           // discount factor per step, (1 + i)^−dt
+  double exposure_ = 0, defections_total_ = 0;  // customer-years at risk and defections so far
+  std::int64_t rows_ = 0;                       // current row (state t)
+  double disc(std::int64_t row) const { return std::pow(disc_x_, double(row)); }
+  /// Σ_{r=a..b} x^r: discounted step-margins of a spell over rows a..b.
+  double spell(std::int64_t a, std::int64_t b) const {
+    if (b < a) return 0.0;
+    if (disc_x_ == 1.0) return double(b - a + 1);
+    return (disc(a) - disc(b + 1)) / (1.0 - disc_x_);
+  }
   std::array<double, kNumColumns> obs_{};
 };
 
-struct ServiceWom::Listen {
-  // counts by [weak][generation][positive]
-  std::array<std::array<std::array<int, 2>, 8>, 2> n{};
-  bool any_negative = false, any_positive = false;
-};
+/// What the messages msgs_[m0, m1) of one listener do (DESIGN §3 step 7). A retold story of
+/// generation g counts with weight 2^-g in everything it does; the result does not depend on
+/// the messages' order.
+ServiceWom::Heard ServiceWom::listen(std::size_t m0, std::size_t m1) const {
+  std::array<std::array<std::array<int, 2>, 8>, 2> n{};  // [weak][generation][positive]
+  for (std::size_t k = m0; k < m1; ++k) {
+    const std::uint8_t kind = msgs_[k].kind;
+    ++n[(kind & kMsgWeak) ? 1 : 0][std::size_t(kind >> 2)][kind & kMsgPositive];
+  }
+  const double beta[2] = {c_.strong_tie_prob, c_.weak_tie_prob};
+  Heard h;
+  for (int w = 0; w < 2; ++w)
+    for (int gen = 0; gen < 8; ++gen) {
+      const int np = n[std::size_t(w)][std::size_t(gen)][1], nn = n[std::size_t(w)][std::size_t(gen)][0];
+      if (!np && !nn) continue;
+      const double half = std::ldexp(1.0, -gen);
+      h.shift += c_.talk_weight * half * (double(np) - c_.negativity_bias * double(nn));
+      h.keep_adopt *= std::pow(1.0 - beta[w] * half, np);
+      h.keep_reject *= std::pow(1.0 - std::min(1.0, beta[w] * c_.negativity_bias * half), nn);
+      h.keep_churn *= std::pow(1.0 - c_.negative_story_churn * half, nn);
+    }
+  return h;
+}
 
 void ServiceWom::init(const Graph& g, State& s, const RunContext& run) {
+  if (run.followers) followers_ = run.followers;
   if (followers_ && (followers_->n != g.n || (!followers_->complete && followers_->ids != g.ids &&
                                               !(followers_->identity_ids && g.identity_ids))))
     throw Error("service_wom: the follower layer must hold the same persons, in the same order, as the graph");
@@ -269,6 +339,12 @@ void ServiceWom::init(const Graph& g, State& s, const RunContext& run) {
   acquired_ = &s.add_attribute<std::int32_t>("acquired", 0);
   margin_col_ = &s.add_attribute<float>("margin", 0.0f);
   margin_ = margin_col_->data();
+  led_margin_ = &s.add_attribute<double>("ledger_margin", 0.0);
+  led_service_ = &s.add_attribute<double>("ledger_service", 0.0);
+  led_acquisition_ = &s.add_attribute<double>("ledger_acquisition", 0.0);
+  disc_x_ = std::pow(1.0 + c_.discount_rate, -dt_years_);
+  exposure_ = defections_total_ = 0;
+  rows_ = 0;
 
   // Initial population: keyed by stable id, so paired runs and reorderings share it.
   const rng::Stream init(run.key, 0, kInit);
@@ -304,6 +380,7 @@ void ServiceWom::init(const Graph& g, State& s, const RunContext& run) {
   }
   tellers_.clear();
   calendar_.assign(std::size_t(std::max(window_steps_, rebound_steps_) + 1), {});
+  bookings_.assign(std::size_t(story_steps_) + 1, {});
   out_.assign(num_blocks(g.n), BlockOut{});
   window_.assign(std::size_t(review_steps_), ReviewSlot{});
   window_sum_ = ReviewSlot{};
@@ -334,6 +411,7 @@ void ServiceWom::derive_step_constants() {
 void ServiceWom::step(const Graph& g, State&, const StepContext& ctx) {
   const std::int64_t t = ctx.t;
   derive_step_constants();
+  obs_customers_now_ = obs_[c_customers];
   obs_.fill(0.0);
 
   talk(g, t);
@@ -357,6 +435,11 @@ void ServiceWom::step(const Graph& g, State&, const StepContext& ctx) {
   begins(msgs_, msg_begin_, [](const Msg& m) { return std::size_t(m.to); });
   begins(due_, due_begin_, [](const Event& e) { return std::size_t(e.v); });
   begins(inflow_, inflow_begin_, [](vid v) { return std::size_t(v); });
+  iv_now_.clear();
+  for (const Intervention& iv : interventions_)
+    if (iv.step == t) iv_now_.push_back(&iv);
+  begins(iv_now_, iv_begin_, [](const Intervention* iv) { return std::size_t(iv->agent); });
+  exposure_ += obs_customers_now_ * dt_years_;
 
   for_each_block(g.n, [&](std::size_t b, std::size_t lo, std::size_t hi) { sweep(g, t, b, lo, hi); });
 
@@ -372,7 +455,8 @@ void ServiceWom::step(const Graph& g, State&, const StepContext& ctx) {
     stars += o.stars_sum;
     fresh.insert(fresh.end(), o.new_tellers.begin(), o.new_tellers.end());
     tweet_list.insert(tweet_list.end(), o.tweets.begin(), o.tweets.end());
-    for (const auto& [when, ev] : o.schedule) calendar_[std::size_t(when % std::int64_t(calendar_.size()))].push_back(ev);
+    for (const auto& [when, ev] : o.schedule)
+      calendar_[std::size_t(when % std::int64_t(calendar_.size()))].push_back(ev);
   }
   std::int64_t att_sum = 0;
   for (auto& o : out_) att_sum += o.att_sum;
@@ -391,6 +475,7 @@ void ServiceWom::step(const Graph& g, State&, const StepContext& ctx) {
                               merged.begin()));
     tellers_.swap(merged);
   }
+  book(g, t, fresh);
 
   for (int k = 0; k < kNumColumns; ++k) obs_[std::size_t(k)] += double(n[std::size_t(k)]);
   if (c_.tweets) tweets(g, t, tweet_list);
@@ -425,101 +510,169 @@ void ServiceWom::step(const Graph& g, State&, const StepContext& ctx) {
   obs_[c_acquisition_cost] = obs_[c_acquisitions] * c_.cac;
   obs_[c_contact_cost] = obs_[c_complaints] * c_.contact_cost;
   obs_[c_training_cost] = c_.training_cost_per_year * dt_years_;
-  obs_[c_cash_flow] = revenue - obs_[c_remedy_cost] - obs_[c_acquisition_cost] - obs_[c_contact_cost] -
-                      obs_[c_training_cost];
+  obs_[c_cash_flow] =
+      revenue - obs_[c_remedy_cost] - obs_[c_acquisition_cost] - obs_[c_contact_cost] - obs_[c_training_cost];
   npv_ += obs_[c_cash_flow] * std::pow(1.0 + c_.discount_rate, -double(t + 1) * dt_years_);
   obs_[c_npv] = npv_;
   obs_[c_mean_attitude] = n_ ? double(att_sum_) / kAttScale / double(n_) : 0.0;
+  defections_total_ += obs_[c_defections];
+  rows_ = t + 1;
 }
 
-/// Strong-tie talk and weak-tie contacts of the tellers at t. A story started at step s is told
-/// at steps s+1 .. s+L. Each out-arc u→v has one first-telling day D (keyed by the story's start
-/// step and the arc's ids) with P(D ≤ L) = c = min(1, reach/deg) and a constant per-day
-/// probability: P(D ≤ d) = 1 − (1−c)^(d/L). The listener is told on day D only, so the expected
-/// number of distinct first-hand listeners is exactly reach (capped by out-degree).
-void ServiceWom::talk(const Graph& g, std::int64_t t) {
-  msgs_.clear();
-  if ((!c_.talk && !c_.weak_ties) || tellers_.empty()) return;
+/// Per-agent discounted cash flows up to the current row (DESIGN §4): closed customer spells
+/// plus the open one, remedies and contact costs, CAC, and the terminal value m·r/(1+i−r) of
+/// each customer at the horizon, r the run's measured annual retention so far (as in the
+/// summary). Summed over agents, margins equal the revenue column's discounted total.
+AgentLedger ServiceWom::ledger() const {
+  const std::size_t n = std::size_t(n_);
+  led_margin_out_.assign(led_margin_->data(), led_margin_->data() + n);
+  led_terminal_out_.assign(n, 0.0);
+  const double rate = exposure_ > 0 ? defections_total_ / exposure_ : 0.0;
+  const double r = std::clamp(1.0 - rate, 0.0, 1.0);
+  const double multiple = r / std::max(1e-12, 1.0 + c_.discount_rate - r);
+  const std::uint8_t* st = status_->now.data();
+  for (std::size_t v = 0; v < n; ++v)
+    if (st[v] == kCustomer) {
+      const double m = double(margin_[v]);
+      led_margin_out_[v] += m * dt_years_ * spell(std::max<std::int64_t>(1, (*acquired_)[Eigen::Index(v)]), rows_);
+      led_terminal_out_[v] = m * multiple * disc(rows_);
+    }
+  AgentLedger l;
+  l.margin = led_margin_out_;
+  l.service = std::span<const double>(led_service_->data(), n);
+  l.acquisition = std::span<const double>(led_acquisition_->data(), n);
+  l.terminal = led_terminal_out_;
+  return l;
+}
+
+/// First-telling day of arc u→v for a story of life L started at step s: one keyed uniform U
+/// per (story, arc); the arc is told iff U < c = min(1, reach/out-degree), on day
+/// D = ⌈L·ln(1−U)/ln(1−c)⌉ ∈ [1, L] — the first success of a constant per-day probability p
+/// with 1 − (1−p)^L = c. Each listener hears a story at most once, and the expected number of
+/// distinct first-hand listeners over the story's life is exactly reach (capped by out-degree).
+/// Bookings are made once when the story starts (work ∝ the teller's out-degree once, not per
+/// day) and dropped at delivery if the teller has replaced the story meanwhile.
+void ServiceWom::book(const Graph& g, std::int64_t t, const std::vector<vid>& fresh) {
+  if (!c_.talk || g.complete || fresh.empty()) return;
   constexpr std::size_t kPart = 256;
-  const std::size_t parts = num_blocks(tellers_.size(), kPart);
-  if (msg_parts_.size() < parts) msg_parts_.resize(parts);
-  const double L = double(story_steps_);
-  const rng::Stream mf(key_, std::uint64_t(t), kTellMF), weak(key_, std::uint64_t(t), kWeak),
-      weak_tell(key_, std::uint64_t(t), kWeakTell);
-  const std::uint64_t thr_weak = rng::threshold(c_.weak_tell_prob);
-  const double kw_floor = std::floor(c_.weak_contacts_per_step);
-  const std::uint64_t thr_kw_frac = rng::threshold(c_.weak_contacts_per_step - kw_floor);
+  const std::size_t parts = num_blocks(fresh.size(), kPart);
+  if (book_parts_.size() < parts) book_parts_.resize(parts);
+  const rng::Stream tell(key_, std::uint64_t(t), kTell);
   const std::uint8_t* code = story_->data();
   const std::int32_t* end = story_end_->data();
+  const double L = double(story_steps_);
   std::uint64_t volume = 0;
-  if (!g.complete)
-    for (vid u : tellers_) volume += g.out_degree(u);
+  for (vid u : fresh) volume += g.out_degree(u);
   for_each_block(
-      tellers_.size(),
+      fresh.size(),
       [&](std::size_t p, std::size_t lo, std::size_t hi) {
-        auto& mine = msg_parts_[p];
+        auto& mine = book_parts_[p];
         mine.clear();
         for (std::size_t i = lo; i < hi; ++i) {
-          const vid u = tellers_[i];
+          const vid u = fresh[i];
           const std::uint8_t sc = code[u];
           const bool pos = story_positive(sc);
           const int gen = story_gen(sc);
-          const std::int64_t start = std::int64_t(end[u]) - story_steps_;
-          const double d = double(t - start);  // day of the story's life, 1..L
+          const double deg = double(g.out_degree(u));
+          if (deg == 0) continue;
+          const double cap = std::min(1.0, reach(pos, gen) / deg);
+          const std::uint64_t thr = rng::threshold(cap);
+          if (!thr) continue;
+          const double log_q = cap < 1.0 ? std::log1p(-cap) : 0.0;
           const std::uint64_t idu = g.id(u);
           const std::uint8_t kind = std::uint8_t((pos ? kMsgPositive : 0) | (gen << 2));
-          if (c_.talk) {
-            const double deg = double(g.out_degree(u));
-            if (deg > 0) {
-              const double cap = std::min(1.0, reach(pos, gen) / deg);
-              const double lo_p = 1.0 - std::pow(1.0 - cap, (d - 1.0) / L), hi_p = 1.0 - std::pow(1.0 - cap, d / L);
-              if (g.complete) {
-                // Implicit complete graph: the number told today is Binomial(n−1, hi−lo),
-                // drawn as Poisson (n is large); listeners are uniform random others.
-                const double lambda = (deg) * (hi_p - lo_p);
-                const double x = unit(mf.bits(idu, 0));
-                std::int64_t k = 0;
-                if (lambda > 200) {
-                  k = std::max<std::int64_t>(
-                      0, std::llround(lambda + std::sqrt(lambda) * normal(mf.bits(idu, 1), mf.bits(idu, 2))));
-                } else {
-                  double pk = std::exp(-lambda), cdf = pk;
-                  while (x > cdf && k < 100000) {
-                    ++k;
-                    pk *= lambda / double(k);
-                    cdf += pk;
-                  }
-                }
-                for (std::int64_t j = 0; j < k; ++j) {
-                  const vid v = pick(mf.bits(idu, std::uint64_t(j) + 3));
-                  if (v != u) mine.push_back({v, kind, idu});
-                }
-              } else {
-                const std::uint64_t thr_lo = rng::threshold(lo_p), thr_hi = rng::threshold(hi_p);
-                const rng::Stream tell(key_, std::uint64_t(start), kTell);
-                for (vid v : g.out(u)) {
-                  const std::uint64_t bits = tell.arc_bits(idu, g.id(v), std::uint64_t(gen));
-                  if (rng::fires(bits, thr_hi) && !(thr_lo && rng::fires(bits, thr_lo))) mine.push_back({v, kind, idu});
-                }
-              }
-            }
-          }
-          if (c_.weak_ties && thr_weak) {
-            std::uint64_t k = std::uint64_t(kw_floor);
-            if (thr_kw_frac && rng::fires(weak.bits(idu, ~std::uint64_t(0)), thr_kw_frac)) ++k;
-            for (std::uint64_t j = 0; j < k; ++j) {
-              if (!rng::fires(weak_tell.bits(idu, j), thr_weak)) continue;
-              const vid v = pick(weak.bits(idu, j));
-              if (v != u) mine.push_back({v, std::uint8_t(kind | kMsgWeak), idu});
-            }
+          for (vid v : g.out(u)) {
+            const std::uint64_t bits = tell.arc_bits(idu, g.id(v), std::uint64_t(gen));
+            if (!rng::fires(bits, thr)) continue;
+            double d = 1.0;
+            if (cap < 1.0) d = std::clamp(std::ceil(L * std::log1p(-unit(bits)) / log_q), 1.0, L);
+            mine.push_back({std::int32_t(d), Booking{v, kind, u, end[u]}});
           }
         }
       },
-      kPart, volume < NeighborCounts::kSerialArcs && tellers_.size() < 4 * kPart ? SIZE_MAX : 2 * kPart);
-  std::size_t total = 0;
-  for (std::size_t p = 0; p < parts; ++p) total += msg_parts_[p].size();
-  msgs_.reserve(total);
-  for (std::size_t p = 0; p < parts; ++p) msgs_.insert(msgs_.end(), msg_parts_[p].begin(), msg_parts_[p].end());
+      kPart, volume < NeighborCounts::kSerialArcs ? SIZE_MAX : 2 * kPart);
+  const std::size_t ring = bookings_.size();
+  for (std::size_t p = 0; p < parts; ++p)
+    for (const auto& [d, bk] : book_parts_[p]) bookings_[std::size_t(t + d) % ring].push_back(bk);
+}
+
+/// Messages of step t: strong-tie tellings booked for t (still valid), and weak-tie contacts
+/// (and, on the implicit complete graph, strong-tie tellings) of the tellers at t.
+void ServiceWom::talk(const Graph& g, std::int64_t t) {
+  msgs_.clear();
+  {
+    auto& slot = bookings_[std::size_t(t) % bookings_.size()];
+    const std::uint8_t* code = story_->data();
+    const std::int32_t* end = story_end_->data();
+    for (const Booking& bk : slot)
+      if (code[bk.from] && end[bk.from] == bk.story_end) msgs_.push_back({bk.to, bk.kind, g.id(bk.from)});
+    slot.clear();
+  }
+  const bool mean_field = c_.talk && g.complete;
+  if ((mean_field || c_.weak_ties) && !tellers_.empty()) {
+    constexpr std::size_t kPart = 256;
+    const std::size_t parts = num_blocks(tellers_.size(), kPart);
+    if (msg_parts_.size() < parts) msg_parts_.resize(parts);
+    const double L = double(story_steps_);
+    const rng::Stream mf(key_, std::uint64_t(t), kTellMF), weak(key_, std::uint64_t(t), kWeak),
+        weak_tell(key_, std::uint64_t(t), kWeakTell);
+    const std::uint64_t thr_weak = rng::threshold(c_.weak_tell_prob);
+    const double kw_floor = std::floor(c_.weak_contacts_per_step);
+    const std::uint64_t thr_kw_frac = rng::threshold(c_.weak_contacts_per_step - kw_floor);
+    const std::uint8_t* code = story_->data();
+    const std::int32_t* end = story_end_->data();
+    for_each_block(
+        tellers_.size(),
+        [&](std::size_t p, std::size_t lo, std::size_t hi) {
+          auto& mine = msg_parts_[p];
+          mine.clear();
+          for (std::size_t i = lo; i < hi; ++i) {
+            const vid u = tellers_[i];
+            const std::uint8_t sc = code[u];
+            const bool pos = story_positive(sc);
+            const int gen = story_gen(sc);
+            const std::uint64_t idu = g.id(u);
+            const std::uint8_t kind = std::uint8_t((pos ? kMsgPositive : 0) | (gen << 2));
+            if (mean_field) {
+              // Implicit complete graph: the day-d tellings of n−1 arcs with the law of `book`
+              // are Binomial(n−1, P(D = d)), drawn as Poisson (n is large); listeners are
+              // uniform random others.
+              const double d = double(t - (std::int64_t(end[u]) - story_steps_));
+              const double deg = double(g.n) - 1.0;
+              const double cap = deg > 0 ? std::min(1.0, reach(pos, gen) / deg) : 0.0;
+              const double lambda = deg * (std::pow(1.0 - cap, (d - 1.0) / L) - std::pow(1.0 - cap, d / L));
+              std::int64_t k = 0;
+              if (lambda > 200) {
+                k = std::max<std::int64_t>(
+                    0, std::llround(lambda + std::sqrt(lambda) * normal(mf.bits(idu, 1), mf.bits(idu, 2))));
+              } else if (lambda > 0) {
+                const double x = unit(mf.bits(idu, 0));
+                double pk = std::exp(-lambda), cdf = pk;
+                while (x > cdf && k < 100000) {
+                  ++k;
+                  pk *= lambda / double(k);
+                  cdf += pk;
+                }
+              }
+              for (std::int64_t j = 0; j < k; ++j) {
+                const vid v = pick(mf.bits(idu, std::uint64_t(j) + 3));
+                if (v != u) mine.push_back({v, kind, idu});
+              }
+            }
+            if (c_.weak_ties && thr_weak) {
+              std::uint64_t k = std::uint64_t(kw_floor);
+              if (thr_kw_frac && rng::fires(weak.bits(idu, ~std::uint64_t(0)), thr_kw_frac)) ++k;
+              for (std::uint64_t j = 0; j < k; ++j) {
+                if (!rng::fires(weak_tell.bits(idu, j), thr_weak)) continue;
+                const vid v = pick(weak.bits(idu, j));
+                if (v != u) mine.push_back({v, std::uint8_t(kind | kMsgWeak), idu});
+              }
+            }
+          }
+        },
+        kPart, tellers_.size() < 8 * kPart ? SIZE_MAX : 2 * kPart);
+    for (std::size_t p = 0; p < parts; ++p) msgs_.insert(msgs_.end(), msg_parts_[p].begin(), msg_parts_[p].end());
+  }
   std::sort(msgs_.begin(), msgs_.end());
   for (const Msg& m : msgs_)
     obs_[(m.kind & kMsgWeak) ? ((m.kind & kMsgPositive) ? c_listeners_weak_positive : c_listeners_weak_negative)
@@ -535,7 +688,9 @@ void ServiceWom::choose_inflow(const Graph& g, std::int64_t t) {
   for (vid v = 0; v < g.n; ++v)
     if (st[v] == kProspect && (*reject_until_)[v] <= t) cand.emplace_back(s.bits(g.id(v)), v);
   const std::size_t k = std::min<std::size_t>(std::size_t(c_.fixed_inflow), cand.size());
-  auto less = [&](const auto& a, const auto& b) { return a.first != b.first ? a.first < b.first : g.id(a.second) < g.id(b.second); };
+  auto less = [&](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first < b.first : g.id(a.second) < g.id(b.second);
+  };
   if (k < cand.size()) std::nth_element(cand.begin(), cand.begin() + std::ptrdiff_t(k), cand.end(), less);
   inflow_.resize(k);
   for (std::size_t i = 0; i < k; ++i) inflow_[i] = cand[i].second;
@@ -546,8 +701,10 @@ void ServiceWom::start_story(std::int64_t t, vid v, bool positive, int gen, Bloc
   (*story_)[v] = story_code(positive, gen);
   (*story_end_)[v] = std::int32_t(t + story_steps_);
   o.new_tellers.push_back(v);
-  if (gen == 0) ++o.n[positive ? c_stories_positive : c_stories_negative];
-  else ++o.n[c_stories_retold];
+  if (gen == 0)
+    ++o.n[positive ? c_stories_positive : c_stories_negative];
+  else
+    ++o.n[c_stories_retold];
 }
 
 /// A review from a person with attitude a: stars = clamp(round(3 + 2.5 a + noise), 1, 5); a
@@ -566,26 +723,35 @@ void ServiceWom::review(std::uint64_t id, std::int64_t t, double a, BlockOut& o)
 }
 
 /// Steps 1–5 and 8–9 for a customer's problem at step t. Returns true when a story started.
-bool ServiceWom::problem(std::int64_t t, vid v, std::uint64_t id, double& a1, BlockOut& o) {
+/// `force` (the cost engine's focal event): a complaint handled along the forced path, of the
+/// given severity or one drawn from the mix of complaints; its other draws are the usual ones,
+/// so paired runs that differ only in the path share every other uniform.
+bool ServiceWom::problem(std::int64_t t, vid v, std::uint64_t id, double& a1, BlockOut& o, const Intervention* force) {
   const rng::Stream s(key_, std::uint64_t(t), kOutcome);
   auto draw = [&](OutcomeDraw k, double p) { return rng::fires(s.bits(id, k), rng::threshold(p)); };
   ++o.n[c_problems];
-  const bool large = draw(kDrawSeverity, c_.large_share);
+  double p_large = c_.large_share;
+  if (force) {  // P(large | complaint) = ls·cl / (ls·cl + (1−ls)·cs)
+    const double l = c_.large_share * c_.complain_large, sm = (1 - c_.large_share) * c_.complain_small;
+    p_large = force->severity >= 0 ? double(force->severity) : (l + sm > 0 ? l / (l + sm) : c_.large_share);
+  }
+  const bool large = draw(kDrawSeverity, p_large);
   if (large) ++o.n[c_problems_large];
   const bool repeat = (*unresolved_)[v] > 0 && (*unresolved_until_)[v] > t;
   if (repeat) ++o.n[c_repeat_failures];
-  const bool complain = draw(kDrawVoice, large ? c_.complain_large : c_.complain_small);
+  const bool complain = force || draw(kDrawVoice, large ? c_.complain_large : c_.complain_small);
   Path path = kSilent;
   bool resolved = false, acknowledged = false, rebound = false, remedy = false;
   if (complain) {
     ++o.n[c_complaints];
-    const bool wrong = draw(kDrawMisunderstanding, c_.misunderstanding_share);
-    const bool clarify = draw(kDrawClarify, c_.clarify_rate);
+    const bool wrong = force ? force->misunderstanding : draw(kDrawMisunderstanding, c_.misunderstanding_share);
+    const bool clarify = !force && draw(kDrawClarify, c_.clarify_rate);
+    const bool ack_forced = force && force->path == "acknowledge";
     if (wrong && clarify) {  // clarified misunderstanding: resolved at once, no remedy
       ++o.n[c_clarified];
       path = kAcknowledgeQuick;
       resolved = acknowledged = true;
-    } else if (draw(kDrawStyle, wrong ? c_.acknowledge_rate_when_wrong : c_.acknowledge_rate)) {
+    } else if (force ? ack_forced : draw(kDrawStyle, wrong ? c_.acknowledge_rate_when_wrong : c_.acknowledge_rate)) {
       acknowledged = true;
       path = draw(kDrawFirstContact, c_.first_contact_resolution) ? kAcknowledgeQuick : kAcknowledge;
       resolved = path == kAcknowledgeQuick || draw(kDrawResolveLater, c_.resolve_later);
@@ -594,19 +760,24 @@ bool ServiceWom::problem(std::int64_t t, vid v, std::uint64_t id, double& a1, Bl
     } else {
       path = kArgue;
     }
-    ++o.n[path == kArgue ? c_complaints_argue : path == kAcknowledge ? c_complaints_acknowledge
-                                                                     : c_complaints_acknowledge_quick];
+    ++o.n[path == kArgue         ? c_complaints_argue
+          : path == kAcknowledge ? c_complaints_acknowledge
+                                 : c_complaints_acknowledge_quick];
   } else {
     ++o.n[c_silent_problems];
   }
   if (remedy) ++o.n[c_remedies];
+  if (remedy || complain) {
+    const double cost = (remedy ? c_.remedy_cost : 0.0) + (complain ? c_.contact_cost : 0.0);
+    if (cost != 0) (*led_service_)[v] += cost * disc(t + 1);
+  }
 
   // Retention: one uniform per (customer, problem), compared with the path's TARP value.
   const double keep = c_.retention[std::size_t(path)][repeat || large ? 1 : 0];
   if (!draw(kDrawStay, keep)) {
     const std::int32_t delay = 1 + std::int32_t(rng::below(s.bits(id, kDrawDelay), std::uint64_t(window_steps_)));
     (*defect_at_)[v] = std::int32_t(t + delay);
-    const Cause cause = path == kSilent ? kCauseSilent
+    const Cause cause = path == kSilent  ? kCauseSilent
                         : path == kArgue ? kCauseArgue
                         : resolved       ? kCauseAckResolved
                                          : kCauseAckUnresolved;
@@ -621,17 +792,23 @@ bool ServiceWom::problem(std::int64_t t, vid v, std::uint64_t id, double& a1, Bl
   }
   // Attitude.
   a1 += c_.attitude_shift[std::size_t(path)];
-  if (repeat) a1 += c_.repeat_attitude_shift;
-  else if (resolved) a1 += c_.recovery_paradox;
+  if (repeat)
+    a1 += c_.repeat_attitude_shift;
+  else if (resolved)
+    a1 += c_.recovery_paradox;
   if (rebound) o.schedule.push_back({t + rebound_steps_, Event{v, kEvRebound}});
   // Story.
   const bool vindictive =
       complain && rng::fires(rng::Stream(key_, 0, kType).bits(id), rng::threshold(c_.vindictive_share));
   int story = 0;  // −1 negative, +1 positive, 0 none
-  if (vindictive) story = -1;
-  else if (path == kSilent) story = draw(kDrawStory, c_.silent_tell_prob) ? -1 : 0;
-  else if (!resolved) story = -1;
-  else story = !repeat && draw(kDrawStory, c_.positive_story_prob) ? 1 : 0;
+  if (vindictive)
+    story = -1;
+  else if (path == kSilent)
+    story = draw(kDrawStory, c_.silent_tell_prob) ? -1 : 0;
+  else if (!resolved)
+    story = -1;
+  else
+    story = !repeat && draw(kDrawStory, c_.positive_story_prob) ? 1 : 0;
   if (complain && !vindictive) {
     std::uint8_t& f = (*flags_)[v];
     if ((f & kFlagOwed) && story < 0 && draw(kDrawReciprocity, c_.reciprocity)) story = 0;
@@ -657,26 +834,46 @@ void ServiceWom::sweep(const Graph& g, std::int64_t t, std::size_t b, std::size_
   const rng::Stream spont(key_, std::uint64_t(t), kSpont);
   const bool fixed = c_.fixed_inflow > 0;
   // Slots of the one spontaneous uniform of a customer: [problem | review | recommend | churn].
-  const double end_problem = p_problem_, end_review = end_problem + p_review_, end_recommend = end_review + p_recommend_;
-  const double w_pos[2] = {c_.strong_tie_prob, c_.weak_tie_prob};
-  std::size_t mi = msg_begin_[b], ei = due_begin_[b], fi = inflow_begin_[b];
-  const std::size_t me = msg_begin_[b + 1], ee = due_begin_[b + 1], fe = inflow_begin_[b + 1];
+  const double end_problem = p_problem_, end_review = end_problem + p_review_,
+               end_recommend = end_review + p_recommend_;
+  std::size_t mi = msg_begin_[b], ei = due_begin_[b], fi = inflow_begin_[b], ii = iv_begin_[b];
+  const std::size_t me = msg_begin_[b + 1], ee = due_begin_[b + 1], fe = inflow_begin_[b + 1], ie = iv_begin_[b + 1];
   std::int64_t customers = 0, prospects = 0, lapsed = 0, cohort = 0, att_sum = 0;
 
   for (std::size_t i = lo; i < hi; ++i) {
     const vid v = vid(i);
     const std::uint8_t st = st_now[v];
     const float a = a_now[v];
-    double a1 = a;
-    std::uint8_t st1 = st;
     const std::uint64_t id = g.id(v);
     const double u = unit(spont.bits(id));
+    const bool heard = mi < me && msgs_[mi].to == v;
+    const bool due = ei < ee && due_[ei].v == v;
+    const Intervention* focal = nullptr;
+    while (ii < ie && iv_now_[ii]->agent < v) ++ii;
+    if (ii < ie && iv_now_[ii]->agent == v) focal = iv_now_[ii];
+    // Fast path: no message, no scheduled event, and the uniform outside every event slot.
+    if (!heard && !due && !fixed && !focal &&
+        (st == kCustomer   ? u >= end_recommend + p_churn_max_
+         : st == kProspect ? u >= h_advert_
+                           : u >= p_winback_)) {
+      a_next[v] = a;
+      st_next[v] = st;
+      att_sum += std::int64_t(double(a) * kAttScale);
+      customers += st == kCustomer;
+      prospects += st == kProspect;
+      lapsed += st == kLapsed;
+      if (st == kCustomer) cohort += ((*flags_)[v] & kFlagCohort) != 0;
+      continue;
+    }
+    double a1 = a;
+    std::uint8_t st1 = st;
     bool started = false;  // a first-hand story began this step (a retold one may not replace it)
     auto defect = [&](Column cause) {
       st1 = kLapsed;
       ++o.n[c_defections];
       ++o.n[cause];
       (*defect_at_)[v] = kNever;
+      (*led_margin_)[v] += double(margin_[v]) * dt_years_ * spell(std::max<std::int64_t>(1, (*acquired_)[v]), t);
       o.margin_delta -= margin_fixed(v);
       if ((*flags_)[v] & kFlagCohort) {
         o.cohort_margin_delta -= margin_fixed(v);
@@ -690,46 +887,41 @@ void ServiceWom::sweep(const Graph& g, std::int64_t t, std::size_t b, std::size_
       (*defect_at_)[v] = kNever;
       (*unresolved_)[v] = 0;
       o.margin_delta += margin_fixed(v);
+      if (what == c_acquisitions) (*led_acquisition_)[v] += c_.cac * disc(t + 1);
     };
 
     // --- messages heard this step (strong and weak ties), aggregated order-free
-    Listen L;
     const std::size_t m0 = mi;
-    while (mi < me && msgs_[mi].to == v) {
-      const Msg& m = msgs_[mi++];
-      const bool pos = m.kind & kMsgPositive;
-      ++L.n[(m.kind & kMsgWeak) ? 1 : 0][std::size_t(m.kind >> 2)][pos ? 1 : 0];
-      (pos ? L.any_positive : L.any_negative) = true;
-    }
+    while (mi < me && msgs_[mi].to == v) ++mi;
     const std::size_t m1 = mi;
-    double keep_pos = 1.0, keep_neg_reject = 1.0, keep_neg_churn = 1.0;
-    if (m1 > m0) {
-      double shift = 0;
-      for (int w = 0; w < 2; ++w)
-        for (int gen = 0; gen < 8; ++gen) {
-          const int np = L.n[std::size_t(w)][std::size_t(gen)][1], nn = L.n[std::size_t(w)][std::size_t(gen)][0];
-          if (!np && !nn) continue;
-          const double half = std::ldexp(1.0, -gen);
-          shift += c_.talk_weight * half * (double(np) - c_.negativity_bias * double(nn));
-          keep_pos *= std::pow(1.0 - w_pos[w] * half, np);
-          keep_neg_reject *= std::pow(1.0 - std::min(1.0, w_pos[w] * c_.negativity_bias * half), nn);
-          keep_neg_churn *= std::pow(1.0 - c_.negative_story_churn * half, nn);
-        }
-      a1 += shift;
+    Heard L;
+    if (heard) {
+      L = listen(m0, m1);
+      a1 += L.shift;
     }
     // --- calendar events due at t
     bool defect_due = false;
     while (ei < ee && due_[ei].v == v) {
       const Event& e = due_[ei++];
-      if (e.type == kEvRebound) a1 += c_.apology_rebound;
-      else if (st == kCustomer && (*defect_at_)[v] == t) defect_due = true;
+      if (e.type == kEvRebound)
+        a1 += c_.apology_rebound;
+      else if (st == kCustomer && (*defect_at_)[v] == t)
+        defect_due = true;
     }
 
-    if (st == kCustomer) {
+    if (st == kCustomer && focal) {
+      // The cost engine's focal event replaces this step's own events of the focal customer
+      // (a pending defection is superseded by the focal complaint's outcome).
+      (*defect_at_)[v] = kNever;
+      if (focal->kind == Intervention::Kind::Lose)
+        defect(c_defections_forced);
+      else
+        started = problem(t, v, id, a1, o, focal);
+    } else if (st == kCustomer) {
       if (defect_due) {
         defect(kCauseColumn[((*flags_)[v] & kCauseMask) >> kCauseShift]);
-      } else if (L.any_negative && (*defect_at_)[v] == kNever && keep_neg_churn < 1.0 &&
-                 unit(rng::Stream(key_, std::uint64_t(t), kWomChurn).bits(id)) < 1.0 - keep_neg_churn) {
+      } else if (L.keep_churn < 1.0 && (*defect_at_)[v] == kNever &&
+                 unit(rng::Stream(key_, std::uint64_t(t), kWomChurn).bits(id)) < 1.0 - L.keep_churn) {
         defect(c_defections_wom);
       } else if (u < end_problem) {
         if (c_.problems_enabled && (*defect_at_)[v] == kNever) {
@@ -754,8 +946,8 @@ void ServiceWom::sweep(const Graph& g, std::int64_t t, std::size_t b, std::size_
         return rejecting;
       };
       bool rejected = false;
-      if (L.any_negative && keep_neg_reject < 1.0 && !is_rejecting() &&
-          unit(rng::Stream(key_, std::uint64_t(t), kReject).bits(id)) < 1.0 - keep_neg_reject) {
+      if (L.keep_reject < 1.0 && !is_rejecting() &&
+          unit(rng::Stream(key_, std::uint64_t(t), kReject).bits(id)) < 1.0 - L.keep_reject) {
         rejected = true;
         ++o.n[c_rejections];
         (*reject_until_)[v] = std::int32_t(t + 1 + reject_steps_);
@@ -767,7 +959,7 @@ void ServiceWom::sweep(const Graph& g, std::int64_t t, std::size_t b, std::size_
           if (fi < fe && inflow_[fi] == v) become_customer(c_acquisitions);
         } else {
           const double h =
-              L.any_positive ? std::min(1.0, acq_factor_ * (1.0 - (1.0 - p_external_) * keep_pos)) : h_advert_;
+              L.keep_adopt < 1.0 ? std::min(1.0, acq_factor_ * (1.0 - (1.0 - p_external_) * L.keep_adopt)) : h_advert_;
           if (u < h && !is_rejecting()) become_customer(c_acquisitions);
         }
       }
@@ -778,7 +970,7 @@ void ServiceWom::sweep(const Graph& g, std::int64_t t, std::size_t b, std::size_
       while (fi < fe && inflow_[fi] <= v) ++fi;
 
     // --- retelling: an idle listener takes up one second-hand story (smallest keyed draw wins)
-    if (m1 > m0 && !started && c_.retell_prob > 0 && ((*story_)[v] == 0 || (*story_end_)[v] < t)) {
+    if (heard && !started && c_.retell_prob > 0 && ((*story_)[v] == 0 || (*story_end_)[v] < t)) {
       const rng::Stream rs(key_, std::uint64_t(t), kRetell);
       const std::uint64_t thr = rng::threshold(c_.retell_prob);
       std::uint64_t best = ~std::uint64_t(0);
@@ -905,7 +1097,12 @@ ModelInfo service_wom_info() {
       "TARP (1986); Goldenberg, Libai & Muller (2001) Marketing Letters 12(3):211-223; Gupta & Lehmann (2003); "
       "see models/service_wom/README.md";
   m.supports_complete_graph = true;
+  m.step_in_days = true;  // rates per year; RunContext::dt = time.step_days
   m.params = service_wom_params();
+  m.metrics = [](const Params& p, const Trajectory& tr, double step_days) {
+    const auto s = service_wom_summary(p, tr, step_days);
+    return std::vector<std::pair<std::string, double>>(s.begin(), s.end());
+  };
   m.check = [](const Params& p) { (void)read_config(p); };  // every key present with its type
   m.make = [](const Params& p) { return std::make_unique<ServiceWom>(p); };
   return m;

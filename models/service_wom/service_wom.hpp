@@ -56,8 +56,9 @@ namespace wom::models {
 ModelInfo service_wom_info();
 
 /// Uses `followers` (same agents, same storage order and ids as the strong-tie graph) for
-/// tweets; nullptr: tweets use the strong-tie graph. Call before the run; `m` must be a
-/// service_wom instance (throws wom::Error otherwise). The engine's `followers:` layer calls it.
+/// tweets; nullptr: tweets use the strong-tie graph. Call before init; `m` must be a
+/// service_wom instance (throws wom::Error otherwise). The engine passes its `followers:`
+/// layer through RunContext::followers instead, which takes precedence when set.
 void set_followers(Model& m, const Graph* followers);
 
 /// run_model with an optional follower layer (the engine loop, plus the hook above).

@@ -9,9 +9,9 @@
 //     from the horizon; NPV = discounted cash flows + terminal value;
 //   * empirical CLV = discounted margins the customers of step 0 earned while they stayed,
 //     per initial customer (the cohort is followed until it first lapses).
+#include <fmt/format.h>
 #include <algorithm>
 #include <cmath>
-#include <fmt/format.h>
 
 #include "config.hpp"
 #include "service_wom.hpp"
@@ -58,11 +58,27 @@ std::map<std::string, double> service_wom_summary(const Params& params, const Tr
     }
     s[fmt::format("retention_year_{}", y + 1)] = e > 0 ? std::clamp(1.0 - d / e, 0.0, 1.0) : 0.0;
   }
-  for (const char* k : {"acquisitions", "winbacks", "defections", "defections_silent", "defections_argue",
-                        "defections_acknowledge_unresolved", "defections_acknowledge_resolved", "defections_base",
-                        "defections_wom", "rejections", "problems", "complaints", "complaints_argue",
-                        "complaints_acknowledge", "complaints_acknowledge_quick", "remedies", "tweets", "reviews",
-                        "stories_positive", "stories_negative", "stories_retold"})
+  for (const char* k : {"acquisitions",
+                        "winbacks",
+                        "defections",
+                        "defections_silent",
+                        "defections_argue",
+                        "defections_acknowledge_unresolved",
+                        "defections_acknowledge_resolved",
+                        "defections_base",
+                        "defections_wom",
+                        "rejections",
+                        "problems",
+                        "complaints",
+                        "complaints_argue",
+                        "complaints_acknowledge",
+                        "complaints_acknowledge_quick",
+                        "remedies",
+                        "tweets",
+                        "reviews",
+                        "stories_positive",
+                        "stories_negative",
+                        "stories_retold"})
     s[k] = sum(k);
   double largest = 0;
   for (std::int64_t t = 1; t <= H; ++t) largest = std::max(largest, tr.at(t, col("largest_cascade")));
