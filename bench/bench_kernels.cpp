@@ -137,8 +137,41 @@ void BM_RandomGather(benchmark::State& st) {
   st.counters["gathers/s"] = benchmark::Counter(double(idx.size()), benchmark::Counter::kIsIterationInvariantRate);
 }
 
+/// service_wom defaults on BA n=10^6, m=5: 730 daily steps (the target: ≤ 30 s
+/// on 2 cores; ≤ 100 bytes per person + 10 per arc).
+void BM_ServiceWom(benchmark::State& st) {
+  register_models();
+  const ModelInfo& info = *Registry::instance().find("service_wom");
+  Params p;
+  for (const auto& s : info.params) {
+    if (!s.has_default) continue;
+    if (s.type == ParamType::Bool)
+      p.set(s.key, s.def != 0);
+    else if (s.type == ParamType::Int)
+      p.set(s.key, std::int64_t(s.def));
+    else if (s.type == ParamType::String)
+      p.set(s.key, s.def_str);
+    else
+      p.set(s.key, s.def);
+  }
+  const Graph& g = bench::ba_graph();
+  const std::int64_t steps = st.range(1);
+  double state_bytes = 0;
+  with_threads(int(st.range(0)), [&] {
+    for (auto _ : st) state_bytes = double(run_model(info, p, g, RunPlan{1, 0, steps, 1.0}).state_bytes);
+  });
+  st.counters["agent-steps/s"] = benchmark::Counter(double(steps) * g.n, benchmark::Counter::kIsIterationInvariantRate);
+  st.counters["s/step"] =
+      benchmark::Counter(double(steps), benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
+  st.counters["state_bytes/person"] = state_bytes / g.n;
+  st.counters["graph_bytes/arc"] = double(g.memory_bytes()) / double(g.num_arcs());
+  st.counters["peak_rss"] = bench::peak_rss_bytes();
+}
+
 }  // namespace
 
+BENCHMARK(BM_ServiceWom)->ArgNames({"threads", "steps"})->Args({1, 730})->Args({2, 730})->Unit(benchmark::kSecond)
+    ->UseRealTime()->Iterations(1);
 BENCHMARK(BM_StreamRead)->ArgName("threads")->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_RandomGather)
     ->ArgNames({"threads", "MiB"})
