@@ -45,6 +45,7 @@ struct Config {
       star_elasticity, churn_elasticity, star_noise_sd, reply_effect;
   // economics
   double margin_per_year, margin_sigma, cac, remedy_cost, discount_rate, contact_cost;
+  double terminal_retention;  ///< < 0: the run's measured retention (economics.terminal_retention unset)
   std::string currency;
   // channels
   bool talk, weak_ties, tweets, reviews;

@@ -528,7 +528,7 @@ AgentLedger ServiceWom::ledger() const {
   led_margin_out_.assign(led_margin_->data(), led_margin_->data() + n);
   led_terminal_out_.assign(n, 0.0);
   const double rate = exposure_ > 0 ? defections_total_ / exposure_ : 0.0;
-  const double r = std::clamp(1.0 - rate, 0.0, 1.0);
+  const double r = c_.terminal_retention >= 0 ? c_.terminal_retention : std::clamp(1.0 - rate, 0.0, 1.0);
   const double multiple = r / std::max(1e-12, 1.0 + c_.discount_rate - r);
   const std::uint8_t* st = status_->now.data();
   for (std::size_t v = 0; v < n; ++v)

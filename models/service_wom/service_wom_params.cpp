@@ -218,6 +218,11 @@ std::vector<ParamSpec> service_wom_params() {
       real_param("economics.discount_rate_per_year", 0.10, 0, 100, "per year", "discount rate i",
                  "Gupta & Lehmann (2003, 2005) [A9.1]"),
       real_param("economics.contact_cost", 0, 0, kInf, "currency per complaint", "cost of handling one complaint"),
+      optional_param(real_param("economics.terminal_retention", 0.8, 0, 1, "share per year",
+                                "annual retention r of the terminal value m r/(1+i-r); default: the run's own "
+                                "measured retention. wom cost pins it to the baseline's, so one focal event does "
+                                "not revalue every customer through the estimate of r",
+                                "Gupta & Lehmann (2003) [A9.1]; DESIGN §3 step 12")),
       text("economics.currency", "$", "currency symbol of every money figure", "DESIGN default"),
       // --- channels (switches for tests, what-ifs and the cost engine)
       boolean("channels.talk", true, "strong-tie talk on the graph"),
@@ -305,6 +310,7 @@ Config read_config(const Params& p) {
   c.remedy_cost = p.real("economics.remedy_cost");
   c.discount_rate = p.real("economics.discount_rate_per_year");
   c.contact_cost = p.real("economics.contact_cost");
+  c.terminal_retention = p.has("economics.terminal_retention") ? p.real("economics.terminal_retention") : -1.0;
   c.currency = p.str("economics.currency");
   c.talk = p.boolean("channels.talk");
   c.weak_ties = p.boolean("channels.weak_ties");

@@ -49,6 +49,8 @@ std::map<std::string, double> service_wom_summary(const Params& params, const Tr
   const double r = std::clamp(1.0 - rate, 0.0, 1.0);
   s["annual_defection_rate"] = rate;
   s["retention_per_year"] = r;
+  // The terminal value uses economics.terminal_retention when set (wom cost pins it).
+  const double r_terminal = c.terminal_retention >= 0 ? c.terminal_retention : r;
   const std::int64_t per_year = std::max<std::int64_t>(1, std::llround(1.0 / dt));
   for (std::int64_t y = 0; y * per_year < H; ++y) {
     double e = 0, d = 0;
@@ -99,7 +101,7 @@ std::map<std::string, double> service_wom_summary(const Params& params, const Tr
   s["margin_per_customer_year"] = m;
   s["clv_analytic"] = m * multiple(r);
   const double m_end = cH > 0 ? tr.at(H, krev) / (cH * dt) : 0.0;
-  const double terminal = cH * m_end * multiple(r) * disc(H);
+  const double terminal = cH * m_end * multiple(r_terminal) * disc(H);
   s["npv_cash_flows"] = tr.at(H, col("npv"));
   s["terminal_value"] = terminal;
   s["npv"] = s["npv_cash_flows"] + terminal;

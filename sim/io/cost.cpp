@@ -20,6 +20,13 @@ using Clock = std::chrono::steady_clock;
 using json = nlohmann::ordered_json;
 
 constexpr rng::Purpose kFocal = 0xC057'0001;
+const std::string kTerminalRetention = "economics.terminal_retention";
+
+bool has_param(const ModelInfo& info, const std::string& key) {
+  for (const auto& p : info.params)
+    if (p.key == key) return true;
+  return false;
+}
 enum Role : std::uint8_t { kProspect = 0, kCustomer = 1, kLapsed = 2 };
 enum Group { kFocalAgent = 0, kOtherCustomers = 1, kOthers = 2, kGroups = 3 };
 
@@ -120,7 +127,7 @@ CostOutput run_cost(const Scenario& sc, const CostOptions& o) {
   const std::uint64_t seed = o.seed.value_or(sc.seed);
   const std::int64_t reps = o.replicates.value_or(sc.replicates);
   const auto start = Clock::now();
-  const std::int64_t runs_per_rep = 1 + 3 * o.focal + 2 * o.channel_focal * std::int64_t(out.channels.size());
+  const std::int64_t runs_per_rep = 1 + (o.lost ? 3 : 2) * o.focal + 2 * o.channel_focal * std::int64_t(out.channels.size());
   Progress progress(o.progress && progress_allowed(), reps * runs_per_rep);
   double baseline_seconds = 0;
   json wom = json::object();
@@ -138,8 +145,21 @@ CostOutput run_cost(const Scenario& sc, const CostOptions& o) {
       // Baseline: the no-event world, and the roles at t0.
       const auto b0 = Clock::now();
       Trajectory base_tr;
-      const Sums base = run_sums(sc, sc.params, w, {}, g.n, &base_tr, t0, &w.roles0);
+      Sums base = run_sums(sc, sc.params, w, {}, g.n, &base_tr, t0, &w.roles0);
       baseline_seconds += std::chrono::duration<double>(Clock::now() - b0).count();
+      // Pin the terminal value's retention to the baseline's measured one (when the model
+      // has the knob): otherwise one focal defection would revalue every customer at the
+      // horizon through the run's estimate of r, an artefact of estimation, not a cost.
+      Params params = sc.params;
+      if (sc.info->metrics && has_param(*sc.info, kTerminalRetention)) {
+        for (const auto& [name, v] : sc.info->metrics(sc.params, base_tr, step_days))
+          if (name == "retention_per_year") {
+            params.set(kTerminalRetention, v);
+            out.terminal_retention.push_back(v);
+          }
+        base = run_sums(sc, params, w, {}, g.n);
+        ++out.runs;
+      }
       progress.tick();
       for (std::size_t c = 0; c < base_tr.columns.size(); ++c) {
         const std::string& name = base_tr.columns[c];
@@ -170,7 +190,8 @@ CostOutput run_cost(const Scenario& sc, const CostOptions& o) {
       };
       std::vector<Job> jobs;
       for (std::int64_t e = 0; e < o.focal; ++e) {
-        for (int v = 0; v < 3; ++v) jobs.push_back({std::size_t(e), v});
+        for (int v = 0; v < 3; ++v)
+          if (v < 2 || o.lost) jobs.push_back({std::size_t(e), v});
         if (e < o.channel_focal)
           for (std::size_t c = 0; c < out.channels.size(); ++c)
             for (int v = 0; v < 2; ++v) jobs.push_back({std::size_t(e), int(3 + 2 * c + v)});
@@ -182,7 +203,7 @@ CostOutput run_cost(const Scenario& sc, const CostOptions& o) {
             for (std::size_t j = lo; j < hi; ++j) {
               const vid agent = cand[jobs[j].event].second;
               const int var = jobs[j].variant;
-              Params p = sc.params;
+              Params p = params;
               std::vector<Intervention> ivs;
               if (var == 2) {
                 Intervention iv;
@@ -212,8 +233,8 @@ CostOutput run_cost(const Scenario& sc, const CostOptions& o) {
         f.degree = g.out_degree(agent);
         const Sums& A = res[j];
         const Sums& K = res[j + 1];
-        const Sums& L = res[j + 2];
-        j += 3;
+        const Sums& L = o.lost ? res[j + 2] : base;
+        j += o.lost ? 3 : 2;
         f.own_margin = K.margin[kFocalAgent] - A.margin[kFocalAgent];
         f.retention_ripple = K.margin[kOtherCustomers] - A.margin[kOtherCustomers];
         f.acquisition_ripple = K.margin[kOthers] - A.margin[kOthers];
@@ -311,7 +332,7 @@ json cost_json(const Scenario& sc, const CostOutput& out, const CostOptions& o) 
   lost["partition"] = json{{"own_margin", est(collect([](const FocalCost& e) { return e.lost_own; }))},
                            {"ripple", est(collect([](const FocalCost& e) { return e.lost_ripple; }))},
                            {"other", est(collect([](const FocalCost& e) { return e.lost_other; }))}};
-  doc["lost_customer"] = lost;
+  if (o.lost) doc["lost_customer"] = lost;
   doc["wom_by_channel"] = out.wom_by_channel;
   json events = json::array();
   for (const auto& e : out.events)

@@ -35,6 +35,7 @@ struct CostOptions {
   std::optional<std::int64_t> replicates;
   std::optional<std::uint64_t> seed;
   bool progress = false;
+  bool lost = true;  ///< also price losing each focal customer outright
 };
 
 /// One focal event's paired results (acknowledge minus argue: the cost of arguing).
@@ -63,6 +64,7 @@ struct CostOutput {
   double wall_seconds = 0;
   std::int64_t runs = 0;           ///< model runs made
   double baseline_seconds = 0;     ///< mean wall time of one full run (for the efficiency figure)
+  std::vector<double> terminal_retention;  ///< per replicate: the baseline's r pinned for the terminal value
   nlohmann::ordered_json wom_by_channel;  ///< listeners by channel and valence in the baselines
 };
 
