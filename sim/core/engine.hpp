@@ -35,6 +35,7 @@ using StepCallback = std::function<void(std::int64_t, std::int64_t)>;
 /// called with the model after init (t = 0) and after every computed step t.
 struct RunHooks {
   std::vector<Intervention> interventions;
+  EventLog* events = nullptr;  ///< who-told-whom log (RunContext::events)
   std::function<void(std::int64_t t, const Model&)> observe;
 };
 

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "events.hpp"
 #include "graph.hpp"
 #include "params.hpp"
 #include "rng.hpp"
@@ -31,6 +32,8 @@ struct RunContext {
   /// The optional `followers:` layer on the same agents (same n and storage order), or null:
   /// models that spread along followers (tweets) then use the main graph.
   const Graph* followers = nullptr;
+  /// The event log (`--events`), or null: models append who-told-whom records when set.
+  EventLog* events = nullptr;
 };
 
 /// What a model sees of one step: t is the step being computed (state t → t+1).
