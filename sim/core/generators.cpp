@@ -174,6 +174,79 @@ Graph barabasi_albert(vid n, vid m, rng::RunKey key, BuildReport* report) {
   return build_graph(n, std::move(arcs), false, {}, report);
 }
 
+Graph holme_kim(vid n, vid m, double triad, rng::RunKey key, BuildReport* report) {
+  if (m < 1 || m >= n) throw Error(fmt::format("holme_kim: m = {} is out of range: accepted [1, n-1]", m));
+  if (!(triad >= 0.0 && triad <= 1.0))
+    throw Error(fmt::format("holme_kim: triad = {} is out of range: accepted [0, 1]", triad));
+  const rng::Stream s(key, 0, purpose::kHolmeKim);
+  const std::uint64_t thr = rng::threshold(triad);
+  const std::size_t seed_edges = std::size_t(m) * (m + 1) / 2;
+  const eid edges = seed_edges + eid(n - m - 1) * m;
+  // As in barabasi_albert, the edge list doubles as the Batagelj–Brandes endpoint list.
+  ArcList arcs;
+  arcs.reserve(edges);
+  for (vid u = 0; u <= m; ++u)
+    for (vid v = u + 1; v <= m; ++v) arcs.emplace_back(u, v);
+  {
+    // The neighbours of w, for the triad steps: first its m own partners (a seed vertex:
+    // the other seed vertices; a later one: its m targets, contiguous in arcs), then the
+    // later vertices that picked w, in arrival order. The latter live in one pool of
+    // blocks that double when full; v joins its targets' lists once its m edges are drawn.
+    struct Later {
+      std::uint64_t pos = 0;
+      std::uint32_t size = 0, cap = 0;
+    };
+    std::vector<Later> later(n);
+    std::vector<vid> pool;
+    pool.reserve(3 * std::size_t(edges));
+    auto neighbour = [&](vid w, std::uint64_t r) -> vid {  // r < m + later[w].size
+      if (r >= m) return pool[later[w].pos + (r - m)];
+      if (w <= m) return vid(r < w ? r : r + 1);
+      return arcs[seed_edges + std::size_t(w - m - 1) * m + r].second;
+    };
+    // picked[t] == v marks t as already chosen by new vertex v (v >= m+1 >= 2, so 0 is free).
+    std::vector<vid> picked(n, 0);
+    for (vid v = m + 1; v < n; ++v) {
+      const std::size_t first = arcs.size();
+      const eid endpoints = 2 * eid(first);  // earlier vertices only
+      std::uint64_t k = 0;                   // draw index of v: decisions, neighbours and PA picks in order
+      vid anchor = 0;                        // target of v's latest PA step
+      for (vid j = 0; j < m; ++j) {
+        if (j > 0 && rng::fires(s.bits(v, k++), thr)) {  // triad formation: a neighbour of the anchor
+          const vid t = neighbour(anchor, rng::below(s.bits(v, k++), std::uint64_t(m) + later[anchor].size));
+          if (picked[t] != v) {
+            picked[t] = v;
+            arcs.emplace_back(v, t);
+            continue;
+          }
+        }
+        vid t;  // preferential attachment; repeated picks are redrawn so the m targets are distinct
+        do {
+          const eid e = rng::below(s.bits(v, k++), endpoints);
+          t = (e & 1) ? arcs[e >> 1].second : arcs[e >> 1].first;
+        } while (picked[t] == v);
+        picked[t] = v;
+        arcs.emplace_back(v, t);
+        anchor = t;
+      }
+      for (std::size_t i = first; i < arcs.size(); ++i) {
+        Later& l = later[arcs[i].second];
+        if (l.size == l.cap) {
+          const std::uint32_t cap =
+              l.cap ? std::uint32_t(std::min<std::uint64_t>(2 * std::uint64_t(l.cap), ~vid(0))) : 4;
+          const std::uint64_t pos = pool.size();
+          pool.resize(pos + cap);
+          std::copy_n(pool.begin() + std::ptrdiff_t(l.pos), l.size, pool.begin() + std::ptrdiff_t(pos));
+          l.pos = pos;
+          l.cap = cap;
+        }
+        pool[l.pos + l.size++] = v;
+      }
+    }
+  }
+  return build_graph(n, std::move(arcs), false, {}, report);
+}
+
 Graph watts_strogatz(vid n, vid k, double rewire, rng::RunKey key, BuildReport* report) {
   if (k < 2 || k % 2 != 0 || k >= n)
     throw Error(fmt::format("watts_strogatz: k = {} is out of range: accepted even in [2, n-1]", k));
@@ -353,6 +426,11 @@ void validate_graph_spec(const GraphSpec& spec) {
     check_n(n);
     check_undirected(spec);
     if (spec.m < 1 || spec.m >= n) out_of_range("graph.m", std::to_string(spec.m), "[1, n-1] " + with_n);
+  } else if (gen == "holme_kim") {
+    check_n(n);
+    check_undirected(spec);
+    if (spec.m < 1 || spec.m >= n) out_of_range("graph.m", std::to_string(spec.m), "[1, n-1] " + with_n);
+    check_real("graph.triad", spec.triad, 0.0, 1.0, "[0, 1]");
   } else if (gen == "watts_strogatz") {
     check_n(n);
     check_undirected(spec);
@@ -383,8 +461,8 @@ void validate_graph_spec(const GraphSpec& spec) {
     if (spec.path.empty()) throw Error("graph.path is empty: accepted a path to an edge list (plain or .gz)");
   } else {
     throw Error(
-        fmt::format("graph.generator = '{}' is not accepted: accepted erdos_renyi | barabasi_albert | watts_strogatz | "
-                    "configuration | sbm | complete | file",
+        fmt::format("graph.generator = '{}' is not accepted: accepted erdos_renyi | barabasi_albert | holme_kim | "
+                    "watts_strogatz | configuration | sbm | complete | file",
                     gen));
   }
 }
@@ -405,6 +483,9 @@ Graph make_graph(const GraphSpec& spec, std::uint64_t seed, std::uint64_t replic
   } else if (gen == "barabasi_albert") {
     g = barabasi_albert(vid(spec.n), vid(spec.m), key, &rep);
     desc = fmt::format("barabasi_albert n={} m={}", spec.n, spec.m);
+  } else if (gen == "holme_kim") {
+    g = holme_kim(vid(spec.n), vid(spec.m), spec.triad, key, &rep);
+    desc = fmt::format("holme_kim n={} m={} triad={}", spec.n, spec.m, fmt_real(spec.triad));
   } else if (gen == "watts_strogatz") {
     g = watts_strogatz(vid(spec.n), vid(spec.k), spec.rewire, key, &rep);
     desc = fmt::format("watts_strogatz n={} k={} rewire={}", spec.n, spec.k, fmt_real(spec.rewire));

@@ -26,6 +26,7 @@ inline constexpr rng::Purpose kWattsStrogatz = 0x47E1'5A0C'D3B2'0003ULL;
 inline constexpr rng::Purpose kDegreeSample = 0x47E1'5A0C'D3B2'0004ULL;
 inline constexpr rng::Purpose kStubShuffle = 0x47E1'5A0C'D3B2'0005ULL;
 inline constexpr rng::Purpose kBlockModel = 0x47E1'5A0C'D3B2'0006ULL;
+inline constexpr rng::Purpose kHolmeKim = 0x47E1'5A0C'D3B2'0007ULL;
 }  // namespace purpose
 
 /// Erdős–Rényi G(n, p): each of the n(n-1)/2 pairs (n(n-1) ordered pairs if directed) is an
@@ -37,6 +38,16 @@ Graph erdos_renyi(vid n, double p, bool directed, rng::RunKey key, BuildReport* 
 /// (Batagelj–Brandes endpoint list; repeated picks are redrawn). Undirected;
 /// m(m+1)/2 + (n-m-1)m edges. Requires 1 <= m < n.
 Graph barabasi_albert(vid n, vid m, rng::RunKey key, BuildReport* report = nullptr);
+
+/// Holme–Kim ("powerlaw cluster", Phys. Rev. E 65, 026107): Barabási–Albert with triad
+/// formation. A complete graph on m+1 vertices, then each new vertex v adds m edges to
+/// distinct earlier vertices. The first is a preferential-attachment (PA) step, as in
+/// barabasi_albert. Each following one is, with probability `triad`, a triad-formation step:
+/// a uniform neighbour of the target of v's latest PA step, taken if v has no edge to it
+/// yet, else replaced by a PA step; otherwise it is a PA step. Neighbourhoods are those
+/// before v arrived. Undirected; m(m+1)/2 + (n-m-1)m edges. Requires 1 <= m < n and
+/// 0 <= triad <= 1; triad = 0 is Barabási–Albert (with other draws).
+Graph holme_kim(vid n, vid m, double triad, rng::RunKey key, BuildReport* report = nullptr);
 
 /// Watts–Strogatz: ring lattice where each vertex links to its k/2 successors; each edge's
 /// far end is rewired with probability `rewire` to a uniform vertex other than the near

@@ -18,11 +18,12 @@ struct DegreeSpec {
 };
 
 struct GraphSpec {
-  /// erdos_renyi | barabasi_albert | watts_strogatz | configuration | sbm | complete | file
+  /// erdos_renyi | barabasi_albert | holme_kim | watts_strogatz | configuration | sbm | complete | file
   std::string generator = "erdos_renyi";
   std::int64_t n = 1000;
   double mean_degree = 4.0;          ///< erdos_renyi
-  std::int64_t m = 3;                ///< barabasi_albert: edges per new vertex
+  std::int64_t m = 3;                ///< barabasi_albert, holme_kim: edges per new vertex
+  double triad = 0.5;                ///< holme_kim: probability of a triad-formation step
   std::int64_t k = 4;                ///< watts_strogatz: ring degree (even)
   double rewire = 0.1;               ///< watts_strogatz
   DegreeSpec degree;                 ///< configuration

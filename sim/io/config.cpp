@@ -524,13 +524,13 @@ class Checker {
 const std::vector<std::string> kTopKeys = {"model",  "seed",   "replicates", "time", "graph",
                                            "followers", "output", "params"};
 const std::vector<std::string> kTimeKeys = {"steps", "dt", "step_days"};
-const std::vector<std::string> kGraphKeys = {"generator", "n",        "mean_degree", "m",      "k",
-                                             "rewire",    "degree",   "blocks",      "p_in",   "p_out",
-                                             "path",      "directed", "reverse",     "reorder"};
+const std::vector<std::string> kGraphKeys = {"generator", "n",      "mean_degree", "m",       "triad",
+                                             "k",         "rewire", "degree",      "blocks",  "p_in",
+                                             "p_out",     "path",   "directed",    "reverse", "reorder"};
 const std::vector<std::string> kDegreeKeys = {"distribution", "exponent", "min", "max", "mean", "file"};
 const std::vector<std::string> kOutputKeys = {"dir"};
 const std::vector<std::string> kGenerators = {
-    "erdos_renyi", "barabasi_albert", "watts_strogatz", "configuration", "sbm", "complete", "file"};
+    "erdos_renyi", "barabasi_albert", "holme_kim", "watts_strogatz", "configuration", "sbm", "complete", "file"};
 const std::vector<std::string> kDistributions = {"power_law", "geometric", "regular", "file"};
 const std::vector<std::string> kReorders = {"none", "rcm", "degree"};
 
@@ -538,6 +538,7 @@ const std::vector<std::string> kReorders = {"none", "rcm", "degree"};
 std::vector<std::string> generator_keys(const std::string& g) {
   if (g == "erdos_renyi") return {"n", "mean_degree"};
   if (g == "barabasi_albert") return {"n", "m"};
+  if (g == "holme_kim") return {"n", "m", "triad"};
   if (g == "watts_strogatz") return {"n", "k", "rewire"};
   if (g == "configuration") return {"n", "degree"};
   if (g == "sbm") return {"n", "blocks", "p_in", "p_out"};
@@ -659,6 +660,9 @@ void read_graph(Checker& ck, const Node& root, GraphSpec& g, json& out, const st
     if (auto x = ck.int_in(*v, sect + ".m", 1, std::max<std::int64_t>(1, g.n - 1), "[1, " + below_n + "] (integer)"))
       g.m = *x;
   }
+  if (const Node* v = gn->get("triad"); v && reads_key("triad")) {
+    if (auto x = ck.real_in(*v, sect + ".triad", 0, 1, false, false, "[0, 1]")) g.triad = *x;
+  }
   if (const Node* v = gn->get("k"); v && reads_key("k")) {
     const std::string text = "an even integer in [2, " + below_n + "]";
     if (auto x = ck.int_in(*v, sect + ".k", 2, std::max<std::int64_t>(2, g.n - 1), text)) {
@@ -758,6 +762,7 @@ void read_graph(Checker& ck, const Node& root, GraphSpec& g, json& out, const st
     if (k == "n") continue;
     if (k == "mean_degree") out[k] = g.mean_degree;
     if (k == "m") out[k] = g.m;
+    if (k == "triad") out[k] = g.triad;
     if (k == "k") out[k] = g.k;
     if (k == "rewire") out[k] = g.rewire;
     if (k == "degree") out[k] = degree;
@@ -1018,7 +1023,7 @@ Scenario validate(const Node& root, const std::string& source, const std::vector
             fmt::format("{}: graph.generator: model '{}' does not run on the implicit complete graph; choose "
                         "another generator (one of: {})",
                         gen ? gen->at.where() : source, sc.model,
-                        "erdos_renyi, barabasi_albert, watts_strogatz, configuration, sbm, file"));
+                        "erdos_renyi, barabasi_albert, holme_kim, watts_strogatz, configuration, sbm, file"));
       }
       ParamChecker pc(ck, *sc.info);
       sc.params = pc.read(pn, top, params_json);

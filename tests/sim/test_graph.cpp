@@ -21,6 +21,7 @@
 #include "graph_spec.hpp"
 #include "parallel.hpp"
 #include "reorder.hpp"
+#include "sim/io/config.hpp"
 #include "sim/io/edgelist.hpp"
 #include "stats.hpp"
 
@@ -110,6 +111,10 @@ TEST_CASE("every generator is a pure function of seed and replicate", "[graph]")
   GraphSpec ba = spec_of("barabasi_albert");
   ba.n = 2000;
   specs.push_back(ba);
+  GraphSpec hk = spec_of("holme_kim");
+  hk.n = 2000;
+  hk.triad = 0.7;
+  specs.push_back(hk);
   GraphSpec ws = spec_of("watts_strogatz");
   ws.n = 2000;
   ws.rewire = 0.2;
@@ -244,6 +249,87 @@ TEST_CASE("Barabasi-Albert has the exact edge count and a heavier tail than Erdo
     s.n = 6;
     s.m = 5;
     CHECK(make_graph(s, 1, 0).num_arcs() == 30);
+  }
+}
+
+TEST_CASE("Holme-Kim has BA's edge count and tail, and clustering that grows with triad", "[graph]") {
+  const vid n = 20000, m = 4;
+  const std::uint64_t edges = std::uint64_t(m) * (m + 1) / 2 + std::uint64_t(n - m - 1) * m;
+  auto hk = [&](double triad, std::uint64_t rep = 0, GraphInfo* info = nullptr) {
+    GraphSpec s = spec_of("holme_kim");
+    s.n = n;
+    s.m = m;
+    s.triad = triad;
+    return make_graph(s, 5, rep, info);
+  };
+  GraphInfo info;
+  const Graph g = hk(0.8, 0, &info);
+  CHECK(g.num_arcs() == 2 * edges);  // undirected: two arcs per edge
+  CHECK(info.build.self_loops == 0);
+  CHECK(info.build.duplicates == 0);  // the m targets of a new vertex are distinct
+  CHECK(info.description.find("holme_kim n=20000 m=4 triad=0.8") != std::string::npos);
+  const std::vector<vid> d = out_degrees(g);
+  CHECK(*std::min_element(d.begin(), d.end()) >= m);
+
+  // The tail is as heavy as BA's: max degree far above ER's at the same mean degree.
+  GraphSpec er = spec_of("erdos_renyi");
+  er.n = n;
+  er.mean_degree = double(g.num_arcs()) / n;
+  GraphSpec bs = spec_of("barabasi_albert");
+  bs.n = n;
+  bs.m = m;
+  const GraphStats sh = compute_stats(g), se = compute_stats(make_graph(er, 5, 0)),
+                   sb = compute_stats(make_graph(bs, 5, 0));
+  CHECK(sh.max_out_degree > 5 * se.max_out_degree);
+  CHECK(sh.out_degree_moment2 > 1.5 * se.out_degree_moment2);
+  CHECK(sh.max_out_degree > sb.max_out_degree / 2);
+
+  // Clustering: triad 0 is BA; every triad step closes a triangle, so clustering rises with triad.
+  std::vector<GraphStats> st;
+  for (double triad : {0.0, 0.5, 0.9}) st.push_back(compute_stats(hk(triad)));
+  CHECK(st[0].transitivity == Approx(sb.transitivity).epsilon(0.3));
+  CHECK(st[0].average_clustering == Approx(sb.average_clustering).epsilon(0.3));
+  CHECK(st[1].transitivity > 3 * sb.transitivity);
+  CHECK(st[2].transitivity > 1.3 * st[1].transitivity);
+  CHECK(st[1].average_clustering > 5 * sb.average_clustering);
+  CHECK(st[2].average_clustering > 1.3 * st[1].average_clustering);
+
+  SECTION("m = 1 is a tree and m = n - 1 the complete graph") {
+    GraphSpec s = spec_of("holme_kim");
+    s.n = 1000;
+    s.m = 1;
+    s.triad = 1.0;
+    const GraphStats t = compute_stats(make_graph(s, 1, 0));
+    CHECK(t.edges == 999);
+    CHECK(t.components == 1);
+    CHECK(t.triangles == 0);
+    s.n = 6;
+    s.m = 5;
+    CHECK(make_graph(s, 1, 0).num_arcs() == 30);
+  }
+  SECTION("with m = 2 and triad = 1 every new vertex closes exactly one triangle") {
+    // v's second edge goes to a neighbour of its first target, and a triangle's latest
+    // vertex is v for exactly one of them: n - 3 new triangles plus the seed's.
+    GraphSpec s = spec_of("holme_kim");
+    s.n = 3000;
+    s.m = 2;
+    s.triad = 1.0;
+    CHECK(compute_stats(make_graph(s, 4, 0)).triangles == 3000 - 2);
+  }
+  SECTION("the loader reads holme_kim and checks graph.triad") {
+    LoadOptions graph_only;
+    graph_only.graph_only = true;
+    const std::string base = "seed: 3\ngraph:\n  generator: holme_kim\n  n: 500\n  m: 3\n";
+    const Scenario sc = scenario_from_yaml_text(base + "  triad: 0.25\n", "sim.yaml", {}, graph_only);
+    CHECK(sc.graph.generator == "holme_kim");
+    CHECK(sc.graph.m == 3);
+    CHECK(sc.graph.triad == 0.25);
+    CHECK(make_graph(sc.graph, sc.seed, 0).num_arcs() == 2 * (6 + 496u * 3));  // m(m+1)/2 + (n-m-1)m edges
+    REQUIRE_THROWS_AS(scenario_from_yaml_text(base + "  triad: 1.5\n", "sim.yaml", {}, graph_only), Error);
+    REQUIRE_THROWS_WITH(scenario_from_yaml_text(base + "  triad: 1.5\n", "sim.yaml", {}, graph_only),
+                        Contains("sim.yaml:6: graph.triad = 1.5 is out of range: accepted [0, 1]"));
+    REQUIRE_THROWS_WITH(scenario_from_yaml_text(base + "  directed: true\n", "sim.yaml", {}, graph_only),
+                        Contains("graph.directed = true is not supported by generator 'holme_kim'"));
   }
 }
 
@@ -428,6 +514,12 @@ TEST_CASE("out-of-range graph specs are errors that name the key", "[graph]") {
   bad([](GraphSpec& s) { s.generator = "barabasi_albert", s.m = 0; }, "graph.m = 0");
   bad([](GraphSpec& s) { s.generator = "barabasi_albert", s.m = 1000; }, "graph.m");
   bad([](GraphSpec& s) { s.generator = "barabasi_albert", s.directed = true; }, "graph.directed");
+  bad([](GraphSpec& s) { s.generator = "holme_kim", s.m = 0; }, "graph.m = 0");
+  bad([](GraphSpec& s) { s.generator = "holme_kim", s.m = 1000; }, "graph.m");
+  bad([](GraphSpec& s) { s.generator = "holme_kim", s.triad = 1.5; }, "graph.triad = 1.5");
+  bad([](GraphSpec& s) { s.generator = "holme_kim", s.triad = -0.1; }, "graph.triad");
+  bad([](GraphSpec& s) { s.generator = "holme_kim", s.triad = std::nan(""); }, "graph.triad");
+  bad([](GraphSpec& s) { s.generator = "holme_kim", s.directed = true; }, "graph.directed");
   bad([](GraphSpec& s) { s.generator = "watts_strogatz", s.k = 3; }, "graph.k = 3");
   bad([](GraphSpec& s) { s.generator = "watts_strogatz", s.k = 1000; }, "graph.k");
   bad([](GraphSpec& s) { s.generator = "watts_strogatz", s.rewire = 1.5; }, "graph.rewire");
