@@ -1,7 +1,10 @@
 /// `wom`: one command for every model (STYLE.md §10). Model parameters live in config files;
 /// flags only choose how to run (seed, replicates, threads, output).
 ///
-///   wom run CONFIG [--set key=value]... [--seed S] [--replicates R] [--threads N] [--out DIR] [--quiet]
+///   wom run CONFIG [--set key=value]... [--seed S] [--replicates R] [--threads N] [--out DIR] [--report] [--quiet]
+///   wom compare CONFIG... [--vary key=v1,v2,...] [--set key=value]... [--seed S] [--replicates R] [--threads N]
+///               [--out DIR] [--report] [--quiet]
+///   wom report DIR
 ///   wom graph stats SOURCE [--directed] [--reverse] [--reorder X]
 ///   wom list-models
 ///
@@ -16,10 +19,13 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <sstream>
 #include <string>
 #include <vector>
 
+#include "compare.hpp"
 #include "config.hpp"
+#include "cost_command.hpp"
 #include "edgelist.hpp"
 #include "error.hpp"
 #include "graph_spec.hpp"
@@ -27,6 +33,7 @@
 #include "output.hpp"
 #include "registry.hpp"
 #include "reorder.hpp"
+#include "report.hpp"
 #include "runner.hpp"
 #include "stats.hpp"
 #include "wom/version.hpp"
@@ -50,10 +57,17 @@ struct RunArgs {
   int threads = 0;
   std::string out;
   bool quiet = false;
+  bool report = false;
   CLI::Option* seed_opt = nullptr;
   CLI::Option* replicates_opt = nullptr;
   CLI::Option* out_opt = nullptr;
 };
+
+void print_written(const std::string& dir, const std::vector<std::string>& written) {
+  if (written.empty()) return;
+  fmt::print("outputs     {}\n", dir);
+  for (const auto& w : written) fmt::print("              {}\n", std::filesystem::path(w).filename().string());
+}
 
 int cmd_run(const RunArgs& a, const std::vector<std::string>& command) {
   const Scenario sc = load_scenario(a.config, a.sets);
@@ -67,19 +81,103 @@ int cmd_run(const RunArgs& a, const std::vector<std::string>& command) {
 
   // --out wins over output.dir; check the folder before a long run rather than after it.
   const std::string out_dir = a.out_opt->count() ? a.out : sc.output_dir;
+  if (a.report && out_dir.empty())
+    throw Error("--report: the report goes into the output folder; give --out DIR (or output.dir in the config)");
   if (!out_dir.empty()) check_output_dir(out_dir);
 
   const RunOutput run = run_scenario(sc, opt);
 
   std::vector<std::string> written;
-  if (!out_dir.empty()) written = write_outputs(out_dir, sc, run, ProvenanceExtras{command});
+  if (!out_dir.empty()) {
+    const ProvenanceExtras extras{command};
+    std::vector<OutputFile> extra;
+    if (a.report) {
+      // Drawn from the same documents the folder will hold, and written with them (all or none).
+      ReportInputs in;
+      in.dir = out_dir;
+      in.summary = summary_json(sc, run, extras);
+      std::ostringstream csv;
+      write_timeseries_csv(csv, run);
+      in.timeseries_csv = csv.str();
+      extra.push_back(report_file(in));
+    }
+    written = write_outputs(out_dir, sc, run, extras, extra);
+  }
   if (!a.quiet) {
     fmt::print("{}", format_run_summary(sc, run));
-    if (!written.empty()) {
-      fmt::print("outputs     {}\n", out_dir);
-      for (const auto& w : written) fmt::print("              {}\n", std::filesystem::path(w).filename().string());
-    }
+    print_written(out_dir, written);
   }
+  return 0;
+}
+
+// ---------------------------------------------------------------------------------------
+// wom compare
+
+struct CompareArgs {
+  std::vector<std::string> configs;
+  std::string vary;
+  std::vector<std::string> sets;
+  std::uint64_t seed = 0;
+  std::int64_t replicates = 0;
+  int threads = 0;
+  std::string out;
+  bool report = false;
+  bool quiet = false;
+  CLI::Option* seed_opt = nullptr;
+  CLI::Option* replicates_opt = nullptr;
+  CLI::Option* out_opt = nullptr;
+};
+
+int cmd_compare(const CompareArgs& a, const std::vector<std::string>& command) {
+  RunOptions opt;
+  opt.threads = a.threads;
+  if (a.seed_opt->count()) opt.seed = a.seed;
+  if (a.replicates_opt->count()) opt.replicates = a.replicates;
+  opt.progress = !a.quiet;
+
+  const std::vector<WhatIf> whatifs = load_whatifs(CompareRequest{a.configs, a.vary, a.sets}, opt);
+  // What-ifs of one config share its warnings: say each once.
+  std::vector<std::string> said;
+  for (const auto& w : whatifs)
+    for (const auto& text : w.scenario.warnings)
+      if (std::find(said.begin(), said.end(), text) == said.end()) {
+        fmt::print(stderr, "wom: warning: {}\n", text);
+        said.push_back(text);
+      }
+  // --out wins over the baseline's output.dir.
+  const std::string out_dir = a.out_opt->count() ? a.out : whatifs.front().scenario.output_dir;
+  if (a.report && out_dir.empty())
+    throw Error("--report: the report goes into the output folder; give --out DIR (or output.dir in the config)");
+  if (!out_dir.empty()) check_output_dir(out_dir);
+
+  const Comparison cmp = run_comparison(whatifs, opt, vary_key(a.vary));
+  for (const auto& w : cmp.warnings) fmt::print(stderr, "wom: warning: {}\n", w);
+
+  std::vector<std::string> written;
+  if (!out_dir.empty()) {
+    const auto doc = compare_json(cmp, ProvenanceExtras{command});
+    std::vector<OutputFile> extra;
+    if (a.report) {
+      ReportInputs in;
+      in.dir = out_dir;
+      in.compare = doc;
+      extra.push_back(report_file(in));
+    }
+    written = write_compare_outputs(out_dir, cmp, doc, extra);
+  }
+  if (!a.quiet) {
+    fmt::print("{}", format_comparison(cmp));
+    print_written(out_dir, written);
+  }
+  return 0;
+}
+
+// ---------------------------------------------------------------------------------------
+// wom report
+
+int cmd_report(const std::string& dir, bool quiet) {
+  const std::string path = write_report(dir);
+  if (!quiet) fmt::print("report      {}\n", path);
   return 0;
 }
 
@@ -276,8 +374,54 @@ int main(int argc, char** argv) {
                                "write timeseries.csv, summary.json and config.yaml into this folder once the run "
                                "completes (replaces 'output.dir')")
                    ->default_str("config's output.dir, else no files");
+  run->add_flag("--report", ra.report,
+                "also write report.html (self-contained, plots inline) into the output folder; needs --out or "
+                "output.dir")
+      ->default_str("false");
   run->add_flag("--quiet,-q", ra.quiet, "print nothing but warnings and errors (no progress bar, no summary)")
       ->default_str("false");
+
+  CompareArgs ca;
+  CLI::App* compare = app.add_subcommand(
+      "compare",
+      "Run what-ifs on common random numbers and compare them side by side: several config files, or one config "
+      "with --vary; paired differences to the first");
+  compare->add_option("CONFIG", ca.configs, "scenario files (YAML); the first is the baseline")->required();
+  compare
+      ->add_option("--vary", ca.vary,
+                   "one config, several what-ifs: a dotted key and two or more comma-separated YAML values, e.g. "
+                   "--vary params.beta=0.05,0.1 (each value is a what-if labelled key=value)")
+      ->default_str("none: the config files are the what-ifs");
+  compare->add_option("--set", ca.sets, "override a config key in every what-if: --set key=value (repeatable)")
+      ->allow_extra_args(false)
+      ->default_str("none");
+  ca.seed_opt = compare->add_option("--seed", ca.seed, "random seed shared by every what-if")
+                    ->default_str("the first config's seed, else 1");
+  ca.replicates_opt =
+      compare->add_option("--replicates", ca.replicates, "replicates of every what-if (paired replicate by replicate)")
+          ->check(CLI::Range(std::int64_t(1), std::int64_t(10'000'000)))
+          ->default_str("the configs' replicates (must agree)");
+  compare->add_option("--threads", ca.threads, "worker threads; 0 = all cores (results do not depend on it)")
+      ->check(CLI::Range(0, 65536))
+      ->default_str("0");
+  ca.out_opt = compare
+                   ->add_option("--out", ca.out,
+                                "write compare.csv and compare.json into this folder once every what-if completes")
+                   ->default_str("the first config's output.dir, else no files");
+  compare->add_flag("--report", ca.report, "also write report.html into the output folder; needs --out or output.dir")
+      ->default_str("false");
+  compare->add_flag("--quiet,-q", ca.quiet, "print nothing but warnings and errors")->default_str("false");
+
+  std::string report_dir;
+  bool report_quiet = false;
+  CLI::App* report = app.add_subcommand(
+      "report",
+      "Write report.html (one self-contained file: no network, plots inline) from an output folder of "
+      "wom run, compare or cost");
+  report
+      ->add_option("DIR", report_dir, "output folder holding summary.json + timeseries.csv, compare.json or cost.json")
+      ->required();
+  report->add_flag("--quiet,-q", report_quiet, "print nothing but errors")->default_str("false");
 
   StatsArgs sa;
   CLI::App* graph = app.add_subcommand("graph", "Graph tools");
@@ -303,6 +447,9 @@ int main(int argc, char** argv) {
   params->add_option("KEY", pa.key, "a parameter key (with or without 'params.')")->default_str("none: the table");
   params->add_option("--model", pa.model, "the model")->default_str("service_wom, when registered");
 
+  wom::cli::CostArgs cost_args;
+  CLI::App* cost = wom::cli::add_cost_command(app, cost_args);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -311,6 +458,9 @@ int main(int argc, char** argv) {
 
   try {
     if (run->parsed()) return cmd_run(ra, command);
+    if (cost->parsed()) return wom::cli::run_cost_command(cost_args, command);
+    if (compare->parsed()) return cmd_compare(ca, command);
+    if (report->parsed()) return cmd_report(report_dir, report_quiet);
     if (stats->parsed()) return cmd_graph_stats(sa);
     if (app.got_subcommand("list-models")) return cmd_list_models();
     if (params->parsed()) return cmd_params(pa);

@@ -31,23 +31,14 @@ void append_number(fmt::memory_buffer& buf, double v) {
   }
 }
 
-/// A JSON number that keeps integral values integral (counts read as counts).
-json number(double v) {
-  if (!std::isfinite(v)) return nullptr;  // JSON has no NaN or infinity
-  if (std::floor(v) == v && std::fabs(v) < 9007199254740992.0) return std::int64_t(v);
-  return v;
-}
+json number(double v) { return json_number(v); }
 
 json estimate_json(const Estimate& e) {
   return json{
       {"mean", number(e.mean)}, {"se", number(e.se)}, {"ci95", json::array({number(e.ci_low), number(e.ci_high)})}};
 }
 
-std::string hostname() {
-  char buf[256] = {};
-  if (gethostname(buf, sizeof buf - 1) != 0) return "unknown";
-  return buf;
-}
+std::string hostname() { return host_name(); }
 
 /// Temp folder beside `dir`: same file system, so renaming into `dir` is atomic per file.
 fs::path temp_dir_for(const fs::path& dir) {
@@ -136,6 +127,46 @@ class Staging {
 std::string percent(double f) { return fmt::format("{:.4g} %", 100.0 * f); }
 
 }  // namespace
+
+json json_number(double v) {
+  if (!std::isfinite(v)) return nullptr;  // JSON has no NaN or infinity
+  if (std::floor(v) == v && std::fabs(v) < 9007199254740992.0) return std::int64_t(v);
+  return v;
+}
+
+json estimate_object(const Estimate& e) {
+  return json{{"mean", json_number(e.mean)},
+              {"se", json_number(e.se)},
+              {"ci_low", json_number(e.ci_low)},
+              {"ci_high", json_number(e.ci_high)},
+              {"count", e.count}};
+}
+
+std::string number_text(double v) {
+  fmt::memory_buffer buf;
+  append_number(buf, v);
+  return fmt::to_string(buf);
+}
+
+std::string readable_number(double v) {
+  if (!std::isfinite(v)) return "n/a";
+  const double a = std::fabs(v);
+  if (a == 0) return "0";
+  if (a >= 1e7 || a < 1e-3) return fmt::format("{:.4g}", v);
+  const int decimals = std::max(0, 3 - int(std::floor(std::log10(a))));
+  std::string s = fmt::format("{:.{}f}", v, decimals);
+  if (s.find('.') != std::string::npos) {  // 12.50 → 12.5, 3.000 → 3
+    while (s.back() == '0') s.pop_back();
+    if (s.back() == '.') s.pop_back();
+  }
+  return s == "-0" ? "0" : s;
+}
+
+std::string host_name() {
+  char buf[256] = {};
+  if (gethostname(buf, sizeof buf - 1) != 0) return "unknown";
+  return buf;
+}
 
 double t_quantile_975(std::int64_t df) {
   if (df < 1) return std::numeric_limits<double>::quiet_NaN();
@@ -332,17 +363,25 @@ void check_output_dir(const std::string& dir) {
     throw Error(fmt::format("cannot write into output folder '{}': {}", d.string(), std::strerror(errno)));
 }
 
-std::vector<std::string> write_outputs(const std::string& dir, const Scenario& scenario, const RunOutput& run,
-                                       const ProvenanceExtras& extras) {
+std::vector<std::string> write_files(const std::string& dir, const std::vector<OutputFile>& files) {
   if (dir.empty()) throw Error("--out: expected a folder name, got an empty string");
   Staging stage(clean(dir));
-  stage.write("timeseries.csv", [&](std::ostream& out) { write_timeseries_csv(out, run); });
-  stage.write("summary.json", [&](std::ostream& out) { out << summary_json(scenario, run, extras).dump(2) << '\n'; });
-  stage.write("config.yaml", [&](std::ostream& out) {
-    out << "# Resolved config of this run (defaults filled in, paths absolute): `wom run` on it repeats the run.\n"
-        << to_yaml(effective_config(scenario, run));
-  });
+  for (const auto& f : files) stage.write(f.name, f.write);
   return stage.commit();
+}
+
+std::vector<std::string> write_outputs(const std::string& dir, const Scenario& scenario, const RunOutput& run,
+                                       const ProvenanceExtras& extras, const std::vector<OutputFile>& extra) {
+  std::vector<OutputFile> files{
+      {"timeseries.csv", [&](std::ostream& out) { write_timeseries_csv(out, run); }},
+      {"summary.json", [&](std::ostream& out) { out << summary_json(scenario, run, extras).dump(2) << '\n'; }},
+      {"config.yaml", [&](std::ostream& out) {
+         out << "# Resolved config of this run (defaults filled in, paths absolute): `wom run` on it repeats the "
+                "run.\n"
+             << to_yaml(effective_config(scenario, run));
+       }}};
+  files.insert(files.end(), extra.begin(), extra.end());
+  return write_files(dir, files);
 }
 
 std::string format_run_summary(const Scenario& scenario, const RunOutput& run) {

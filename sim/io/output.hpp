@@ -6,6 +6,7 @@
 /// sibling folder (`DIR.tmp-<pid>`) and renamed into DIR at the end; on any error the
 /// temporary folder is removed, so DIR never holds a partial or half-written file.
 #include <cstdint>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <ostream>
 #include <span>
@@ -81,11 +82,40 @@ nlohmann::ordered_json effective_config(const Scenario& scenario, const RunOutpu
 /// that a temporary sibling folder can be created (and removes it again).
 void check_output_dir(const std::string& dir);
 
-/// Writes timeseries.csv, summary.json and config.yaml into `dir` atomically (see above),
-/// creating `dir` if missing; files of the same names in `dir` are replaced. Returns the paths
-/// written.
+/// One file of an output folder: its name (no folders) and what streams its content.
+struct OutputFile {
+  std::string name;
+  std::function<void(std::ostream&)> write;
+};
+
+/// Writes `files` into `dir` atomically (see above): all of them, complete, or none; creates
+/// `dir` if missing and replaces files of the same names. Returns the paths written.
+std::vector<std::string> write_files(const std::string& dir, const std::vector<OutputFile>& files);
+
+/// Writes timeseries.csv, summary.json and config.yaml, plus `extra` files (e.g. report.html),
+/// into `dir` atomically (see above), creating `dir` if missing; files of the same names in
+/// `dir` are replaced. Returns the paths written.
 std::vector<std::string> write_outputs(const std::string& dir, const Scenario& scenario, const RunOutput& run,
-                                       const ProvenanceExtras& extras = {});
+                                       const ProvenanceExtras& extras = {}, const std::vector<OutputFile>& extra = {});
+
+/// A JSON number that keeps integral values integral (counts read as counts); null when not
+/// finite (JSON has no NaN or infinity).
+nlohmann::ordered_json json_number(double v);
+
+/// An estimate as `{"mean", "se", "ci_low", "ci_high", "count"}` (the layout of compare.json and
+/// cost.json).
+nlohmann::ordered_json estimate_object(const Estimate& e);
+
+/// `v` as text: integral values without decimals, others in the shortest form that reads back
+/// to the same double; "nan"/"inf" when not finite.
+std::string number_text(double v);
+
+/// `v` for people: at most 4 significant digits without exponent between 0.001 and 10⁷
+/// ("19871", "12.35", "0.1234"), else scientific ("1.235e+08"); "n/a" when not finite.
+std::string readable_number(double v);
+
+/// Host name for provenance blocks ("unknown" when it cannot be read).
+std::string host_name();
 
 /// The short terminal summary of `wom run`: model, graph, replicates, wall time and final
 /// counts and fractions (mean ± SE) per column.

@@ -90,9 +90,11 @@ RunOutput run_scenario(const Scenario& scenario, const RunOptions& options) {
     const RunPlan plan{out.seed, std::uint64_t(r), scenario.steps,
                        scenario.info->step_in_days ? scenario.step_days : scenario.dt};
     ReplicateResult& res = out.results[std::size_t(r)];
-    res.trajectory =
-        run_model(*scenario.info, scenario.params, g, plan, [&](std::int64_t, std::int64_t) { progress.tick(); },
-                  scenario.followers ? &followers : nullptr);
+    RunHooks hooks;  // the event log follows replicate 0 only (one writer, no interleaving)
+    hooks.events = options.events;
+    res.trajectory = run_model(
+        *scenario.info, scenario.params, g, plan, [&](std::int64_t, std::int64_t) { progress.tick(); },
+        scenario.followers ? &followers : nullptr, r == 0 && options.events ? &hooks : nullptr);
     res.replicate = std::uint64_t(r);
     res.graph = std::move(info);
     res.population = g.n;

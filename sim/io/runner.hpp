@@ -17,7 +17,8 @@ struct RunOptions {
   int threads = 0;                         ///< worker threads; 0 = all cores
   std::optional<std::int64_t> replicates;  ///< overrides the scenario's `replicates`
   std::optional<std::uint64_t> seed;       ///< overrides the scenario's `seed`
-  bool progress = false;  ///< progress bar with ETA on stderr (only if stderr is a terminal and the run is long)
+  bool progress = false;       ///< progress bar with ETA on stderr (only if stderr is a terminal and the run is long)
+  EventLog* events = nullptr;  ///< who-told-whom log (`--events`) of replicate 0; null: none
 };
 
 /// One replicate's graph and trajectory.

@@ -1,0 +1,113 @@
+#include "cost_command.hpp"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <sstream>
+
+#include "config.hpp"
+#include "cost.hpp"
+#include "error.hpp"
+#include "output.hpp"
+#include "report.hpp"
+#include "runner.hpp"
+#include "wom/version.hpp"
+
+namespace wom::cli {
+
+CLI::App* add_cost_command(CLI::App& app, CostArgs& a) {
+  CLI::App* c = app.add_subcommand(
+      "cost", "Price one argued interaction and one lost customer, counting everyone the story reaches");
+  c->add_option("CONFIG", a.config, "scenario file (YAML); its model must support interventions (service_wom)")
+      ->required();
+  c->add_option("--set", a.sets, "override a config key: --set key=value (repeatable)");
+  a.seed_opt = c->add_option("--seed", a.seed, "random seed")->default_str("config's seed, else 1");
+  a.replicates_opt = c->add_option("--replicates", a.replicates, "replicates (each its own graph and population)")
+                         ->check(CLI::Range(std::int64_t(1), std::int64_t(100000)))
+                         ->default_str("config's replicates");
+  c->add_option("--focal", a.focal, "focal events per replicate (customers drawn uniformly at t0)")
+      ->check(CLI::Range(std::int64_t(1), std::int64_t(1000000)));
+  c->add_option("--channel-focal", a.channel_focal,
+                "of those, how many are also priced with each channel off (cost by channel)")
+      ->check(CLI::Range(std::int64_t(0), std::int64_t(1000000)));
+  c->add_option("--t0", a.t0_days, "day of the focal events (burn-in)")
+      ->check(CLI::Range(std::int64_t(0), std::int64_t(36500000)));
+  c->add_option("--severity", a.severity, "severity of the focal complaints (mix: as complaints arrive, ~78 % large)")
+      ->check(CLI::IsMember({"mix", "small", "large"}));
+  c->add_flag("--misunderstanding", a.misunderstanding, "focal complaints are misunderstandings (default: valid)")
+      ->default_str("false");
+  c->add_option("--threads", a.threads, "worker threads; 0 = all cores (results do not depend on it)")
+      ->check(CLI::Range(0, 65536));
+  a.out_opt = c->add_option("--out", a.out, "write cost.json and cost_events.csv into this folder once complete")
+                  ->default_str("config's output.dir, else no files");
+  c->add_flag("--report", a.report, "also write report.html (needs --out or output.dir)")->default_str("false");
+  c->add_flag("--quiet,-q", a.quiet, "no progress bar and no summary")->default_str("false");
+  return c;
+}
+
+int run_cost_command(const CostArgs& a, const std::vector<std::string>& command) {
+  const Scenario sc = load_scenario(a.config, a.sets);
+  for (const auto& w : sc.warnings) fmt::print(stderr, "wom: warning: {}\n", w);
+  CostOptions o;
+  o.threads = a.threads;
+  o.focal = a.focal;
+  o.channel_focal = std::min(a.channel_focal, a.focal);
+  o.t0_days = a.t0_days;
+  o.severity = a.severity == "small" ? 0 : a.severity == "large" ? 1 : -1;
+  o.misunderstanding = a.misunderstanding;
+  if (a.seed_opt->count()) o.seed = a.seed;
+  if (a.replicates_opt->count()) o.replicates = a.replicates;
+  o.progress = !a.quiet;
+  std::string out_dir = a.out_opt->count() ? a.out : sc.output_dir;
+  if (a.report && out_dir.empty())
+    throw Error("--report: the report goes into the output folder; give --out DIR (or output.dir in the config)");
+  if (!out_dir.empty()) check_output_dir(out_dir);
+
+  const CostOutput out = run_cost(sc, o);
+  auto doc = cost_json(sc, out, o);
+  doc["provenance"] = {{"config", sc.resolved},
+                       {"config_file", sc.source_file},
+                       {"overrides", sc.overrides},
+                       {"seed", o.seed.value_or(sc.seed)},
+                       {"version", kVersion},
+                       {"git_commit", kGitCommit},
+                       {"threads", o.threads},
+                       {"wall_time_seconds", out.wall_seconds},
+                       {"hostname", host_name()},
+                       {"started_at", iso8601_now()},
+                       {"command", command}};
+  std::vector<std::string> written;
+  if (!out_dir.empty()) {
+    std::vector<OutputFile> files;
+    files.push_back({"cost.json", [&](std::ostream& os) { os << doc.dump(1) << "\n"; }});
+    files.push_back({"cost_events.csv", [&](std::ostream& os) {
+                       os << "replicate,agent_id,degree,total,own_margin,retention_ripple,acquisition_ripple,"
+                             "remedy,acquisition_spend,terminal_value,customers_lost,prospects_not_won,"
+                             "customer_gap,lost_total\n";
+                       for (const auto& e : out.events)
+                         os << e.replicate << ',' << e.agent_id << ',' << e.degree << ',' << number_text(e.total)
+                            << ',' << number_text(e.own_margin) << ',' << number_text(e.retention_ripple) << ','
+                            << number_text(e.acquisition_ripple) << ',' << number_text(e.service) << ','
+                            << number_text(e.acquisition_spend) << ',' << number_text(e.terminal) << ','
+                            << number_text(e.customers_lost) << ',' << number_text(e.prospects_not_won) << ','
+                            << number_text(e.customer_gap) << ',' << number_text(e.lost_total) << '\n';
+                     }});
+    if (a.report) {
+      ReportInputs in;
+      in.dir = out_dir;
+      in.cost = doc;
+      files.push_back(report_file(in));
+    }
+    written = write_files(out_dir, files);
+  }
+  if (!a.quiet) {
+    fmt::print("{}", format_cost_summary(out));
+    if (!written.empty()) {
+      fmt::print("outputs     {}\n", out_dir);
+      for (const auto& w : written) fmt::print("              {}\n", std::filesystem::path(w).filename().string());
+    }
+  }
+  return 0;
+}
+
+}  // namespace wom::cli

@@ -1,0 +1,35 @@
+#pragma once
+/// `wom cost CONFIG`: the cost of one argued interaction and of one lost customer.
+#include <CLI/CLI.hpp>
+#include <string>
+#include <vector>
+
+namespace wom::cli {
+
+struct CostArgs {
+  std::string config;
+  std::vector<std::string> sets;
+  std::uint64_t seed = 0;
+  std::int64_t replicates = 0;
+  int threads = 0;
+  std::int64_t focal = 16;
+  std::int64_t channel_focal = 4;
+  std::int64_t t0_days = 90;
+  std::string severity = "mix";
+  bool misunderstanding = false;
+  std::string out;
+  bool report = false;
+  bool quiet = false;
+  CLI::Option* seed_opt = nullptr;
+  CLI::Option* replicates_opt = nullptr;
+  CLI::Option* out_opt = nullptr;
+};
+
+/// Declares the `cost` subcommand and its flags (defaults shown in --help).
+CLI::App* add_cost_command(CLI::App& app, CostArgs& a);
+
+/// Runs it: prices the focal events, prints the headline, writes cost.json, cost_events.csv
+/// (and report.html with --report) atomically into the output folder.
+int run_cost_command(const CostArgs& a, const std::vector<std::string>& command);
+
+}  // namespace wom::cli
