@@ -112,6 +112,24 @@ struct Booking {
   std::int32_t story_end;
 };
 
+// Channels of the event log (`--events`, RunContext::events), in code order. Every record has
+// step = t (the step being computed) and stable ids in `from` / `to`:
+//   talk        a strong-tie telling delivered to its listener (generation: 0 first-hand, g retold);
+//   weak_tie    a weak-tie telling delivered to a random contact (generation as for talk);
+//   tweet_post  a complaint tweet posted (from = to = the tweeter);
+//   retweet     `to` retweeted the post of `from` (the followee whose tweet or retweet it saw; the
+//               smallest-id one at the smallest depth when several fired); generation = depth in
+//               the cascade (1 = a retweet of the original tweet);
+//   tweet       a follower `to` saw the tweet, through the post of `from` (smallest depth, then
+//               smallest id); generation = that post's depth (0 = the original tweet);
+//   review      a review posted (from = to = the reviewer; valence +1 for 4–5 stars, −1 for 1–2).
+// Order within a step: talk and weak_tie (by listener's storage index, then kind, then teller),
+// reviews (by reviewer's storage index), then per tweet in tweeter order: its tweet_post, its
+// retweets (breadth-first) and its viewers' tweet records (by viewer's storage index). The records
+// of one tweet are contiguous, so a retweet's original tweeter is the preceding tweet_post.
+enum EventChannel : std::uint8_t { kChTalk, kChWeakTie, kChTweetPost, kChRetweet, kChTweet, kChReview };
+constexpr const char* kChannelNames[] = {"talk", "weak_tie", "tweet_post", "retweet", "tweet", "review"};
+
 // Scheduled personal events (calendar): a pending defection falls due, an apology rebound.
 enum EventType : std::uint8_t { kEvDefect = 0, kEvRebound = 1 };
 struct Event {
@@ -140,12 +158,14 @@ struct BlockOut {
   std::vector<vid> new_tellers;
   std::vector<std::pair<vid, std::uint8_t>> tweets;  // (tweeter, positive)
   std::vector<std::pair<std::int64_t, Event>> schedule;
+  std::vector<EventRecord> events;  // review records (only when the event log is on)
   void reset() {
     n.fill(0);
     margin_delta = cohort_margin_delta = att_sum = stars_sum = 0;
     new_tellers.clear();
     tweets.clear();
     schedule.clear();
+    events.clear();
   }
 };
 
@@ -205,6 +225,8 @@ class ServiceWom final : public Model {
   void start_story(std::int64_t t, vid v, bool positive, int gen, BlockOut& o);
   void review(std::uint64_t id, std::int64_t t, double a, BlockOut& o);
   void tweets(const Graph& g, std::int64_t t, const std::vector<std::pair<vid, std::uint8_t>>& list);
+  void log_cascade(const Graph& f, std::int64_t t, vid u, bool positive, const rng::Stream& s, std::uint64_t thr_rt,
+                   std::uint64_t thr_see);
   vid pick(std::uint64_t bits) const {
     const std::uint64_t r = rng::below(bits, n_);
     return rank_.empty() ? vid(r) : rank_[std::size_t(r)];
@@ -257,6 +279,18 @@ class ServiceWom final : public Model {
   std::vector<std::uint8_t> in_cascade_;
   SpreadScratch spread_;
   std::vector<std::pair<vid, std::uint8_t>> tweet_hits_;
+  EventLog* events_ = nullptr;     // who-told-whom log (RunContext::events), or null
+  std::vector<EventRecord> ev_;    // records of the current phase, appended in one batch
+  std::vector<vid> layer_, next_;  // event log: breadth-first layers of a tweet cascade
+  struct Viewer {
+    vid x;
+    std::uint8_t depth;
+    std::uint64_t from;
+    bool operator<(const Viewer& o) const {
+      return x != o.x ? x < o.x : depth != o.depth ? depth < o.depth : from < o.from;
+    }
+  };
+  std::vector<Viewer> viewers_;
 
   std::int64_t margin_sum_ = 0, cohort_margin_sum_ = 0, att_sum_ = 0;
   double npv_ = 0;
@@ -313,6 +347,8 @@ void ServiceWom::init(const Graph& g, State& s, const RunContext& run) {
     throw Error("service_wom: the follower layer must hold the same persons, in the same order, as the graph");
   key_ = run.key;
   n_ = g.n;
+  events_ = run.events;
+  if (events_) events_->set_channel_names(kChannelNames);
   dt_days_ = run.dt;
   dt_years_ = dt_days_ / 365.0;
   story_steps_ = steps_of(c_.story_days, dt_days_, 1);
@@ -461,6 +497,11 @@ void ServiceWom::step(const Graph& g, State&, const StepContext& ctx) {
   std::int64_t att_sum = 0;
   for (auto& o : out_) att_sum += o.att_sum;
   att_sum_ = att_sum;
+  if (events_) {  // review records, in block order
+    ev_.clear();
+    for (const auto& o : out_) ev_.insert(ev_.end(), o.events.begin(), o.events.end());
+    if (!ev_.empty()) events_->append(ev_);
+  }
 
   // Tellers at t+1: those of t whose story lasts, plus new stories (sorted, unique).
   {
@@ -677,6 +718,14 @@ void ServiceWom::talk(const Graph& g, std::int64_t t) {
   for (const Msg& m : msgs_)
     obs_[(m.kind & kMsgWeak) ? ((m.kind & kMsgPositive) ? c_listeners_weak_positive : c_listeners_weak_negative)
                              : ((m.kind & kMsgPositive) ? c_listeners_talk_positive : c_listeners_talk_negative)] += 1;
+  if (events_ && !msgs_.empty()) {  // delivered tellings, in the (total) order of msgs_
+    ev_.clear();
+    ev_.reserve(msgs_.size());
+    for (const Msg& m : msgs_)
+      ev_.push_back({t, m.src, g.id(m.to), std::uint8_t((m.kind & kMsgWeak) ? kChWeakTie : kChTalk),
+                     std::int8_t((m.kind & kMsgPositive) ? 1 : -1), std::uint8_t(m.kind >> 2)});
+    events_->append(ev_);
+  }
 }
 
 /// Test/what-if inflow: the `fixed_inflow` prospects (not rejecting) with the smallest keyed
@@ -715,6 +764,7 @@ void ServiceWom::review(std::uint64_t id, std::int64_t t, double a, BlockOut& o)
   const std::int64_t stars = std::clamp<std::int64_t>(std::llround(3.0 + 2.5 * a + noise), 1, 5);
   ++o.n[c_reviews];
   o.stars_sum += stars;
+  if (events_) o.events.push_back({t, id, id, kChReview, std::int8_t(stars >= 4 ? 1 : stars <= 2 ? -1 : 0), 0});
   if (stars <= 2) {
     ++o.n[c_reviews_negative];
     if (rng::fires(rng::Stream(key_, std::uint64_t(t), kReply).bits(id), rng::threshold(c_.review_reply_rate)))
@@ -1007,6 +1057,11 @@ void ServiceWom::sweep(const Graph& g, std::int64_t t, std::size_t b, std::size_
 void ServiceWom::tweets(const Graph& g, std::int64_t t, const std::vector<std::pair<vid, std::uint8_t>>& list) {
   obs_[c_tweets] = double(list.size());
   const Graph& f = followers_ ? *followers_ : g;
+  if (events_ && f.complete) {  // no stored followers: the posts are all there is
+    ev_.clear();
+    for (const auto& [u, pos] : list) ev_.push_back({t, g.id(u), g.id(u), kChTweetPost, std::int8_t(pos ? 1 : -1), 0});
+    if (!ev_.empty()) events_->append(ev_);
+  }
   if (list.empty() || f.complete) return;
   const rng::Stream s(key_, std::uint64_t(t), kTweet);
   const std::uint64_t thr_rt = rng::threshold(c_.see_prob * c_.retweet_prob), thr_see = rng::threshold(c_.see_prob);
@@ -1023,6 +1078,7 @@ void ServiceWom::tweets(const Graph& g, std::int64_t t, const std::vector<std::p
     cascades += size > 1;
     big += size >= 100;
     retweets += size - 1;
+    if (events_) log_cascade(f, t, u, pos, s, thr_rt, thr_see);
     if (!thr_see) continue;
     seen.clear();
     auto view = [&](vid m) {
@@ -1053,6 +1109,49 @@ void ServiceWom::tweets(const Graph& g, std::int64_t t, const std::vector<std::p
     a_next[x] = after;
     att_sum_ += std::int64_t(double(after) * kAttScale) - std::int64_t(double(before) * kAttScale);
   }
+}
+
+/// Event-log records of one tweet (only when the log is on): its post, its retweets breadth first,
+/// then its viewers. The cascade's tree is rebuilt from the same keyed arc uniforms as `cascade`:
+/// the layers of a breadth-first search over the arcs with U < see·retweet are its generations, so
+/// the trajectory is untouched and the extra work is paid only when logging. Layers are walked in
+/// stable-id order, so a retweeter's parent is the smallest-id member of the previous generation
+/// whose arc fired; a viewer is credited to the smallest-depth, then smallest-id, post it saw.
+void ServiceWom::log_cascade(const Graph& f, std::int64_t t, vid u, bool positive, const rng::Stream& s,
+                             std::uint64_t thr_rt, std::uint64_t thr_see) {
+  const std::uint64_t k = f.id(u);
+  const std::int8_t val = positive ? 1 : -1;
+  ev_.clear();
+  ev_.push_back({t, k, k, kChTweetPost, val, 0});
+  viewers_.clear();
+  std::vector<vid> members{u};
+  in_cascade_[u] = 1;
+  layer_.assign(1, u);
+  for (int depth = 0; !layer_.empty(); ++depth) {
+    const auto d = std::uint8_t(std::min(depth, 255)), d1 = std::uint8_t(std::min(depth + 1, 255));
+    next_.clear();
+    for (vid m : layer_) {
+      const std::uint64_t idm = f.id(m);
+      for (vid x : f.out(m)) {
+        const std::uint64_t bits = s.arc_bits(idm, f.id(x), k);
+        if (x != u && rng::fires(bits, thr_see)) viewers_.push_back({x, d, idm});
+        if (!in_cascade_[x] && rng::fires(bits, thr_rt)) {
+          in_cascade_[x] = 1;
+          next_.push_back(x);
+          ev_.push_back({t, idm, f.id(x), kChRetweet, val, d1});
+        }
+      }
+    }
+    std::sort(next_.begin(), next_.end(), [&](vid a, vid b) { return f.id(a) < f.id(b); });
+    members.insert(members.end(), next_.begin(), next_.end());
+    layer_.swap(next_);
+  }
+  for (vid m : members) in_cascade_[m] = 0;
+  std::sort(viewers_.begin(), viewers_.end());
+  for (std::size_t i = 0; i < viewers_.size(); ++i)
+    if (i == 0 || viewers_[i].x != viewers_[i - 1].x)
+      ev_.push_back({t, viewers_[i].from, f.id(viewers_[i].x), kChTweet, val, viewers_[i].depth});
+  events_->append(ev_);
 }
 
 }  // namespace

@@ -20,12 +20,14 @@
 #include <filesystem>
 #include <iostream>
 #include <sstream>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "compare.hpp"
 #include "config.hpp"
 #include "cost_command.hpp"
+#include "events_writer.hpp"
 #include "edgelist.hpp"
 #include "error.hpp"
 #include "graph_spec.hpp"
@@ -58,6 +60,7 @@ struct RunArgs {
   std::string out;
   bool quiet = false;
   bool report = false;
+  std::string events;
   CLI::Option* seed_opt = nullptr;
   CLI::Option* replicates_opt = nullptr;
   CLI::Option* out_opt = nullptr;
@@ -85,7 +88,15 @@ int cmd_run(const RunArgs& a, const std::vector<std::string>& command) {
     throw Error("--report: the report goes into the output folder; give --out DIR (or output.dir in the config)");
   if (!out_dir.empty()) check_output_dir(out_dir);
 
+  // The event log is opened before the run so that a bad path fails early; it reaches its
+  // name only once complete (temp file, then rename).
+  std::optional<CsvEventLog> events;
+  if (!a.events.empty()) {
+    events.emplace(a.events);
+    opt.events = &*events;
+  }
   const RunOutput run = run_scenario(sc, opt);
+  if (events) events->close();
 
   std::vector<std::string> written;
   if (!out_dir.empty()) {
@@ -374,6 +385,10 @@ int main(int argc, char** argv) {
                                "write timeseries.csv, summary.json and config.yaml into this folder once the run "
                                "completes (replaces 'output.dir')")
                    ->default_str("config's output.dir, else no files");
+  run->add_option("--events", ra.events,
+                  "write who told whom (replicate 0) as CSV: replicate,step,from,to,channel,valence,generation; "
+                  "FILE.gz compresses")
+      ->default_str("no event log");
   run->add_flag("--report", ra.report,
                 "also write report.html (self-contained, plots inline) into the output folder; needs --out or "
                 "output.dir")

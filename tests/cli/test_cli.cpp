@@ -283,3 +283,20 @@ TEST_CASE("a followers layer of another size is refused and leaves no files", "[
       dir.write("g.yaml", std::string(kSir) + "followers:\n  generator: erdos_renyi\n  n: 300\n  mean_degree: 5\n");
   CHECK(run_wom(dir, "run g.yaml -q").rc == 0);
 }
+
+TEST_CASE("wom run --events writes who told whom, complete or not at all", "[cli]") {
+  TempDir dir;
+  dir.write("s.yaml",
+            "model: service_wom\nseed: 2\ntime: {steps: 40, step_days: 1}\n"
+            "graph: {generator: barabasi_albert, n: 3000, m: 4}\n");
+  const Result r = run_wom(dir, "run s.yaml -q --events ev.csv");
+  REQUIRE(r.rc == 0);
+  const std::string log = slurp(dir.path / "ev.csv");
+  CHECK(log.rfind("replicate,step,from,to,channel,valence,generation\n", 0) == 0);
+  CHECK(log.find(",talk,") != std::string::npos);
+  CHECK(dir.temp_entries().empty());
+  const Result bad = run_wom(dir, "run s.yaml -q --events no/such/dir/ev.csv");
+  CHECK(bad.rc == 1);
+  CHECK_THAT(bad.err, Catch::Contains("event log"));
+  CHECK_FALSE(fs::exists(dir.path / "no"));
+}

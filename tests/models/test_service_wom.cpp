@@ -6,8 +6,10 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cmath>
+#include <map>
 #include <numeric>
 
+#include "events.hpp"
 #include "parallel.hpp"
 #include "propagate.hpp"
 #include "rng.hpp"
@@ -769,4 +771,158 @@ TEST_CASE("service_wom timing on Barabasi-Albert n=10^6 m=5", "[.][perf][service
         "-> {:.0f}",
         threads, s, steps, 1e3 * s / double(steps), double(tr.state_bytes) / g.n, tr.at(0, 1), last(tr, "customers")));
   }
+}
+
+namespace {
+/// An in-memory event log (`--events` without the file).
+struct MemoryLog final : EventLog {
+  std::vector<EventRecord> records;
+  std::vector<std::string> names;
+  void append(std::span<const EventRecord> r) override { records.insert(records.end(), r.begin(), r.end()); }
+  void set_channel_names(std::span<const char* const> n) override { names.assign(n.begin(), n.end()); }
+  std::uint8_t code(const std::string& name) const {
+    const auto it = std::find(names.begin(), names.end(), name);
+    REQUIRE(it != names.end());
+    return std::uint8_t(it - names.begin());
+  }
+  /// Records of a channel, of one valence (0: any) and, if step >= 0, of one step.
+  double count(const std::string& channel, int valence = 0, std::int64_t step = -1) const {
+    const std::uint8_t c = code(channel);
+    return double(std::count_if(records.begin(), records.end(), [&](const EventRecord& r) {
+      return r.channel == c && (valence == 0 || r.valence == valence) && (step < 0 || r.step == step);
+    }));
+  }
+};
+
+bool same_records(const std::vector<EventRecord>& a, const std::vector<EventRecord>& b) {
+  return a.size() == b.size() &&
+         std::equal(a.begin(), a.end(), b.begin(), [](const EventRecord& x, const EventRecord& y) {
+           return x.step == y.step && x.from == y.from && x.to == y.to && x.channel == y.channel &&
+                  x.valence == y.valence && x.generation == y.generation;
+         });
+}
+
+Trajectory run_logged(const Params& p, const Graph& g, const Graph* followers, std::int64_t steps, EventLog* log) {
+  RunHooks h;
+  h.events = log;
+  return run_model(test::model("service_wom"), p, g, RunPlan{2024, 1, steps, 1.0}, {}, followers, log ? &h : nullptr);
+}
+
+bool has_arc(const Graph& g, std::uint64_t from, std::uint64_t to) {
+  const auto out = g.out(vid(from));
+  return std::find(out.begin(), out.end(), vid(to)) != out.end();
+}
+}  // namespace
+
+TEST_CASE("the event log records who told whom on every channel, as the time series counts it",
+          "[models][service_wom][events]") {
+  const Graph g = ba(60000, 4, 5);
+  REQUIRE(g.n > 3 * kSerialBelow);  // the sweep runs in parallel blocks at 2 threads
+  REQUIRE(g.identity_ids);          // record ids are storage indices here
+  GraphSpec fs;
+  fs.generator = "configuration";
+  fs.n = std::int64_t(g.n);
+  fs.degree.distribution = "power_law";
+  fs.degree.exponent = 2.3;
+  fs.degree.min = 2;
+  fs.degree.max = 300;
+  const Graph followers = make_graph(fs, 17, 0);
+  // Busy settings: every path, tweets with multi-generation cascades, retelling, reviews.
+  const Params p = params({{"problems.rate_per_year", 2.0},
+                           {"voice.complain_small", 0.5},
+                           {"tweet.post_prob.argue", 0.5},
+                           {"tweet.post_prob.acknowledge_quick", 0.2},
+                           {"tweet.retweet_prob", 0.03},
+                           {"tweet.see_prob", 0.8},
+                           {"talk.retell_prob", 0.3}});
+  const std::int64_t steps = 60;
+  const Trajectory plain = run_logged(p, g, &followers, steps, nullptr);
+  MemoryLog one, two;
+  Trajectory tr1, tr2;
+  with_threads(1, [&] { tr1 = run_logged(p, g, &followers, steps, &one); });
+  with_threads(2, [&] { tr2 = run_logged(p, g, &followers, steps, &two); });
+
+  // Logging changes nothing, and the log is the same at any thread count.
+  CHECK(tr1.values == plain.values);
+  CHECK(tr2.values == plain.values);
+  CHECK(same_records(one.records, two.records));
+  CHECK(one.names == std::vector<std::string>{"talk", "weak_tie", "tweet_post", "retweet", "tweet", "review"});
+
+  // Counts per channel and valence equal the time series' columns, step by step for talk.
+  for (std::int64_t t = 0; t < steps; ++t) {
+    CHECK(one.count("talk", 1, t) == tr1.at(t + 1, col(tr1, "listeners_talk_positive")));
+    CHECK(one.count("talk", -1, t) == tr1.at(t + 1, col(tr1, "listeners_talk_negative")));
+  }
+  const double talk = total(tr1, "listeners_talk_positive") + total(tr1, "listeners_talk_negative");
+  CHECK(one.count("talk") == talk);
+  CHECK(one.count("weak_tie", 1) == total(tr1, "listeners_weak_positive"));
+  CHECK(one.count("weak_tie", -1) == total(tr1, "listeners_weak_negative"));
+  CHECK(one.count("tweet", 1) == total(tr1, "listeners_tweet_positive"));
+  CHECK(one.count("tweet", -1) == total(tr1, "listeners_tweet_negative"));
+  CHECK(one.count("tweet_post") == total(tr1, "tweets"));
+  CHECK(one.count("retweet") == total(tr1, "retweets"));
+  CHECK(one.count("review") == total(tr1, "reviews"));
+  CHECK(one.count("review", -1) == total(tr1, "reviews_negative"));
+  CHECK(talk > 1000);
+  CHECK(one.count("weak_tie") > 100);
+  CHECK(total(tr1, "retweets") > 100);
+  CHECK(one.records.size() == std::size_t(talk + one.count("weak_tie") + one.count("tweet_post") +
+                                          one.count("retweet") + one.count("tweet") + one.count("review")));
+
+  // Structure: steps in order; tellings travel along arcs (talk: the graph, generation = the
+  // story's retelling generation); every retweet's source is the tweet's poster or an earlier
+  // retweeter of the same tweet one generation up; viewers saw a member's post.
+  const std::uint8_t c_talk = one.code("talk"), c_post = one.code("tweet_post"), c_rt = one.code("retweet"),
+                     c_seen = one.code("tweet"), c_review = one.code("review");
+  std::int64_t prev = 0;
+  std::size_t retold = 0, deep = 0, checked_arcs = 0;
+  std::map<std::uint64_t, int> members;  // members of the current tweet's cascade → depth
+  std::int8_t valence = 0;
+  bool bad_tree = false, bad_arc = false, bad_step = false;
+  for (const EventRecord& r : one.records) {
+    bad_step |= r.step < prev || r.step >= steps;
+    prev = r.step;
+    if (r.channel == c_talk) {
+      retold += r.generation > 0;
+      if (checked_arcs < 20000) bad_arc |= !has_arc(g, r.from, r.to), ++checked_arcs;
+    } else if (r.channel == c_post) {
+      members = {{r.from, 0}};
+      valence = r.valence;
+      bad_tree |= r.from != r.to || r.generation != 0;
+    } else if (r.channel == c_rt) {
+      const auto it = members.find(r.from);
+      bad_tree |= it == members.end() || it->second + 1 != r.generation || members.count(r.to) ||
+                  r.valence != valence || !has_arc(followers, r.from, r.to);
+      members[r.to] = r.generation;
+      deep += r.generation >= 2;
+    } else if (r.channel == c_seen) {
+      const auto it = members.find(r.from);
+      bad_tree |= it == members.end() || it->second != r.generation || r.valence != valence ||
+                  !has_arc(followers, r.from, r.to);
+    } else if (r.channel == c_review) {
+      bad_tree |= r.from != r.to;
+    }
+  }
+  CHECK_FALSE(bad_step);
+  CHECK_FALSE(bad_arc);
+  CHECK_FALSE(bad_tree);
+  CHECK(retold > 0);  // retold stories are logged with their generation
+  CHECK(deep > 0);    // retweets of retweets
+}
+
+TEST_CASE("the event log on the implicit complete graph (mean-field talk, no stored followers)",
+          "[models][service_wom][events]") {
+  GraphSpec cs;
+  cs.generator = "complete";
+  cs.n = 3000;
+  const Graph g = make_graph(cs, 1, 0);
+  const Params p = params({{"problems.rate_per_year", 2.0}, {"tweet.post_prob.argue", 0.5}});
+  MemoryLog log;
+  const Trajectory plain = run_logged(p, g, nullptr, 40, nullptr);
+  const Trajectory tr = run_logged(p, g, nullptr, 40, &log);
+  CHECK(tr.values == plain.values);
+  CHECK(log.count("talk") == total(tr, "listeners_talk_positive") + total(tr, "listeners_talk_negative"));
+  CHECK(log.count("talk") > 0);
+  CHECK(log.count("tweet_post") == total(tr, "tweets"));
+  CHECK(log.count("retweet") == 0);
 }
