@@ -1203,6 +1203,30 @@ ModelInfo service_wom_info() {
     return std::vector<std::pair<std::string, double>>(s.begin(), s.end());
   };
   m.check = [](const Params& p) { (void)read_config(p); };  // every key present with its type
+  // A teller reaches at most its out-degree: say how much of the intended reach is lost.
+  m.graph_warnings = [](const Params& p, const Graph& g) {
+    std::vector<std::string> out;
+    if (g.complete || g.n == 0 || !p.boolean("channels.talk")) return out;
+    for (const char* key : {"talk.reach_negative", "talk.reach_positive"}) {
+      const double reach = p.real(key);
+      if (reach <= 0) continue;
+      double carried = 0;
+      std::uint64_t short_of = 0;
+      for (vid v = 0; v < g.n; ++v) {
+        const double k = double(g.out_degree(v));
+        carried += std::min(reach, k);
+        short_of += k < reach;
+      }
+      const double lost = 1.0 - carried / (reach * double(g.n));
+      if (lost > 0.05)  // a few percent is within the noise of any calibration
+        out.push_back(fmt::format("params.{} = {} exceeds the out-degree of {:.0f} % of persons (mean out-degree "
+                                  "{:.1f}): they can tell at most their out-degree, so {:.0f} % of the intended "
+                                  "first-hand listeners are lost",
+                                  key, reach, 100.0 * double(short_of) / double(g.n),
+                                  double(g.num_arcs()) / double(g.n), 100.0 * lost));
+    }
+    return out;
+  };
   m.make = [](const Params& p) { return std::make_unique<ServiceWom>(p); };
   return m;
 }

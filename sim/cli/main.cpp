@@ -97,6 +97,7 @@ int cmd_run(const RunArgs& a, const std::vector<std::string>& command) {
   }
   const RunOutput run = run_scenario(sc, opt);
   if (events) events->close();
+  for (const auto& w : run.warnings) fmt::print(stderr, "wom: warning: {}\n", w);
 
   std::vector<std::string> written;
   if (!out_dir.empty()) {

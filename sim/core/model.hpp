@@ -106,6 +106,9 @@ struct ModelInfo {
   /// Derived per-replicate figures for summary.json (e.g. annual retention, NPV with
   /// terminal value), computed from the trajectory. Optional.
   std::function<std::vector<std::pair<std::string, double>>(const Params&, const Trajectory&, double dt)> metrics;
+  /// Warnings about parameters the graph cannot carry (e.g. a reach above most out-degrees),
+  /// each saying how much is lost. Called once per run on replicate 0's graph. Optional.
+  std::function<std::vector<std::string>(const Params&, const Graph&)> graph_warnings;
 };
 
 /// All registered models, in registration order.

@@ -398,9 +398,53 @@ std::string format_run_summary(const Scenario& scenario, const RunOutput& run) {
   line("run", fmt::format("{} replicate{} × {} steps, seed {}, {} thread{}, {:.3g} s", run.replicates,
                           run.replicates == 1 ? "" : "s", run.steps, run.seed, run.threads, run.threads == 1 ? "" : "s",
                           run.wall_seconds));
+  const auto metrics = summarize_metrics(scenario, run);
+  const bool spread = run.replicates > 1;
+  if (!metrics.empty()) {
+    // A model with derived figures (service_wom): the headline figures in plain words, with
+    // the currency; every figure and every column is in summary.json / timeseries.csv.
+    const std::string cur = scenario.params.has("economics.currency") ? scenario.params.str("economics.currency") : "";
+    auto is_money = [](const std::string& n) {
+      for (const char* part : {"npv", "clv", "revenue", "cost", "margin", "value", "spend", "profit", "cash"})
+        if (n.find(part) != std::string::npos) return true;
+      return false;
+    };
+    auto is_share = [](const std::string& n) {
+      for (const char* part : {"retention", "rate", "share", "survival"})
+        if (n.find(part) != std::string::npos) return true;
+      return false;
+    };
+    auto show = [&](const std::string& name, double v) {
+      if (is_money(name)) return fmt::format("{}{}", cur, readable_number(v));
+      if (is_share(name)) return fmt::format("{:.1f} %", 100.0 * v);
+      return readable_number(v);
+    };
+    auto figure = [&](const MetricSummary& e) {
+      std::string t = show(e.name, e.value.mean);
+      if (spread)
+        t += fmt::format("  (95 % CI {} to {})", show(e.name, e.value.ci_low), show(e.name, e.value.ci_high));
+      return t;
+    };
+    s += fmt::format("figures (mean over {} replicate{}{}):\n", run.replicates, spread ? "s" : "",
+                     spread ? ", 95 % CI across replicates" : "");
+    const std::vector<std::string> headline = {"retention_per_year", "annual_defection_rate", "customers_start",
+                                               "customers_end",      "acquisitions",          "npv",
+                                               "terminal_value",     "share_positive_stories", "rating_end"};
+    std::size_t shown = 0;
+    for (const auto& key : headline)
+      for (const auto& e : metrics)
+        if (e.name == key) {
+          s += fmt::format("  {:<24}{}\n", e.name, figure(e));
+          ++shown;
+        }
+    if (shown < metrics.size())
+      s += fmt::format("  ({} more figures and {} time series: summary.json, timeseries.csv with --out)\n",
+                       metrics.size() - shown, run.results.empty() ? 0 : run.results.front().trajectory.columns.size());
+    return s;
+  }
   const auto columns = summarize(run);
   if (columns.empty()) return s;
-  const bool spread = run.replicates > 1;
+
   s += fmt::format("final state at step {}{}:\n", run.steps,
                    spread ? fmt::format(" (mean ± standard error over {} replicates)", run.replicates) : "");
   std::size_t w = 6;
@@ -417,16 +461,6 @@ std::string format_run_summary(const Scenario& scenario, const RunOutput& run) {
   s += fmt::format("  {:<{}}  {:>{}}  {}\n", "column", w, "count", wc, "share of population");
   for (std::size_t i = 0; i < columns.size(); ++i)
     s += fmt::format("  {:<{}}  {:>{}}  {}\n", columns[i].name, w, counts[i], wc, shares[i]);
-  const auto metrics = summarize_metrics(scenario, run);
-  if (!metrics.empty()) {
-    s += "figures (mean ± standard error, 95 % CI):\n";
-    std::size_t wm = 6;
-    for (const auto& e : metrics) wm = std::max(wm, e.name.size());
-    for (const auto& e : metrics)
-      s += spread ? fmt::format("  {:<{}}  {:.6g} ± {:.3g}  [{:.6g}, {:.6g}]\n", e.name, wm, e.value.mean, e.value.se,
-                                e.value.ci_low, e.value.ci_high)
-                  : fmt::format("  {:<{}}  {:.6g}\n", e.name, wm, e.value.mean);
-  }
   return s;
 }
 

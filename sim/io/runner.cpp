@@ -84,6 +84,7 @@ RunOutput run_scenario(const Scenario& scenario, const RunOptions& options) {
     GraphInfo info = shared_info;
     if (!shared) own = make_graph(spec, out.seed, std::uint64_t(r), &info);
     const Graph& g = shared ? shared_graph : own;
+    if (r == 0 && scenario.info->graph_warnings) out.warnings = scenario.info->graph_warnings(scenario.params, g);
     // The follower layer: its own draws (seed salted), the same agents as the graph.
     Graph followers;
     if (scenario.followers) followers = make_graph(*scenario.followers, out.seed ^ 0xF011'0E55'F011'0E55ULL, std::uint64_t(r));

@@ -40,6 +40,7 @@ struct RunOutput {
   double wall_seconds = 0;               ///< graph building and simulation, all replicates
   std::string started_at;                ///< local time, ISO-8601 with offset
   std::vector<ReplicateResult> results;  ///< in replicate order
+  std::vector<std::string> warnings;     ///< the model's warnings about the graph (replicate 0)
 };
 
 /// Runs replicates 0..R-1 of the scenario. Replicate r uses the graph make_graph(spec, seed,

@@ -300,3 +300,15 @@ TEST_CASE("wom run --events writes who told whom, complete or not at all", "[cli
   CHECK_THAT(bad.err, Catch::Contains("event log"));
   CHECK_FALSE(fs::exists(dir.path / "no"));
 }
+
+TEST_CASE("a reach the graph's degrees cannot carry is warned about, with how much is lost", "[cli]") {
+  TempDir dir;
+  dir.write("r.yaml",
+            "model: service_wom\ntime: {steps: 5, step_days: 1}\n"
+            "graph: {generator: erdos_renyi, n: 2000, mean_degree: 4}\n"
+            "params: {talk: {reach_negative: 20}}\n");
+  const Result r = run_wom(dir, "run r.yaml -q");
+  CHECK(r.rc == 0);
+  CHECK_THAT(r.err, Catch::Contains("warning") && Catch::Contains("params.talk.reach_negative = 20") &&
+                        Catch::Contains("are lost"));
+}
