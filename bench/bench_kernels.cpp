@@ -142,18 +142,7 @@ void BM_RandomGather(benchmark::State& st) {
 void BM_ServiceWom(benchmark::State& st) {
   register_models();
   const ModelInfo& info = *Registry::instance().find("service_wom");
-  Params p;
-  for (const auto& s : info.params) {
-    if (!s.has_default) continue;
-    if (s.type == ParamType::Bool)
-      p.set(s.key, s.def != 0);
-    else if (s.type == ParamType::Int)
-      p.set(s.key, std::int64_t(s.def));
-    else if (s.type == ParamType::String)
-      p.set(s.key, s.def_str);
-    else
-      p.set(s.key, s.def);
-  }
+  const Params p = default_params(info.params);
   const Graph& g = bench::ba_graph();
   const std::int64_t steps = st.range(1);
   double state_bytes = 0;
@@ -170,8 +159,13 @@ void BM_ServiceWom(benchmark::State& st) {
 
 }  // namespace
 
-BENCHMARK(BM_ServiceWom)->ArgNames({"threads", "steps"})->Args({1, 730})->Args({2, 730})->Unit(benchmark::kSecond)
-    ->UseRealTime()->Iterations(1);
+BENCHMARK(BM_ServiceWom)
+    ->ArgNames({"threads", "steps"})
+    ->Args({1, 730})
+    ->Args({2, 730})
+    ->Unit(benchmark::kSecond)
+    ->UseRealTime()
+    ->Iterations(1);
 BENCHMARK(BM_StreamRead)->ArgName("threads")->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_RandomGather)
     ->ArgNames({"threads", "MiB"})

@@ -56,20 +56,62 @@ enum OutcomeDraw : std::uint64_t {
 enum Status : std::uint8_t { kProspect = 0, kCustomer = 1, kLapsed = 2 };
 
 // Observables (timeseries columns), in output order.
-#define SWOM_COLUMNS(X)                                                                                                \
-  X(prospects)                                                                                                         \
-  X(customers)                                                                                                         \
-  X(lapsed) X(acquisitions) X(winbacks) X(defections) X(defections_silent) X(defections_argue)                         \
-      X(defections_acknowledge_unresolved) X(defections_acknowledge_resolved) X(defections_base) X(defections_wom)     \
-          X(defections_forced) X(rejections) X(problems) X(problems_large) X(repeat_failures) X(silent_problems)       \
-              X(complaints) X(complaints_argue) X(complaints_acknowledge) X(complaints_acknowledge_quick) X(clarified) \
-                  X(remedies) X(stories_positive) X(stories_negative) X(recommendations) X(stories_retold)             \
-                      X(listeners_talk_positive) X(listeners_talk_negative) X(listeners_weak_positive)                 \
-                          X(listeners_weak_negative) X(listeners_tweet_positive) X(listeners_tweet_negative) X(tweets) \
-                              X(cascades) X(cascades_100) X(largest_cascade) X(retweets) X(reviews)                    \
-                                  X(reviews_negative) X(review_replies) X(rating) X(revenue) X(remedy_cost)            \
-                                      X(acquisition_cost) X(contact_cost) X(training_cost) X(cash_flow) X(npv)         \
-                                          X(cohort_customers) X(cohort_revenue) X(mean_attitude)
+// clang-format off
+#define SWOM_COLUMNS(X) \
+  X(prospects) \
+  X(customers) \
+  X(lapsed) \
+  X(acquisitions) \
+  X(winbacks) \
+  X(defections) \
+  X(defections_silent) \
+  X(defections_argue) \
+  X(defections_acknowledge_unresolved) \
+  X(defections_acknowledge_resolved) \
+  X(defections_base) \
+  X(defections_wom) \
+  X(defections_forced) \
+  X(rejections) \
+  X(problems) \
+  X(problems_large) \
+  X(repeat_failures) \
+  X(silent_problems) \
+  X(complaints) \
+  X(complaints_argue) \
+  X(complaints_acknowledge) \
+  X(complaints_acknowledge_quick) \
+  X(clarified) \
+  X(remedies) \
+  X(stories_positive) \
+  X(stories_negative) \
+  X(recommendations) \
+  X(stories_retold) \
+  X(listeners_talk_positive) \
+  X(listeners_talk_negative) \
+  X(listeners_weak_positive) \
+  X(listeners_weak_negative) \
+  X(listeners_tweet_positive) \
+  X(listeners_tweet_negative) \
+  X(tweets) \
+  X(cascades) \
+  X(cascades_100) \
+  X(largest_cascade) \
+  X(retweets) \
+  X(reviews) \
+  X(reviews_negative) \
+  X(review_replies) \
+  X(rating) \
+  X(revenue) \
+  X(remedy_cost) \
+  X(acquisition_cost) \
+  X(contact_cost) \
+  X(training_cost) \
+  X(cash_flow) \
+  X(npv) \
+  X(cohort_customers) \
+  X(cohort_revenue) \
+  X(mean_attitude)
+// clang-format on
 #define SWOM_ENUM(name) c_##name,
 #define SWOM_NAME(name) #name,
 enum Column : int { SWOM_COLUMNS(SWOM_ENUM) kNumColumns };
@@ -1219,11 +1261,11 @@ ModelInfo service_wom_info() {
       }
       const double lost = 1.0 - carried / (reach * double(g.n));
       if (lost > 0.05)  // a few percent is within the noise of any calibration
-        out.push_back(fmt::format("params.{} = {} exceeds the out-degree of {:.0f} % of persons (mean out-degree "
-                                  "{:.1f}): they can tell at most their out-degree, so {:.0f} % of the intended "
-                                  "first-hand listeners are lost",
-                                  key, reach, 100.0 * double(short_of) / double(g.n),
-                                  double(g.num_arcs()) / double(g.n), 100.0 * lost));
+        out.push_back(fmt::format(
+            "params.{} = {} exceeds the out-degree of {:.0f} % of persons (mean out-degree "
+            "{:.1f}): they can tell at most their out-degree, so {:.0f} % of the intended "
+            "first-hand listeners are lost",
+            key, reach, 100.0 * double(short_of) / double(g.n), double(g.num_arcs()) / double(g.n), 100.0 * lost));
     }
     return out;
   };

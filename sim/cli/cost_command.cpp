@@ -65,16 +65,11 @@ int run_cost_command(const CostArgs& a, const std::vector<std::string>& command)
 
   const CostOutput out = run_cost(sc, o);
   auto doc = cost_json(sc, out, o);
-  doc["provenance"] = {{"config", sc.resolved},
-                       {"config_file", sc.source_file},
-                       {"overrides", sc.overrides},
-                       {"seed", o.seed.value_or(sc.seed)},
-                       {"version", kVersion},
-                       {"git_commit", kGitCommit},
-                       {"threads", o.threads},
-                       {"wall_time_seconds", out.wall_seconds},
-                       {"hostname", host_name()},
-                       {"started_at", iso8601_now()},
+  doc["provenance"] = {{"config", sc.resolved},     {"config_file", sc.source_file},
+                       {"overrides", sc.overrides}, {"seed", o.seed.value_or(sc.seed)},
+                       {"version", kVersion},       {"git_commit", kGitCommit},
+                       {"threads", o.threads},      {"wall_time_seconds", out.wall_seconds},
+                       {"hostname", host_name()},   {"started_at", iso8601_now()},
                        {"command", command}};
   std::vector<std::string> written;
   if (!out_dir.empty()) {
@@ -85,8 +80,8 @@ int run_cost_command(const CostArgs& a, const std::vector<std::string>& command)
                              "remedy,acquisition_spend,terminal_value,customers_lost,prospects_not_won,"
                              "customer_gap,lost_total\n";
                        for (const auto& e : out.events)
-                         os << e.replicate << ',' << e.agent_id << ',' << e.degree << ',' << number_text(e.total)
-                            << ',' << number_text(e.own_margin) << ',' << number_text(e.retention_ripple) << ','
+                         os << e.replicate << ',' << e.agent_id << ',' << e.degree << ',' << number_text(e.total) << ','
+                            << number_text(e.own_margin) << ',' << number_text(e.retention_ripple) << ','
                             << number_text(e.acquisition_ripple) << ',' << number_text(e.service) << ','
                             << number_text(e.acquisition_spend) << ',' << number_text(e.terminal) << ','
                             << number_text(e.customers_lost) << ',' << number_text(e.prospects_not_won) << ','

@@ -19,17 +19,17 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
-#include <sstream>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "compare.hpp"
 #include "config.hpp"
 #include "cost_command.hpp"
-#include "events_writer.hpp"
 #include "edgelist.hpp"
 #include "error.hpp"
+#include "events_writer.hpp"
 #include "graph_spec.hpp"
 #include "model.hpp"
 #include "output.hpp"
@@ -330,8 +330,8 @@ int cmd_params(const ParamsArgs& a) {
     fmt::print("parameters of model '{}' (keys under params.; `wom params KEY` explains one)\n", m.name);
     fmt::print("{:<{}}  {:<{}}  {:<{}}  {:<{}}  {}\n", "key", wk, "default", wd, "range", wr, "unit", wu, "source");
     for (const auto& p : m.params)
-      fmt::print("{:<{}}  {:<{}}  {:<{}}  {:<{}}  {}\n", p.key, wk, default_text(p), wd, p.range_text(), wr, p.unit,
-                 wu, p.source);
+      fmt::print("{:<{}}  {:<{}}  {:<{}}  {:<{}}  {}\n", p.key, wk, default_text(p), wd, p.range_text(), wr, p.unit, wu,
+                 p.source);
     return 0;
   }
   std::string key = a.key.rfind("params.", 0) == 0 ? a.key.substr(7) : a.key;
@@ -346,9 +346,9 @@ int cmd_params(const ParamsArgs& a) {
   std::size_t bd = SIZE_MAX;
   for (const auto& p : m.params)
     if (std::size_t d = edit_distance(key, p.key); d < bd) bd = d, best = p.key;
-  throw Error(fmt::format("'{}' is not a parameter of model '{}'{}; `wom params` lists them", a.key, m.name,
-                          bd <= std::max<std::size_t>(2, key.size() / 3) ? fmt::format(" (did you mean '{}'?)", best)
-                                                                          : ""));
+  throw Error(
+      fmt::format("'{}' is not a parameter of model '{}'{}; `wom params` lists them", a.key, m.name,
+                  bd <= std::max<std::size_t>(2, key.size() / 3) ? fmt::format(" (did you mean '{}'?)", best) : ""));
 }
 
 }  // namespace

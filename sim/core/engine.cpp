@@ -21,15 +21,16 @@ const ModelInfo* Registry::find(const std::string& name) const {
 Trajectory run_model(const ModelInfo& info, const Params& params, const Graph& g, const RunPlan& plan,
                      const StepCallback& on_step, const Graph* followers, const RunHooks* hooks) {
   if (followers && (followers->n != g.n || followers->ids != g.ids))
-    throw Error(fmt::format("the followers layer must hold the same {} persons as the graph, in the same order "
-                            "(it has {})",
-                            g.n, followers->n));
+    throw Error(
+        fmt::format("the followers layer must hold the same {} persons as the graph, in the same order "
+                    "(it has {})",
+                    g.n, followers->n));
   if (g.complete && !info.supports_complete_graph)
     throw Error(
         fmt::format("model '{}' does not run on the implicit complete graph (graph.generator: complete)", info.name));
   auto model = info.make(params);
-  RunContext run{plan.seed, plan.replicate, rng::RunKey(plan.seed, plan.replicate), plan.dt, followers,
-                 hooks ? hooks->events : nullptr};
+  RunContext run{plan.seed, plan.replicate, rng::RunKey(plan.seed, plan.replicate),
+                 plan.dt,   followers,      hooks ? hooks->events : nullptr};
   State state(g.n);
   model->init(g, state, run);
   if (hooks)

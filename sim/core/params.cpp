@@ -59,6 +59,27 @@ const std::string& Params::str(const std::string& key) const {
   throw Error(fmt::format("parameter 'params.{}' is not a string", key));
 }
 
+ParamValue default_value(const ParamSpec& s) {
+  switch (s.type) {
+    case ParamType::Bool:
+      return s.def != 0;
+    case ParamType::Int:
+      return std::int64_t(s.def);
+    case ParamType::String:
+      return s.def_str;
+    case ParamType::Real:
+      break;
+  }
+  return s.def;
+}
+
+Params default_params(const std::vector<ParamSpec>& specs) {
+  Params p;
+  for (const auto& s : specs)
+    if (s.has_default) p.set(s.key, default_value(s));
+  return p;
+}
+
 ParamSpec real_param(std::string key, double def, double lo, double hi, std::string unit, std::string help,
                      std::string source) {
   ParamSpec s;

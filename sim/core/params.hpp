@@ -51,6 +51,12 @@ class Params {
   std::map<std::string, ParamValue> values_;
 };
 
+/// The default of a parameter that has one, as a typed value.
+ParamValue default_value(const ParamSpec& s);
+
+/// Every parameter that has a default, set to it (optional parameters stay absent).
+Params default_params(const std::vector<ParamSpec>& specs);
+
 /// Builders that keep model headers short.
 ParamSpec real_param(std::string key, double def, double lo, double hi, std::string unit, std::string help,
                      std::string source = "assumption");

@@ -521,8 +521,8 @@ class Checker {
 };
 
 // The engine's keys. Model parameters are added from the model's specs.
-const std::vector<std::string> kTopKeys = {"model",  "seed",   "replicates", "time", "graph",
-                                           "followers", "output", "params"};
+const std::vector<std::string> kTopKeys = {"model", "seed",      "replicates", "time",
+                                           "graph", "followers", "output",     "params"};
 const std::vector<std::string> kTimeKeys = {"steps", "dt", "step_days"};
 const std::vector<std::string> kGraphKeys = {"generator", "n",      "mean_degree", "m",       "triad",
                                              "k",         "rewire", "degree",      "blocks",  "p_in",
@@ -801,20 +801,7 @@ class ParamChecker {
     for (const auto& s : info_.params) {
       if (!given.count(s.key)) {
         if (s.has_default) {
-          switch (s.type) {
-            case ParamType::Real:
-              p.set(s.key, s.def);
-              break;
-            case ParamType::Int:
-              p.set(s.key, std::int64_t(s.def));
-              break;
-            case ParamType::Bool:
-              p.set(s.key, s.def != 0);
-              break;
-            case ParamType::String:
-              p.set(s.key, s.def_str);
-              break;
-          }
+          p.set(s.key, default_value(s));
         } else if (s.required) {
           ck_.error(fmt::format("{}: missing required parameter 'params.{}' of model '{}' (accepted: {}{}{})",
                                 params ? params->key_at.where() : fallback.where(), s.key, info_.name, s.range_text(),

@@ -66,8 +66,8 @@ Sums run_sums(const Scenario& sc, const Params& params, const World& w, std::vec
     if (record && t == roles_at) *record = m.roles();
     if (t != last) return;
     if (w.roles0.size() != w.g->n)
-      throw Error(fmt::format("model '{}' reports no customer roles: wom cost cannot choose focal customers",
-                              sc.model));
+      throw Error(
+          fmt::format("model '{}' reports no customer roles: wom cost cannot choose focal customers", sc.model));
     const AgentLedger led = m.ledger();
     const std::vector<std::uint8_t> roles = m.roles();
     if (led.margin.size() != w.g->n || roles.size() != w.g->n)
@@ -108,16 +108,17 @@ CostOutput run_cost(const Scenario& sc, const CostOptions& o) {
   if (!sc.info) throw Error(fmt::format("{}: no model to price (set 'model')", sc.source_file));
   if (o.focal < 1) throw Error(fmt::format("--focal = {} is out of range: accepted [1, inf)", o.focal));
   if (o.channel_focal < 0 || o.channel_focal > o.focal)
-    throw Error(fmt::format("--channel-focal = {} is out of range: accepted [0, --focal = {}]", o.channel_focal,
-                            o.focal));
+    throw Error(
+        fmt::format("--channel-focal = {} is out of range: accepted [0, --focal = {}]", o.channel_focal, o.focal));
   if (o.severity < -1 || o.severity > 1)
     throw Error(fmt::format("--severity = {} is out of range: accepted small, large or mix", o.severity));
   const double step_days = sc.info->step_in_days ? sc.step_days : sc.dt;
   const std::int64_t t0 = std::int64_t(std::llround(double(o.t0_days) / step_days));
   if (o.t0_days < 0 || t0 >= sc.steps)
-    throw Error(fmt::format("--t0 = {} days (step {}) is out of range: accepted [0, {}) days (time.steps = {} of {} "
-                            "days)",
-                            o.t0_days, t0, double(sc.steps) * step_days, sc.steps, step_days));
+    throw Error(
+        fmt::format("--t0 = {} days (step {}) is out of range: accepted [0, {}) days (time.steps = {} of {} "
+                    "days)",
+                    o.t0_days, t0, double(sc.steps) * step_days, sc.steps, step_days));
   CostOutput out;
   out.t0 = t0;
   if (sc.params.has("economics.currency")) out.currency = sc.params.str("economics.currency");
@@ -127,7 +128,8 @@ CostOutput run_cost(const Scenario& sc, const CostOptions& o) {
   const std::uint64_t seed = o.seed.value_or(sc.seed);
   const std::int64_t reps = o.replicates.value_or(sc.replicates);
   const auto start = Clock::now();
-  const std::int64_t runs_per_rep = 1 + (o.lost ? 3 : 2) * o.focal + 2 * o.channel_focal * std::int64_t(out.channels.size());
+  const std::int64_t runs_per_rep =
+      1 + (o.lost ? 3 : 2) * o.focal + 2 * o.channel_focal * std::int64_t(out.channels.size());
   Progress progress(o.progress && progress_allowed(), reps * runs_per_rep);
   double baseline_seconds = 0;
   json wom = json::object();
@@ -168,10 +170,9 @@ CostOutput run_cost(const Scenario& sc, const CostOptions& o) {
         const std::string channel = name.substr(10, us - 10), valence = name.substr(us + 1);
         double sum = 0;
         for (std::size_t t = 1; t < base_tr.rows(); ++t) sum += base_tr.at(std::int64_t(t), c);
-        wom[channel][valence] = (wom.contains(channel) && wom[channel].contains(valence)
-                                     ? wom[channel][valence].get<double>()
-                                     : 0.0) +
-                                sum / double(reps);
+        wom[channel][valence] =
+            (wom.contains(channel) && wom[channel].contains(valence) ? wom[channel][valence].get<double>() : 0.0) +
+            sum / double(reps);
       }
 
       // Focal customers: uniform among customers at t0, by keyed draw.
@@ -243,14 +244,15 @@ CostOutput run_cost(const Scenario& sc, const CostOptions& o) {
           f.acquisition_spend -= K.acquisition[k] - A.acquisition[k];
           f.terminal += K.terminal[k] - A.terminal[k];
         }
-        f.total = f.own_margin + f.retention_ripple + f.acquisition_ripple + f.service + f.acquisition_spend + f.terminal;
+        f.total =
+            f.own_margin + f.retention_ripple + f.acquisition_ripple + f.service + f.acquisition_spend + f.terminal;
         f.customers_lost = K.customers_end[kOtherCustomers] - A.customers_end[kOtherCustomers];
         f.prospects_not_won = K.customers_end[kOthers] - A.customers_end[kOthers];
         f.customer_gap = K.customers() - A.customers();
         f.lost_total = base.npv() - L.npv();
         f.lost_own = base.margin[kFocalAgent] - L.margin[kFocalAgent];
-        f.lost_ripple = (base.margin[kOtherCustomers] + base.margin[kOthers]) -
-                        (L.margin[kOtherCustomers] + L.margin[kOthers]);
+        f.lost_ripple =
+            (base.margin[kOtherCustomers] + base.margin[kOthers]) - (L.margin[kOtherCustomers] + L.margin[kOthers]);
         f.lost_other = f.lost_total - f.lost_own - f.lost_ripple;
         f.argued_ripple = base.customers() - A.customers();
         if (e < o.channel_focal)
@@ -367,9 +369,10 @@ std::string format_cost_summary(const CostOutput& out) {
   std::string s;
   s += fmt::format("focal events {} (step {}), {} model runs, {:.3g} s\n", out.events.size(), out.t0, out.runs,
                    out.wall_seconds);
-  s += fmt::format("each argued interaction costs about {}{:.0f} (95 % CI {}{:.0f} to {}{:.0f}), of which {}{:.0f} is "
-                   "the ripple through other customers and prospects\n",
-                   c, t.mean, c, t.ci_low, c, t.ci_high, c, rp.mean);
+  s += fmt::format(
+      "each argued interaction costs about {}{:.0f} (95 % CI {}{:.0f} to {}{:.0f}), of which {}{:.0f} is "
+      "the ripple through other customers and prospects\n",
+      c, t.mean, c, t.ci_low, c, t.ci_high, c, rp.mean);
   s += fmt::format("losing one customer outright costs about {}{:.0f} (95 % CI {}{:.0f} to {}{:.0f})\n", c, l.mean, c,
                    l.ci_low, c, l.ci_high);
   return s;

@@ -26,12 +26,12 @@
 namespace wom {
 
 struct CostOptions {
-  int threads = 0;                   ///< 0 = all cores
-  std::int64_t focal = 16;           ///< focal events per replicate
-  std::int64_t channel_focal = 4;    ///< focal events per replicate also priced with each channel off
-  std::int64_t t0_days = 90;         ///< injection time (burn-in), days; converted with time.step_days
-  int severity = -1;                 ///< 0 small, 1 large, −1 drawn from the mix of complaints
-  bool misunderstanding = false;     ///< inject misunderstandings instead of valid complaints
+  int threads = 0;                 ///< 0 = all cores
+  std::int64_t focal = 16;         ///< focal events per replicate
+  std::int64_t channel_focal = 4;  ///< focal events per replicate also priced with each channel off
+  std::int64_t t0_days = 90;       ///< injection time (burn-in), days; converted with time.step_days
+  int severity = -1;               ///< 0 small, 1 large, −1 drawn from the mix of complaints
+  bool misunderstanding = false;   ///< inject misunderstandings instead of valid complaints
   std::optional<std::int64_t> replicates;
   std::optional<std::uint64_t> seed;
   bool progress = false;
@@ -45,14 +45,13 @@ struct FocalCost {
   std::uint64_t agent_id = 0;
   vid degree = 0;
   double total = 0;  ///< NPV(acknowledge) − NPV(argue), currency
-  double own_margin = 0, retention_ripple = 0, acquisition_ripple = 0, service = 0, acquisition_spend = 0,
-         terminal = 0;
+  double own_margin = 0, retention_ripple = 0, acquisition_ripple = 0, service = 0, acquisition_spend = 0, terminal = 0;
   double customers_lost = 0;     ///< other customers at t0 kept by acknowledging, lost by arguing
   double prospects_not_won = 0;  ///< prospects/lapsed at t0 won by acknowledging, not by arguing
   double customer_gap = 0;       ///< customers at the horizon: acknowledge − argue
   double lost_total = 0;         ///< NPV(baseline) − NPV(customer lost at t0)
   double lost_own = 0, lost_ripple = 0, lost_other = 0;
-  double argued_ripple = 0;  ///< customers(baseline) − customers(argue) at the horizon, complainant included
+  double argued_ripple = 0;        ///< customers(baseline) − customers(argue) at the horizon, complainant included
   std::vector<double> by_channel;  ///< cost(all channels) − cost(channel off), per channel (may be empty)
 };
 
@@ -62,10 +61,10 @@ struct CostOutput {
   std::vector<std::string> channels;
   std::vector<FocalCost> events;
   double wall_seconds = 0;
-  std::int64_t runs = 0;           ///< model runs made
-  double baseline_seconds = 0;     ///< mean wall time of one full run (for the efficiency figure)
+  std::int64_t runs = 0;                   ///< model runs made
+  double baseline_seconds = 0;             ///< mean wall time of one full run (for the efficiency figure)
   std::vector<double> terminal_retention;  ///< per replicate: the baseline's r pinned for the terminal value
-  nlohmann::ordered_json wom_by_channel;  ///< listeners by channel and valence in the baselines
+  nlohmann::ordered_json wom_by_channel;   ///< listeners by channel and valence in the baselines
 };
 
 /// Prices focal events of a scenario (its model must support interventions and a ledger).

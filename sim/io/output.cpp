@@ -421,14 +421,13 @@ std::string format_run_summary(const Scenario& scenario, const RunOutput& run) {
     };
     auto figure = [&](const MetricSummary& e) {
       std::string t = show(e.name, e.value.mean);
-      if (spread)
-        t += fmt::format("  (95 % CI {} to {})", show(e.name, e.value.ci_low), show(e.name, e.value.ci_high));
+      if (spread) t += fmt::format("  (95 % CI {} to {})", show(e.name, e.value.ci_low), show(e.name, e.value.ci_high));
       return t;
     };
     s += fmt::format("figures (mean over {} replicate{}{}):\n", run.replicates, spread ? "s" : "",
                      spread ? ", 95 % CI across replicates" : "");
-    const std::vector<std::string> headline = {"retention_per_year", "annual_defection_rate", "customers_start",
-                                               "customers_end",      "acquisitions",          "npv",
+    const std::vector<std::string> headline = {"retention_per_year", "annual_defection_rate",  "customers_start",
+                                               "customers_end",      "acquisitions",           "npv",
                                                "terminal_value",     "share_positive_stories", "rating_end"};
     std::size_t shown = 0;
     for (const auto& key : headline)

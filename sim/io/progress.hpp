@@ -1,5 +1,6 @@
 #pragma once
 /// A one-line progress bar with ETA for long work (run, compare, cost).
+#include <fmt/format.h>
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -7,7 +8,6 @@
 #include <condition_variable>
 #include <cstdint>
 #include <cstdio>
-#include <fmt/format.h>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -76,7 +76,6 @@ class Progress {
   bool stop_ = false;
   std::thread thread_;
 };
-
 
 /// Whether progress may be drawn: stderr is a terminal.
 bool progress_allowed();

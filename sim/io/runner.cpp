@@ -16,10 +16,10 @@
 #include <thread>
 
 #include "edgelist.hpp"
-#include "progress.hpp"
 #include "error.hpp"
 #include "generators.hpp"
 #include "parallel.hpp"
+#include "progress.hpp"
 
 namespace wom {
 
@@ -87,7 +87,8 @@ RunOutput run_scenario(const Scenario& scenario, const RunOptions& options) {
     if (r == 0 && scenario.info->graph_warnings) out.warnings = scenario.info->graph_warnings(scenario.params, g);
     // The follower layer: its own draws (seed salted), the same agents as the graph.
     Graph followers;
-    if (scenario.followers) followers = make_graph(*scenario.followers, out.seed ^ 0xF011'0E55'F011'0E55ULL, std::uint64_t(r));
+    if (scenario.followers)
+      followers = make_graph(*scenario.followers, out.seed ^ 0xF011'0E55'F011'0E55ULL, std::uint64_t(r));
     const RunPlan plan{out.seed, std::uint64_t(r), scenario.steps,
                        scenario.info->step_in_days ? scenario.step_days : scenario.dt};
     ReplicateResult& res = out.results[std::size_t(r)];

@@ -12,6 +12,7 @@
 #include <sstream>
 #include <string>
 #include "support/tempdir.hpp"
+#include "support/wom_cli.hpp"
 
 #include "edgelist.hpp"
 #include "stats.hpp"
@@ -20,38 +21,14 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const std::string kWom = WOM_BINARY_DIR "/wom";
+using wom::test::kWom;
+using wom::test::Result;
+using wom::test::run_wom;
+using wom::test::slurp;
 
 struct TempDir : wom::test::TempDir {
   TempDir() : wom::test::TempDir("wom-cli") {}
 };
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-struct Result {
-  int rc = -1;
-  std::string out, err;
-};
-
-/// Runs `wom ARGS` inside `dir`, capturing stdout and stderr.
-Result run_wom(const TempDir& dir, const std::string& args) {
-  const fs::path out = dir.path / ".stdout", err = dir.path / ".stderr";
-  const std::string cmd =
-      "cd '" + dir.path.string() + "' && '" + kWom + "' " + args + " >'" + out.string() + "' 2>'" + err.string() + "'";
-  const int status = std::system(cmd.c_str());
-  Result r;
-  r.rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = slurp(out);
-  r.err = slurp(err);
-  fs::remove(out);
-  fs::remove(err);
-  return r;
-}
 
 std::size_t count_lines(const std::string& s) {
   std::size_t n = 0;

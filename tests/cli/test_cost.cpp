@@ -1,7 +1,7 @@
 // wom cost: paired runs on common random numbers, exact partition, and theory.
+#include <fmt/format.h>
 #include <catch2/catch.hpp>
 #include <cmath>
-#include <fmt/format.h>
 
 #include "config.hpp"
 #include "cost.hpp"
@@ -17,10 +17,10 @@ namespace {
 Scenario scenario(const std::string& extra, std::int64_t n = 3000, std::int64_t steps = 365) {
   register_models();
   return scenario_from_yaml_text(fmt::format("model: service_wom\nseed: 5\nreplicates: 1\n"
-                                            "time: {{steps: {}, step_days: 1}}\n"
-                                            "graph: {{generator: barabasi_albert, n: {}, m: 4}}\n"
-                                            "params:\n{}",
-                                            steps, n, extra),
+                                             "time: {{steps: {}, step_days: 1}}\n"
+                                             "graph: {{generator: barabasi_albert, n: {}, m: 4}}\n"
+                                             "params:\n{}",
+                                             steps, n, extra),
                                  "cost.yaml");
 }
 
@@ -70,8 +70,8 @@ TEST_CASE("arguing costs more than acknowledging under the defaults, and the par
   std::vector<double> total;
   for (const auto& e : out.events) {
     total.push_back(e.total);
-    const double parts = e.own_margin + e.retention_ripple + e.acquisition_ripple + e.service + e.acquisition_spend +
-                         e.terminal;
+    const double parts =
+        e.own_margin + e.retention_ripple + e.acquisition_ripple + e.service + e.acquisition_spend + e.terminal;
     REQUIRE(parts == Approx(e.total).margin(1e-9 * (1 + std::abs(e.total))));
     REQUIRE(e.by_channel.size() == (e.agent == out.events[0].agent ? out.channels.size() : e.by_channel.size()));
   }
@@ -121,7 +121,8 @@ TEST_CASE("with every WOM channel off, an argued complaint costs the retention g
   double remaining = 0;
   for (int D = 1; D <= W; ++D) {
     double v = 0;
-    for (std::int64_t s = t0 + D + 1; s <= T; ++s) v += m * dt * std::pow(x, double(s)) * std::pow(1 - pc, double(s - t0 - 1));
+    for (std::int64_t s = t0 + D + 1; s <= T; ++s)
+      v += m * dt * std::pow(x, double(s)) * std::pow(1 - pc, double(s - t0 - 1));
     v += m * multiple * std::pow(x, double(T)) * std::pow(1 - pc, double(T - t0 - 1));
     remaining += v / W;
   }
@@ -136,8 +137,9 @@ TEST_CASE("with every WOM channel off, an argued complaint costs the retention g
   }
   const theory::Sample s{total};
   const Estimate est = estimate(total);
-  THEORY_REPORT("cost of an argued large complaint, channels off: {:.2f} (95% CI {:.2f} to {:.2f}) vs analytic {:.2f} "
-                "= gap {:.3f} x remaining value {:.2f} - remedy {:.2f} (z {:+.2f})",
-                s.mean(), est.ci_low, est.ci_high, analytic, gap, remaining, remedy, (s.mean() - analytic) / s.se());
+  THEORY_REPORT(
+      "cost of an argued large complaint, channels off: {:.2f} (95% CI {:.2f} to {:.2f}) vs analytic {:.2f} "
+      "= gap {:.3f} x remaining value {:.2f} - remedy {:.2f} (z {:+.2f})",
+      s.mean(), est.ci_low, est.ci_high, analytic, gap, remaining, remedy, (s.mean() - analytic) / s.se());
   CHECK(std::abs(s.mean() - analytic) < 4 * s.se());
 }

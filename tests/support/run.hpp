@@ -24,18 +24,7 @@ inline Trajectory run(const std::string& name, const Params& p, const Graph& g, 
 
 inline Params params_for(const std::string& name, std::initializer_list<std::pair<std::string, ParamValue>> kv) {
   const ModelInfo& info = model(name);
-  Params p;
-  for (const auto& s : info.params) {
-    if (!s.has_default) continue;
-    if (s.type == ParamType::Bool)
-      p.set(s.key, s.def != 0);
-    else if (s.type == ParamType::Int)
-      p.set(s.key, std::int64_t(s.def));
-    else if (s.type == ParamType::String)
-      p.set(s.key, s.def_str);
-    else
-      p.set(s.key, s.def);
-  }
+  Params p = default_params(info.params);
   for (const auto& [k, v] : kv) p.set(k, v);
   if (info.check) info.check(p);
   return p;
