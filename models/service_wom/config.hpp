@@ -49,6 +49,7 @@ struct Config {
   std::string currency;
   // channels
   bool talk, weak_ties, tweets, reviews;
+  double channels_from_day;  ///< channels switched off take effect from this day
 };
 
 /// The parameter specifications (keys relative to `params.`).

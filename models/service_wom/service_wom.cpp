@@ -285,6 +285,7 @@ class ServiceWom final : public Model {
   double dt_days_ = 1, dt_years_ = 1.0 / 365;
   std::int32_t story_steps_ = 1, window_steps_ = 1, rebound_steps_ = 1, reject_steps_ = 0, review_steps_ = 1;
   // per-step probabilities (fixed for the run)
+  std::array<bool, 4> channels_wanted_{};  // talk, weak ties, tweets, reviews as configured
   double p_problem_ = 0, p_review_ = 0, p_recommend_ = 0, p_external_ = 0, p_winback_ = 0;
   // per-step, from the rating at t
   double acq_factor_ = 1, churn_factor_ = 1, p_churn_max_ = 0, churn_hazard_a0_ = 0, h_advert_ = 0;
@@ -399,6 +400,10 @@ void ServiceWom::init(const Graph& g, State& s, const RunContext& run) {
   reject_steps_ = steps_of(c_.reject_days, dt_days_, 0);
   review_steps_ = steps_of(c_.window_days, dt_days_, 1);
   p_problem_ = per_step(c_.problem_rate, dt_years_);
+  // Channels switched off from a later day are on until then (wom cost): the slot of
+  // spontaneous reviews is kept so that every other event keeps its uniform's slot.
+  channels_wanted_ = {c_.talk, c_.weak_ties, c_.tweets, c_.reviews};
+  if (c_.channels_from_day > 0) c_.talk = c_.weak_ties = c_.tweets = c_.reviews = true;
   p_review_ = c_.reviews ? per_step(c_.review_spontaneous_rate, dt_years_) : 0.0;
   p_recommend_ = per_step(c_.recommend_rate, dt_years_);
   p_external_ = per_step(c_.external_rate, dt_years_);
@@ -488,6 +493,12 @@ void ServiceWom::derive_step_constants() {
 
 void ServiceWom::step(const Graph& g, State&, const StepContext& ctx) {
   const std::int64_t t = ctx.t;
+  if (c_.channels_from_day > 0 && double(t) * dt_days_ >= c_.channels_from_day) {
+    c_.talk = channels_wanted_[0];
+    c_.weak_ties = channels_wanted_[1];
+    c_.tweets = channels_wanted_[2];
+    c_.reviews = channels_wanted_[3];
+  }
   derive_step_constants();
   obs_customers_now_ = obs_[c_customers];
   obs_.fill(0.0);

@@ -229,6 +229,9 @@ std::vector<ParamSpec> service_wom_params() {
       boolean("channels.weak_ties", true, "weak-tie talk to random contacts"),
       boolean("channels.tweets", true, "tweets and retweet cascades"),
       boolean("channels.reviews", true, "public reviews and the rating's effect on acquisition and churn"),
+      real_param("channels.from_day", 0, 0, 1e9, "days",
+                 "day from which the channels switched off above are off (before it every channel is on): wom cost "
+                 "prices a channel on the same history up to the focal event"),
   };
   v.insert(v.end(), tail.begin(), tail.end());
   return v;
@@ -316,6 +319,7 @@ Config read_config(const Params& p) {
   c.weak_ties = p.boolean("channels.weak_ties");
   c.tweets = p.boolean("channels.tweets");
   c.reviews = p.boolean("channels.reviews");
+  c.channels_from_day = p.real("channels.from_day");
   return c;
 }
 

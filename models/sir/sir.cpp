@@ -33,6 +33,7 @@ class Sir final : public Model {
     status_ = &s.add<std::uint8_t>("status", S);
     contact_ = rng::Stream(run.key, 0, kContact);
     recover_ = rng::Stream(run.key, 0, kRecover);
+    horizon_ = run.steps;
     log_miss_ = std::log1p(-beta_);
     log_keep_ = std::log1p(-gamma_);
     // threshold(1 − (1−β)^d) for d < 64: P(first contact within d steps), used both as the
@@ -115,7 +116,9 @@ class Sir final : public Model {
       thr_[i] = k < std::int32_t(transmit_thr_.size())
                     ? transmit_thr_[std::size_t(k)]
                     : rng::threshold(k == kNever ? (beta_ > 0 ? 1.0 : 0.0) : -std::expm1(double(k) * log_miss_));
-      if (k != kNever) recoveries_.add(t + k, std::span<const vid>(&agents[i], 1));
+      // Bookings beyond the horizon never matter: an agent whose recovery falls after it
+      // stays infectious to the end (and the calendar stays as long as the run).
+      if (k != kNever && t + k < horizon_) recoveries_.add(t + k, std::span<const vid>(&agents[i], 1));
     }
     const std::uint64_t* sus = susceptible_.data();
     const std::uint64_t* thr = thr_.data();
@@ -124,6 +127,8 @@ class Sir final : public Model {
     const Graph* gp = &g;
     const rng::Stream contact = contact_;
     const double log_miss = log_miss_;
+    // Contacts after the last step cannot matter (and must not overflow the delay).
+    const std::int64_t room = std::min<std::int64_t>(horizon_ - t, std::numeric_limits<std::uint32_t>::max());
     delayed_push(
         g, agents, [sus](vid v) { return (sus[v >> 6] >> (v & 63)) & 1; },
         [=](std::size_t i, vid u, vid v) -> std::uint32_t {
@@ -133,8 +138,8 @@ class Sir final : public Model {
           // smallest d with bits < threshold(1 − (1−β)^d); a table for small d.
           for (std::size_t d = 1; d < nfirst; ++d)
             if (rng::fires(bits, first[d])) return std::uint32_t(d);
-          const double x = rng::Stream::to_unit(bits);
-          return std::uint32_t(1.0 + std::floor(std::log1p(-x) / log_miss));
+          const double d = 1.0 + std::floor(std::log1p(-rng::Stream::to_unit(bits)) / log_miss);
+          return d < double(room) ? std::uint32_t(d) : 0;  // after the horizon: never (and no overflow)
         },
         t, infections_, push_scratch_);
   }
@@ -170,6 +175,7 @@ class Sir final : public Model {
   }
 
   double beta_, gamma_, log_miss_ = 0, log_keep_ = 0;
+  std::int64_t horizon_ = 0;
   std::int32_t tau_;
   Params params_;
   State::Column<std::uint8_t>* status_ = nullptr;

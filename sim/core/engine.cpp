@@ -29,8 +29,8 @@ Trajectory run_model(const ModelInfo& info, const Params& params, const Graph& g
     throw Error(
         fmt::format("model '{}' does not run on the implicit complete graph (graph.generator: complete)", info.name));
   auto model = info.make(params);
-  RunContext run{plan.seed, plan.replicate, rng::RunKey(plan.seed, plan.replicate),
-                 plan.dt,   followers,      hooks ? hooks->events : nullptr};
+  RunContext run{plan.seed,  plan.replicate, rng::RunKey(plan.seed, plan.replicate), plan.dt,
+                 plan.steps, followers,      hooks ? hooks->events : nullptr};
   State state(g.n);
   model->init(g, state, run);
   if (hooks)

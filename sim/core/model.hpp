@@ -28,7 +28,8 @@ struct RunContext {
   std::uint64_t seed = 0;
   std::uint64_t replicate = 0;
   rng::RunKey key;
-  double dt = 1.0;  ///< length of one step in the model's time unit (time.dt / time.step_days)
+  double dt = 1.0;         ///< length of one step in the model's time unit (time.dt / time.step_days)
+  std::int64_t steps = 0;  ///< the horizon: steps 0..steps-1 are computed (events after it never matter)
   /// The optional `followers:` layer on the same agents (same n and storage order), or null:
   /// models that spread along followers (tweets) then use the main graph.
   const Graph* followers = nullptr;

@@ -29,6 +29,8 @@ ThreadLimit::ThreadLimit(int threads)
     : impl_(threads > 0 ? new tbb::global_control(tbb::global_control::max_allowed_parallelism, std::size_t(threads))
                         : nullptr) {}
 ThreadLimit::~ThreadLimit() { delete static_cast<tbb::global_control*>(impl_); }
+void isolated(const std::function<void()>& fn) { tbb::this_task_arena::isolate(fn); }
+
 void with_threads(int threads, const std::function<void()>& fn) {
   if (threads <= 0) return fn();
   tbb::global_control gc(tbb::global_control::max_allowed_parallelism,

@@ -32,6 +32,10 @@ T block_reduce(std::size_t n, F&& fn, std::size_t block = kBlock) {
   return total;
 }
 
+/// Runs fn so that a thread waiting inside it only takes work spawned by fn (no unrelated
+/// outer task is started on its stack): bounds memory when whole runs nest in a parallel loop.
+void isolated(const std::function<void()>& fn);
+
 /// Runs fn with exactly `threads` threads available to parallel loops (0 = all cores; more
 /// than the core count oversubscribes, which the determinism tests use on purpose).
 void with_threads(int threads, const std::function<void()>& fn);

@@ -44,6 +44,14 @@ struct Sums {
   double customers() const { return customers_end[0] + customers_end[1] + customers_end[2]; }
 };
 
+/// Exact, order-free sums: money in units of 2^-32 (about 2e-10 of a currency unit) in a
+/// 128-bit integer, so a sum does not depend on storage order (results are identical under
+/// vertex reordering, DESIGN.md §5).
+__extension__ typedef __int128 FixedSum;
+constexpr double kFixedScale = 4294967296.0;
+inline FixedSum to_fixed(double v) { return FixedSum(std::llround(v * 65536.0)) * 65536; }
+inline double from_fixed(FixedSum s) { return double(s) / kFixedScale; }
+
 /// What one replicate shares across its jobs.
 struct World {
   const Graph* g = nullptr;
@@ -57,7 +65,8 @@ struct World {
 /// With `record` (the baseline), the run first records the roles at step `roles_at` into
 /// *record (w.roles0), which the grouping at the end then uses.
 Sums run_sums(const Scenario& sc, const Params& params, const World& w, std::vector<Intervention> ivs, vid focal,
-              Trajectory* tr_out = nullptr, std::int64_t roles_at = -1, std::vector<std::uint8_t>* record = nullptr) {
+              Trajectory* tr_out = nullptr, std::int64_t roles_at = -1, std::vector<std::uint8_t>* record = nullptr,
+              std::vector<double>* margins_out = nullptr) {
   RunHooks hooks;
   hooks.interventions = std::move(ivs);
   Sums s;
@@ -72,14 +81,22 @@ Sums run_sums(const Scenario& sc, const Params& params, const World& w, std::vec
     const std::vector<std::uint8_t> roles = m.roles();
     if (led.margin.size() != w.g->n || roles.size() != w.g->n)
       throw Error(fmt::format("model '{}' keeps no per-agent ledger: wom cost cannot price its events", sc.model));
+    FixedSum margin[kGroups] = {}, service[kGroups] = {}, acquisition[kGroups] = {}, terminal[kGroups] = {};
     for (vid v = 0; v < w.g->n; ++v) {
       const int k = v == focal ? kFocalAgent : w.roles0[v] == kCustomer ? kOtherCustomers : kOthers;
-      s.margin[k] += led.margin[v];
-      s.service[k] += led.service[v];
-      s.acquisition[k] += led.acquisition[v];
-      s.terminal[k] += led.terminal[v];
+      margin[k] += to_fixed(led.margin[v]);
+      service[k] += to_fixed(led.service[v]);
+      acquisition[k] += to_fixed(led.acquisition[v]);
+      terminal[k] += to_fixed(led.terminal[v]);
       s.customers_end[k] += roles[v] == kCustomer ? 1.0 : 0.0;
     }
+    for (int k = 0; k < kGroups; ++k) {
+      s.margin[k] = from_fixed(margin[k]);
+      s.service[k] = from_fixed(service[k]);
+      s.acquisition[k] = from_fixed(acquisition[k]);
+      s.terminal[k] = from_fixed(terminal[k]);
+    }
+    if (margins_out) margins_out->assign(led.margin.begin(), led.margin.end());
   };
   Trajectory tr = run_model(*sc.info, params, *w.g, w.plan, {}, w.followers, &hooks);
   if (tr_out) *tr_out = std::move(tr);
@@ -147,19 +164,20 @@ CostOutput run_cost(const Scenario& sc, const CostOptions& o) {
       // Baseline: the no-event world, and the roles at t0.
       const auto b0 = Clock::now();
       Trajectory base_tr;
-      Sums base = run_sums(sc, sc.params, w, {}, g.n, &base_tr, t0, &w.roles0);
+      std::vector<double> base_margins;  // per agent: the focal customer's own baseline margin
+      Sums base = run_sums(sc, sc.params, w, {}, g.n, &base_tr, t0, &w.roles0, &base_margins);
       baseline_seconds += std::chrono::duration<double>(Clock::now() - b0).count();
       // Pin the terminal value's retention to the baseline's measured one (when the model
       // has the knob): otherwise one focal defection would revalue every customer at the
       // horizon through the run's estimate of r, an artefact of estimation, not a cost.
       Params params = sc.params;
-      if (sc.info->metrics && has_param(*sc.info, kTerminalRetention)) {
+      if (sc.info->metrics && has_param(*sc.info, kTerminalRetention) && !sc.params.has(kTerminalRetention)) {
         for (const auto& [name, v] : sc.info->metrics(sc.params, base_tr, step_days))
           if (name == "retention_per_year") {
             params.set(kTerminalRetention, v);
             out.terminal_retention.push_back(v);
           }
-        base = run_sums(sc, params, w, {}, g.n);
+        base = run_sums(sc, params, w, {}, g.n, nullptr, -1, nullptr, &base_margins);
         ++out.runs;
       }
       progress.tick();
@@ -215,9 +233,13 @@ CostOutput run_cost(const Scenario& sc, const CostOptions& o) {
               } else {
                 const bool ack = var >= 3 ? (var - 3) % 2 == 1 : var == 1;
                 ivs.push_back(complaint(agent, t0, ack ? "acknowledge" : "argue", o));
-                if (var >= 3) p.set("channels." + out.channels[std::size_t((var - 3) / 2)], false);
+                if (var >= 3) {
+                  // The channel goes off at t0, on the same history up to the focal event.
+                  p.set("channels." + out.channels[std::size_t((var - 3) / 2)], false);
+                  if (has_param(*sc.info, "channels.from_day")) p.set("channels.from_day", double(t0) * step_days);
+                }
               }
-              res[j] = run_sums(sc, p, w, std::move(ivs), agent);
+              isolated([&] { res[j] = run_sums(sc, p, w, std::move(ivs), agent); });
               progress.tick();
             }
           },
@@ -250,9 +272,12 @@ CostOutput run_cost(const Scenario& sc, const CostOptions& o) {
         f.prospects_not_won = K.customers_end[kOthers] - A.customers_end[kOthers];
         f.customer_gap = K.customers() - A.customers();
         f.lost_total = base.npv() - L.npv();
-        f.lost_own = base.margin[kFocalAgent] - L.margin[kFocalAgent];
-        f.lost_ripple =
-            (base.margin[kOtherCustomers] + base.margin[kOthers]) - (L.margin[kOtherCustomers] + L.margin[kOthers]);
+        // The baseline was grouped without a focal agent: its own margin sits in "other
+        // customers" there, so take it from the baseline's per-agent margins.
+        const double base_own = base_margins[agent];
+        f.lost_own = base_own - L.margin[kFocalAgent];
+        f.lost_ripple = (base.margin[kOtherCustomers] + base.margin[kOthers] - base_own) -
+                        (L.margin[kOtherCustomers] + L.margin[kOthers]);
         f.lost_other = f.lost_total - f.lost_own - f.lost_ripple;
         f.argued_ripple = base.customers() - A.customers();
         if (e < o.channel_focal)

@@ -143,3 +143,26 @@ TEST_CASE("with every WOM channel off, an argued complaint costs the retention g
       s.mean(), est.ci_low, est.ci_high, analytic, gap, remaining, remedy, (s.mean() - analytic) / s.se());
   CHECK(std::abs(s.mean() - analytic) < 4 * s.se());
 }
+
+TEST_CASE("cost results are identical under vertex reordering, and losing a customer costs its own margin", "[cost]") {
+  CostOptions o;
+  o.focal = 6;
+  o.channel_focal = 2;
+  o.t0_days = 50;
+  const Scenario plain = scenario("  population: {customer_share: 0.3}\n", 1500, 200);
+  Scenario reordered = plain;
+  reordered.graph.reorder = "rcm";
+  const CostOutput a = run_cost(plain, o), b = run_cost(reordered, o);
+  REQUIRE(a.events.size() == b.events.size());
+  for (std::size_t i = 0; i < a.events.size(); ++i) {
+    CHECK(a.events[i].agent_id == b.events[i].agent_id);
+    CHECK(a.events[i].total == b.events[i].total);
+    CHECK(a.events[i].retention_ripple == b.events[i].retention_ripple);
+    CHECK(a.events[i].lost_total == b.events[i].lost_total);
+    CHECK(a.events[i].by_channel == b.events[i].by_channel);
+  }
+  for (const auto& e : a.events) {
+    CHECK(e.lost_own > 0);  // the customer's own margins from t0 on are gone
+    CHECK(e.lost_own + e.lost_ripple + e.lost_other == Approx(e.lost_total).margin(1e-6));
+  }
+}

@@ -14,9 +14,9 @@ namespace {
 std::string error_of_text(const std::string& params) {
   register_models();
   try {
-    scenario_from_yaml_text("model: service_wom\ngraph: {generator: erdos_renyi, n: 100, mean_degree: 4}\nparams:\n" +
-                                params,
-                            "what_if.yaml");
+    scenario_from_yaml_text(
+        "model: service_wom\ngraph: {generator: erdos_renyi, n: 100, mean_degree: 4}\nparams:\n" + params,
+        "what_if.yaml");
   } catch (const Error& e) {
     return e.what();
   }

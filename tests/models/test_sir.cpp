@@ -86,3 +86,20 @@ TEST_CASE("SIR with beta = 0 never infects anyone new", "[models][sir]") {
   CHECK(tr.at(100, 2) == tr.at(0, 1));
   CHECK(tr.at(100, 0) == double(g.n) - tr.at(0, 1));
 }
+
+TEST_CASE("SIR bookings beyond the horizon are dropped, so huge periods and tiny rates stay cheap", "[models][sir]") {
+  GraphSpec spec;
+  spec.generator = "erdos_renyi";
+  spec.n = 20000;
+  spec.mean_degree = 5;
+  const Graph g = make_graph(spec, 2, 0);
+  // tau = 1e9 steps: nobody recovers within 50 steps; beta = 1e-9 with gamma = 0: first
+  // contacts lie ~1e9 steps ahead (beyond any 32-bit delay) and never happen.
+  const Trajectory a = test::run(
+      "sir", test::params_for("sir", {{"beta", 0.05}, {"infectious_steps", std::int64_t(1000000000)}}), g, 1, 0, 50);
+  CHECK(a.at(50, 2) == 0);
+  CHECK(a.at(50, 1) > a.at(0, 1));
+  const Trajectory b = test::run("sir", test::params_for("sir", {{"beta", 1e-9}, {"gamma", 0.0}}), g, 1, 0, 50);
+  CHECK(b.at(50, 1) == b.at(0, 1));
+  CHECK(b.at(50, 2) == 0);
+}
