@@ -373,7 +373,8 @@ json cost_json(const Scenario& sc, const CostOutput& out, const CostOptions& o) 
                           {"remedy", e.service},
                           {"acquisition_spend", e.acquisition_spend},
                           {"terminal_value", e.terminal},
-                          {"lost_total", e.lost_total}});
+                          {"lost_total", e.lost_total},
+                          {"by_channel", e.by_channel}});
   doc["events"] = events;
   doc["efficiency"] = json{{"runs", out.runs},
                            {"full_run_seconds", out.baseline_seconds},
