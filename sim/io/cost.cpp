@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <limits>
 
 #include "error.hpp"
 #include "generators.hpp"
@@ -202,6 +203,16 @@ CostOutput run_cost(const Scenario& sc, const CostOptions& o) {
         throw Error(fmt::format("replicate {}: only {} customers at t0 = step {}, fewer than --focal = {}", r,
                                 cand.size(), t0, o.focal));
       std::partial_sort(cand.begin(), cand.begin() + o.focal, cand.end());
+      // Out-degree deciles among all customers at t0: customers ranked by degree, ties
+      // broken by their keyed draw, so the ten deciles hold equal numbers of customers.
+      std::vector<std::pair<vid, std::uint64_t>> ranked;
+      for (const auto& c : cand) ranked.emplace_back(g.out_degree(c.second), c.first);
+      std::sort(ranked.begin(), ranked.end());
+      auto decile_of = [&](vid agent, std::uint64_t key) {
+        const auto pos =
+            std::lower_bound(ranked.begin(), ranked.end(), std::make_pair(g.out_degree(agent), key)) - ranked.begin();
+        return std::clamp(int(10 * pos / std::ptrdiff_t(ranked.size())) + 1, 1, 10);
+      };
 
       struct Job {
         std::size_t event;
@@ -254,6 +265,7 @@ CostOutput run_cost(const Scenario& sc, const CostOptions& o) {
         f.agent = agent;
         f.agent_id = g.id(agent);
         f.degree = g.out_degree(agent);
+        f.decile = decile_of(agent, cand[std::size_t(e)].first);
         const Sums& A = res[j];
         const Sums& K = res[j + 1];
         const Sums& L = o.lost ? res[j + 2] : base;
@@ -331,21 +343,19 @@ json cost_json(const Scenario& sc, const CostOutput& out, const CostOptions& o) 
     if (!v.empty()) ch[out.channels[c]] = est(v);
   }
   doc["by_channel"] = ch;
-  // Degree deciles of the focal customers.
-  std::vector<const FocalCost*> sorted;
-  for (const auto& e : out.events) sorted.push_back(&e);
-  std::stable_sort(sorted.begin(), sorted.end(), [](auto* a, auto* b) { return a->degree < b->degree; });
+  // By the focal customer's out-degree decile among all customers at t0.
   json dec = json::array();
-  const std::size_t n = sorted.size();
-  for (std::size_t d = 0; d < 10 && n; ++d) {
-    const std::size_t lo = d * n / 10, hi = (d + 1) * n / 10;
-    if (lo == hi) continue;
+  for (int d = 1; d <= 10; ++d) {
     std::vector<double> v;
-    for (std::size_t i = lo; i < hi; ++i) v.push_back(sorted[i]->total);
-    dec.push_back(json{{"decile", d + 1},
-                       {"degree_min", sorted[lo]->degree},
-                       {"degree_max", sorted[hi - 1]->degree},
-                       {"cost", est(v)}});
+    vid lo = std::numeric_limits<vid>::max(), hi = 0;
+    for (const auto& e : out.events)
+      if (e.decile == d) {
+        v.push_back(e.total);
+        lo = std::min(lo, e.degree);
+        hi = std::max(hi, e.degree);
+      }
+    if (v.empty()) continue;
+    dec.push_back(json{{"decile", d}, {"degree_min", lo}, {"degree_max", hi}, {"cost", est(v)}});
   }
   doc["by_degree_decile"] = dec;
   doc["customers_lost"] = est(collect([](const FocalCost& e) { return e.customers_lost; }));
@@ -366,6 +376,7 @@ json cost_json(const Scenario& sc, const CostOutput& out, const CostOptions& o) 
     events.push_back(json{{"replicate", e.replicate},
                           {"agent_id", e.agent_id},
                           {"degree", e.degree},
+                          {"decile", e.decile},
                           {"total", e.total},
                           {"own_margin", e.own_margin},
                           {"retention_ripple", e.retention_ripple},

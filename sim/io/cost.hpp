@@ -11,7 +11,8 @@
 /// margins of other customers at t0 (retention ripple), of prospects and lapsed at t0
 /// (acquisition ripple), service cost (remedies, contacts), acquisition spend and terminal
 /// value. Focal customers are drawn uniformly among customers at t0 (keyed draws); the
-/// by-degree table groups them by out-degree decile of the customers at t0.
+/// by-degree table groups them by the out-degree decile they hold among all customers at t0
+/// (deciles with no focal customer are left out; no separate stratified draw is made).
 ///
 /// Every pair is re-simulated in full (exact, and simple to trust); the causal-cone
 /// shortcut of DESIGN.md §5 is not implemented yet.
@@ -44,6 +45,7 @@ struct FocalCost {
   vid agent = 0;
   std::uint64_t agent_id = 0;
   vid degree = 0;
+  int decile = 0;    ///< 1..10: out-degree decile among all customers at t0 (this replicate)
   double total = 0;  ///< NPV(acknowledge) − NPV(argue), currency
   double own_margin = 0, retention_ripple = 0, acquisition_ripple = 0, service = 0, acquisition_spend = 0, terminal = 0;
   double customers_lost = 0;     ///< other customers at t0 kept by acknowledging, lost by arguing

