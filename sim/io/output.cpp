@@ -437,7 +437,7 @@ std::string format_run_summary(const Scenario& scenario, const RunOutput& run) {
           ++shown;
         }
     if (shown < metrics.size())
-      s += fmt::format("  ({} more figures and {} time series: summary.json, timeseries.csv with --out)\n",
+      s += fmt::format("  ({} more figures and {} time series in summary.json and timeseries.csv: --out DIR)\n",
                        metrics.size() - shown, run.results.empty() ? 0 : run.results.front().trajectory.columns.size());
     return s;
   }
