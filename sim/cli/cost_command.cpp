@@ -30,6 +30,10 @@ CLI::App* add_cost_command(CLI::App& app, CostArgs& a) {
   c->add_option("--channel-focal", a.channel_focal,
                 "of those, how many are also priced with each channel off (cost by channel)")
       ->check(CLI::Range(std::int64_t(0), std::int64_t(1000000)));
+  c->add_option("--by-degree", a.by_degree,
+                "extra focal customers per out-degree decile (stratified draw) for the by-degree table; 0: group "
+                "the uniform sample by decile")
+      ->check(CLI::Range(std::int64_t(0), std::int64_t(100000)));
   c->add_option("--t0", a.t0_days, "day of the focal events (burn-in)")
       ->check(CLI::Range(std::int64_t(0), std::int64_t(36500000)));
   c->add_option("--severity", a.severity, "severity of the focal complaints (mix: as complaints arrive, ~78 % large)")
@@ -53,6 +57,7 @@ int run_cost_command(const CostArgs& a, const std::vector<std::string>& command)
   o.focal = a.focal;
   o.channel_focal = std::min(a.channel_focal, a.focal);
   o.t0_days = a.t0_days;
+  o.by_degree = a.by_degree;
   o.severity = a.severity == "small" ? 0 : a.severity == "large" ? 1 : -1;
   o.misunderstanding = a.misunderstanding;
   if (a.seed_opt->count()) o.seed = a.seed;

@@ -14,6 +14,7 @@ struct CostArgs {
   int threads = 0;
   std::int64_t focal = 16;
   std::int64_t channel_focal = 4;
+  std::int64_t by_degree = 0;
   std::int64_t t0_days = 90;
   std::string severity = "mix";
   bool misunderstanding = false;

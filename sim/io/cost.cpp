@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <tuple>
 
 #include "error.hpp"
 #include "generators.hpp"
@@ -20,7 +21,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using json = nlohmann::ordered_json;
 
-constexpr rng::Purpose kFocal = 0xC057'0001;
+constexpr rng::Purpose kFocal = 0xC057'0001, kStratum = 0xC057'0002;
 const std::string kTerminalRetention = "economics.terminal_retention";
 
 bool has_param(const ModelInfo& info, const std::string& key) {
@@ -205,24 +206,50 @@ CostOutput run_cost(const Scenario& sc, const CostOptions& o) {
       std::partial_sort(cand.begin(), cand.begin() + o.focal, cand.end());
       // Out-degree deciles among all customers at t0: customers ranked by degree, ties
       // broken by their keyed draw, so the ten deciles hold equal numbers of customers.
-      std::vector<std::pair<vid, std::uint64_t>> ranked;
-      for (const auto& c : cand) ranked.emplace_back(g.out_degree(c.second), c.first);
+      std::vector<std::tuple<vid, std::uint64_t, vid>> ranked;  // (degree, key, agent)
+      for (const auto& c : cand) ranked.emplace_back(g.out_degree(c.second), c.first, c.second);
       std::sort(ranked.begin(), ranked.end());
       auto decile_of = [&](vid agent, std::uint64_t key) {
         const auto pos =
-            std::lower_bound(ranked.begin(), ranked.end(), std::make_pair(g.out_degree(agent), key)) - ranked.begin();
+            std::lower_bound(ranked.begin(), ranked.end(), std::make_tuple(g.out_degree(agent), key, vid(0))) -
+            ranked.begin();
         return std::clamp(int(10 * pos / std::ptrdiff_t(ranked.size())) + 1, 1, 10);
       };
+
+      // The focal events: o.focal drawn uniformly, then o.by_degree per decile (stratified,
+      // priced argue vs acknowledge only, for the by-degree table).
+      struct Focal {
+        vid agent;
+        std::uint64_t key;
+        bool stratified;
+      };
+      std::vector<Focal> focal;
+      for (std::int64_t e = 0; e < o.focal; ++e)
+        focal.push_back({cand[std::size_t(e)].second, cand[std::size_t(e)].first, false});
+      if (o.by_degree > 0) {
+        const rng::Stream stratum(rng::RunKey(seed, std::uint64_t(r)), std::uint64_t(t0), kStratum);
+        const std::size_t C = ranked.size();
+        for (std::size_t d = 0; d < 10; ++d) {
+          std::vector<std::pair<std::uint64_t, std::size_t>> members;
+          for (std::size_t i = d * C / 10; i < (d + 1) * C / 10; ++i)
+            members.emplace_back(stratum.bits(g.id(std::get<2>(ranked[i]))), i);
+          std::sort(members.begin(), members.end());
+          for (std::size_t k = 0; k < members.size() && std::int64_t(k) < o.by_degree; ++k) {
+            const auto& [deg, key, agent] = ranked[members[k].second];
+            focal.push_back({agent, key, true});
+          }
+        }
+      }
 
       struct Job {
         std::size_t event;
         int variant;  // 0 argue, 1 acknowledge, 2 lost, 3 + 2c (+1): channel c off, argue (acknowledge)
       };
       std::vector<Job> jobs;
-      for (std::int64_t e = 0; e < o.focal; ++e) {
+      for (std::size_t e = 0; e < focal.size(); ++e) {
         for (int v = 0; v < 3; ++v)
-          if (v < 2 || o.lost) jobs.push_back({std::size_t(e), v});
-        if (e < o.channel_focal)
+          if (v < 2 || (o.lost && !focal[e].stratified)) jobs.push_back({e, v});
+        if (!focal[e].stratified && std::int64_t(e) < o.channel_focal)
           for (std::size_t c = 0; c < out.channels.size(); ++c)
             for (int v = 0; v < 2; ++v) jobs.push_back({std::size_t(e), int(3 + 2 * c + v)});
       }
@@ -231,7 +258,7 @@ CostOutput run_cost(const Scenario& sc, const CostOptions& o) {
           jobs.size(),
           [&](std::size_t, std::size_t lo, std::size_t hi) {
             for (std::size_t j = lo; j < hi; ++j) {
-              const vid agent = cand[jobs[j].event].second;
+              const vid agent = focal[jobs[j].event].agent;
               const int var = jobs[j].variant;
               Params p = params;
               std::vector<Intervention> ivs;
@@ -258,18 +285,20 @@ CostOutput run_cost(const Scenario& sc, const CostOptions& o) {
 
       // Pair the results by event.
       std::size_t j = 0;
-      for (std::int64_t e = 0; e < o.focal; ++e) {
-        const vid agent = cand[std::size_t(e)].second;
+      for (std::size_t e = 0; e < focal.size(); ++e) {
+        const vid agent = focal[e].agent;
+        const bool lost = o.lost && !focal[e].stratified;
         FocalCost f;
+        f.stratified = focal[e].stratified;
         f.replicate = std::uint64_t(r);
         f.agent = agent;
         f.agent_id = g.id(agent);
         f.degree = g.out_degree(agent);
-        f.decile = decile_of(agent, cand[std::size_t(e)].first);
+        f.decile = decile_of(agent, focal[e].key);
         const Sums& A = res[j];
         const Sums& K = res[j + 1];
-        const Sums& L = o.lost ? res[j + 2] : base;
-        j += o.lost ? 3 : 2;
+        const Sums& L = lost ? res[j + 2] : base;
+        j += lost ? 3 : 2;
         f.own_margin = K.margin[kFocalAgent] - A.margin[kFocalAgent];
         f.retention_ripple = K.margin[kOtherCustomers] - A.margin[kOtherCustomers];
         f.acquisition_ripple = K.margin[kOthers] - A.margin[kOthers];
@@ -292,7 +321,7 @@ CostOutput run_cost(const Scenario& sc, const CostOptions& o) {
                         (L.margin[kOtherCustomers] + L.margin[kOthers]);
         f.lost_other = f.lost_total - f.lost_own - f.lost_ripple;
         f.argued_ripple = base.customers() - A.customers();
-        if (e < o.channel_focal)
+        if (!f.stratified && std::int64_t(e) < o.channel_focal)
           for (std::size_t c = 0; c < out.channels.size(); ++c) {
             const Sums& Ac = res[j];
             const Sums& Kc = res[j + 1];
@@ -311,15 +340,19 @@ CostOutput run_cost(const Scenario& sc, const CostOptions& o) {
 }
 
 json cost_json(const Scenario& sc, const CostOutput& out, const CostOptions& o) {
+  // Headline figures come from the uniform draw; the stratified one serves the degree table.
   auto collect = [&](auto field) {
     std::vector<double> v;
-    for (const auto& e : out.events) v.push_back(field(e));
+    for (const auto& e : out.events)
+      if (!e.stratified) v.push_back(field(e));
     return v;
   };
+  bool any_stratified = false;
+  for (const auto& e : out.events) any_stratified |= e.stratified;
   json doc;
   doc["currency"] = out.currency;
   doc["model"] = sc.model;
-  doc["focal_events"] = out.events.size();
+  doc["focal_events"] = collect([](const FocalCost&) { return 0.0; }).size();
   doc["replicates"] = o.replicates.value_or(sc.replicates);
   doc["t0_step"] = out.t0;
   doc["severity"] = o.severity < 0 ? "mix of complaints" : o.severity == 0 ? "small" : "large";
@@ -349,7 +382,7 @@ json cost_json(const Scenario& sc, const CostOutput& out, const CostOptions& o) 
     std::vector<double> v;
     vid lo = std::numeric_limits<vid>::max(), hi = 0;
     for (const auto& e : out.events)
-      if (e.decile == d) {
+      if (e.decile == d && e.stratified == any_stratified) {
         v.push_back(e.total);
         lo = std::min(lo, e.degree);
         hi = std::max(hi, e.degree);
@@ -358,6 +391,8 @@ json cost_json(const Scenario& sc, const CostOutput& out, const CostOptions& o) 
     dec.push_back(json{{"decile", d}, {"degree_min", lo}, {"degree_max", hi}, {"cost", est(v)}});
   }
   doc["by_degree_decile"] = dec;
+  doc["by_degree_sample"] = any_stratified ? "stratified: the same number of focal customers in each decile"
+                                           : "the uniform focal sample, grouped by decile";
   doc["customers_lost"] = est(collect([](const FocalCost& e) { return e.customers_lost; }));
   doc["prospects_not_won"] = est(collect([](const FocalCost& e) { return e.prospects_not_won; }));
   doc["customer_gap"] = est(collect([](const FocalCost& e) { return e.customer_gap; }));
@@ -377,6 +412,7 @@ json cost_json(const Scenario& sc, const CostOutput& out, const CostOptions& o) 
                           {"agent_id", e.agent_id},
                           {"degree", e.degree},
                           {"decile", e.decile},
+                          {"stratified", e.stratified},
                           {"total", e.total},
                           {"own_margin", e.own_margin},
                           {"retention_ripple", e.retention_ripple},
@@ -397,6 +433,7 @@ json cost_json(const Scenario& sc, const CostOutput& out, const CostOptions& o) 
 std::string format_cost_summary(const CostOutput& out) {
   std::vector<double> total, ripple, lost;
   for (const auto& e : out.events) {
+    if (e.stratified) continue;  // the by-degree draw is not part of the headline
     total.push_back(e.total);
     ripple.push_back(e.retention_ripple + e.acquisition_ripple);
     lost.push_back(e.lost_total);
@@ -404,7 +441,7 @@ std::string format_cost_summary(const CostOutput& out) {
   const Estimate t = estimate(total), rp = estimate(ripple), l = estimate(lost);
   const std::string& c = out.currency;
   std::string s;
-  s += fmt::format("focal events {} (step {}), {} model runs, {:.3g} s\n", out.events.size(), out.t0, out.runs,
+  s += fmt::format("focal events {} (step {}), {} model runs, {:.3g} s\n", total.size(), out.t0, out.runs,
                    out.wall_seconds);
   s += fmt::format(
       "each argued interaction costs about {}{:.0f} (95 % CI {}{:.0f} to {}{:.0f}), of which {}{:.0f} is "

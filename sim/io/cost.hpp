@@ -10,9 +10,10 @@
 /// agent, from the model's per-agent ledger — into the focal customer's own margin, the
 /// margins of other customers at t0 (retention ripple), of prospects and lapsed at t0
 /// (acquisition ripple), service cost (remedies, contacts), acquisition spend and terminal
-/// value. Focal customers are drawn uniformly among customers at t0 (keyed draws); the
-/// by-degree table groups them by the out-degree decile they hold among all customers at t0
-/// (deciles with no focal customer are left out; no separate stratified draw is made).
+/// value. Focal customers are drawn uniformly among customers at t0 (keyed draws) for the
+/// headline figures, and — with `by_degree` — separately stratified by out-degree decile
+/// among all customers at t0 (ranked by degree, ties by keyed draw) for the by-degree table;
+/// without it the table groups the uniform sample by decile.
 ///
 /// Every pair is re-simulated in full (exact, and simple to trust); the causal-cone
 /// shortcut of DESIGN.md §5 is not implemented yet.
@@ -36,7 +37,8 @@ struct CostOptions {
   std::optional<std::int64_t> replicates;
   std::optional<std::uint64_t> seed;
   bool progress = false;
-  bool lost = true;  ///< also price losing each focal customer outright
+  bool lost = true;            ///< also price losing each focal customer outright
+  std::int64_t by_degree = 0;  ///< extra focal customers per degree decile for the by-degree table
 };
 
 /// One focal event's paired results (acknowledge minus argue: the cost of arguing).
@@ -45,8 +47,9 @@ struct FocalCost {
   vid agent = 0;
   std::uint64_t agent_id = 0;
   vid degree = 0;
-  int decile = 0;    ///< 1..10: out-degree decile among all customers at t0 (this replicate)
-  double total = 0;  ///< NPV(acknowledge) − NPV(argue), currency
+  int decile = 0;           ///< 1..10: out-degree decile among all customers at t0 (this replicate)
+  bool stratified = false;  ///< drawn for the by-degree table (argue vs acknowledge only)
+  double total = 0;         ///< NPV(acknowledge) − NPV(argue), currency
   double own_margin = 0, retention_ripple = 0, acquisition_ripple = 0, service = 0, acquisition_spend = 0, terminal = 0;
   double customers_lost = 0;     ///< other customers at t0 kept by acknowledging, lost by arguing
   double prospects_not_won = 0;  ///< prospects/lapsed at t0 won by acknowledging, not by arguing

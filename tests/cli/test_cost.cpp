@@ -168,3 +168,27 @@ TEST_CASE("cost results are identical under vertex reordering, and losing a cust
     CHECK(e.lost_own + e.lost_ripple + e.lost_other == Approx(e.lost_total).margin(1e-6));
   }
 }
+
+TEST_CASE("a degree-stratified draw fills every decile and leaves the headline figures unchanged", "[cost]") {
+  const Scenario sc = scenario("  population: {customer_share: 0.3}\n", 1500, 150);
+  CostOptions o;
+  o.focal = 5;
+  o.channel_focal = 0;
+  o.t0_days = 40;
+  o.lost = false;
+  const CostOutput plain = run_cost(sc, o);
+  o.by_degree = 2;
+  const CostOutput strat = run_cost(sc, o);
+  REQUIRE(strat.events.size() == 5 + 20);
+  for (std::size_t i = 0; i < 5; ++i) CHECK(strat.events[i].total == plain.events[i].total);
+  const auto doc = cost_json(sc, strat, o);
+  CHECK(doc["focal_events"] == 5);
+  REQUIRE(doc["by_degree_decile"].size() == 10);
+  vid last_max = 0;
+  for (const auto& d : doc["by_degree_decile"]) {
+    CHECK(d["cost"]["count"] == 2);
+    CHECK(d["degree_min"].get<vid>() >= last_max);  // deciles ascend in degree
+    last_max = d["degree_max"].get<vid>();
+  }
+  CHECK(doc["total"]["count"] == 5);
+}
