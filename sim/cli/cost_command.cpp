@@ -11,7 +11,6 @@
 #include "output.hpp"
 #include "report.hpp"
 #include "runner.hpp"
-#include "wom/version.hpp"
 
 namespace wom::cli {
 
@@ -68,14 +67,13 @@ int run_cost_command(const CostArgs& a, const std::vector<std::string>& command)
     throw Error("--report: the report goes into the output folder; give --out DIR (or output.dir in the config)");
   if (!out_dir.empty()) check_output_dir(out_dir);
 
+  const std::string started_at = iso8601_now();
   const CostOutput out = run_cost(sc, o);
   auto doc = cost_json(sc, out, o);
-  doc["provenance"] = {{"config", sc.resolved},     {"config_file", sc.source_file},
-                       {"overrides", sc.overrides}, {"seed", o.seed.value_or(sc.seed)},
-                       {"version", kVersion},       {"git_commit", kGitCommit},
-                       {"threads", o.threads},      {"wall_time_seconds", out.wall_seconds},
-                       {"hostname", host_name()},   {"started_at", iso8601_now()},
-                       {"command", command}};
+  nlohmann::ordered_json prov{{"config", sc.resolved}, {"config_file", sc.source_file}, {"overrides", sc.overrides}};
+  prov.update(provenance_base(o.seed.value_or(sc.seed), o.replicates.value_or(sc.replicates), o.threads,
+                              out.wall_seconds, started_at, command));
+  doc["provenance"] = prov;
   std::vector<std::string> written;
   if (!out_dir.empty()) {
     std::vector<OutputFile> files;

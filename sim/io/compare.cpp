@@ -9,7 +9,6 @@
 #include <map>
 
 #include "error.hpp"
-#include "wom/version.hpp"
 
 namespace wom {
 
@@ -456,15 +455,8 @@ json compare_json(const Comparison& cmp, const ProvenanceExtras& extras) {
                            {"overrides", s.overrides}});
   }
   prov["whatifs"] = configs;
-  prov["seed"] = base.seed;
-  prov["replicates"] = base.replicates;
-  prov["version"] = kVersion;
-  prov["git_commit"] = kGitCommit;
-  prov["threads"] = base.threads;
-  prov["wall_time_seconds"] = cmp.wall_seconds;
-  prov["hostname"] = host_name();
-  prov["started_at"] = cmp.started_at;
-  if (!extras.command.empty()) prov["command"] = extras.command;
+  prov.update(
+      provenance_base(base.seed, base.replicates, base.threads, cmp.wall_seconds, cmp.started_at, extras.command));
   if (!base.results.empty()) prov["graph"] = base.results.front().graph.description;
   doc["provenance"] = prov;
   return doc;

@@ -38,8 +38,6 @@ json estimate_json(const Estimate& e) {
       {"mean", number(e.mean)}, {"se", number(e.se)}, {"ci95", json::array({number(e.ci_low), number(e.ci_high)})}};
 }
 
-std::string hostname() { return host_name(); }
-
 /// Temp folder beside `dir`: same file system, so renaming into `dir` is atomic per file.
 fs::path temp_dir_for(const fs::path& dir) {
   fs::path d = dir;
@@ -166,6 +164,21 @@ std::string host_name() {
   char buf[256] = {};
   if (gethostname(buf, sizeof buf - 1) != 0) return "unknown";
   return buf;
+}
+
+json provenance_base(std::uint64_t seed, std::int64_t replicates, int threads, double wall_seconds,
+                     const std::string& started_at, const std::vector<std::string>& command) {
+  json p;
+  p["seed"] = seed;
+  p["replicates"] = replicates;
+  p["version"] = kVersion;
+  p["git_commit"] = kGitCommit;
+  p["threads"] = threads;
+  p["wall_time_seconds"] = wall_seconds;
+  p["hostname"] = host_name();
+  p["started_at"] = started_at;
+  if (!command.empty()) p["command"] = command;
+  return p;
 }
 
 double t_quantile_975(std::int64_t df) {
@@ -315,15 +328,7 @@ json summary_json(const Scenario& scenario, const RunOutput& run, const Provenan
   prov["config_file"] = scenario.source_file;
   prov["files"] = scenario.files;
   prov["overrides"] = scenario.overrides;
-  prov["seed"] = run.seed;
-  prov["replicates"] = run.replicates;
-  prov["version"] = kVersion;
-  prov["git_commit"] = kGitCommit;
-  prov["threads"] = run.threads;
-  prov["wall_time_seconds"] = run.wall_seconds;
-  prov["hostname"] = hostname();
-  prov["started_at"] = run.started_at;
-  if (!extras.command.empty()) prov["command"] = extras.command;
+  prov.update(provenance_base(run.seed, run.replicates, run.threads, run.wall_seconds, run.started_at, extras.command));
   json graphs = json::array();
   for (const auto& r : run.results) {
     graphs.push_back(json{{"replicate", r.replicate},

@@ -117,6 +117,12 @@ std::string readable_number(double v);
 /// Host name for provenance blocks ("unknown" when it cannot be read).
 std::string host_name();
 
+/// The provenance fields every output shares (run, compare, cost): seed, replicates, version,
+/// git commit, threads, wall time, host, start time and, when given, the command line.
+/// Callers add their own fields (config, files, graphs) around it.
+nlohmann::ordered_json provenance_base(std::uint64_t seed, std::int64_t replicates, int threads, double wall_seconds,
+                                       const std::string& started_at, const std::vector<std::string>& command);
+
 /// The short terminal summary of `wom run`: model, graph, replicates, wall time and final
 /// counts and fractions (mean ± SE) per column.
 std::string format_run_summary(const Scenario& scenario, const RunOutput& run);
