@@ -10,6 +10,9 @@
 ///   stable endpoint ids; v is reached if any arc fires. Push walks the frontier's out-arcs,
 ///   pull walks eligible agents' in-arcs; the set reached is identical.
 /// * `cascade`: generations of `spread` until the frontier is empty, all within one step.
+/// * `Calendar` + `delayed_push`: each out-arc of a frontier agent may book its target for
+///   a later step (a per-arc delay, e.g. SIR's first successful contact); work is the
+///   frontier's arc volume once, not per step.
 #include <algorithm>
 #include <atomic>
 #include <cstddef>
