@@ -214,6 +214,36 @@ struct BlockOut {
 /// Review totals of one step (a slot of the rating window).
 struct ReviewSlot {
   std::int64_t count = 0, stars = 0, negative = 0, replied = 0;
+  bool empty() const { return !count && !stars && !negative && !replied; }
+  void add(const ReviewSlot& o, std::int64_t sign = 1) {
+    count += sign * o.count;
+    stars += sign * o.stars;
+    negative += sign * o.negative;
+    replied += sign * o.replied;
+  }
+};
+
+/// One person's state at t, gathered from the columns; step_person turns it into t+1 (the
+/// attitude before this step's tweets). The causal cone keeps its variants' persons this way.
+struct Person {
+  std::uint8_t st = 0, story = 0, flags = 0, unresolved = 0;
+  float a = 0;
+  std::int32_t story_end = -1, unresolved_until = 0, defect_at = INT32_MAX, reject_until = 0, acquired = 0;
+  double led_margin = 0, led_service = 0, led_acquisition = 0;
+};
+
+/// What reaches one person in step t besides its own state.
+struct Inputs {
+  std::span<const Msg> heard;           ///< stories told to it (strong and weak ties)
+  int rebounds = 0;                     ///< apology rebounds falling due
+  const Intervention* focal = nullptr;  ///< the cost engine's focal event
+  bool inflow = false;                  ///< picked by the fixed inflow
+};
+
+/// Probabilities that depend on the public rating at t (fixed within a step).
+struct Hazards {
+  double acq = 1, churn = 1, h_advert = 0, p_churn_max = 0;
+  bool operator==(const Hazards&) const = default;
 };
 
 class ServiceWom final : public Model {
@@ -257,15 +287,39 @@ class ServiceWom final : public Model {
     double keep_reject = 1;  ///< Π(1 − β·bias·w) over negative stories: P(no rejection)
     double keep_churn = 1;   ///< Π(1 − q·w) over negative stories: P(no WOM defection)
   };
-  Heard listen(std::size_t m0, std::size_t m1) const;
-  void derive_step_constants();
+  Heard listen(std::span<const Msg> heard) const;
+  Hazards hazards(double rating) const;
   void talk(const Graph& g, std::int64_t t);
   void book(const Graph& g, std::int64_t t, const std::vector<vid>& fresh);
   void choose_inflow(const Graph& g, std::int64_t t);
   void sweep(const Graph& g, std::int64_t t, std::size_t b, std::size_t lo, std::size_t hi);
-  bool problem(std::int64_t t, vid v, std::uint64_t id, double& a1, BlockOut& o, const Intervention* force = nullptr);
-  void start_story(std::int64_t t, vid v, bool positive, int gen, BlockOut& o);
-  void review(std::uint64_t id, std::int64_t t, double a, BlockOut& o);
+  void step_person(std::int64_t t, vid v, std::uint64_t id, double u, Person& p, const Inputs& in, const Hazards& hz,
+                   BlockOut& o) const;
+  bool problem(std::int64_t t, vid v, std::uint64_t id, Person& p, double& a1, BlockOut& o,
+               const Intervention* force = nullptr) const;
+  void start_story(std::int64_t t, vid v, Person& p, bool positive, int gen, BlockOut& o) const;
+  void review(std::uint64_t id, std::int64_t t, double a, BlockOut& o) const;
+  Person load(vid v) const {
+    return Person{status_->now[v],        (*story_)[v],        (*flags_)[v],       (*unresolved_)[v],
+                  att_->now[v],           (*story_end_)[v],    (*unresolved_until_)[v], (*defect_at_)[v],
+                  (*reject_until_)[v],    (*acquired_)[v],     (*led_margin_)[v],  (*led_service_)[v],
+                  (*led_acquisition_)[v]};
+  }
+  void store(vid v, const Person& p) {
+    status_->next[v] = p.st;
+    att_->next[v] = p.a;
+    (*story_)[v] = p.story;
+    (*flags_)[v] = p.flags;
+    (*unresolved_)[v] = p.unresolved;
+    (*story_end_)[v] = p.story_end;
+    (*unresolved_until_)[v] = p.unresolved_until;
+    (*defect_at_)[v] = p.defect_at;
+    (*reject_until_)[v] = p.reject_until;
+    (*acquired_)[v] = p.acquired;
+    (*led_margin_)[v] = p.led_margin;
+    (*led_service_)[v] = p.led_service;
+    (*led_acquisition_)[v] = p.led_acquisition;
+  }
   void tweets(const Graph& g, std::int64_t t, const std::vector<std::pair<vid, std::uint8_t>>& list);
   void log_cascade(const Graph& f, std::int64_t t, vid u, bool positive, const rng::Stream& s, std::uint64_t thr_rt,
                    std::uint64_t thr_see);
@@ -287,8 +341,8 @@ class ServiceWom final : public Model {
   // per-step probabilities (fixed for the run)
   std::array<bool, 4> channels_wanted_{};  // talk, weak ties, tweets, reviews as configured
   double p_problem_ = 0, p_review_ = 0, p_recommend_ = 0, p_external_ = 0, p_winback_ = 0;
-  // per-step, from the rating at t
-  double acq_factor_ = 1, churn_factor_ = 1, p_churn_max_ = 0, churn_hazard_a0_ = 0, h_advert_ = 0;
+  double churn_hazard_a0_ = 0;
+  Hazards hz_;  // per step, from the rating at t
   double rating_ = 4.0;
   double obs_customers_now_ = 0;  // customers at t (exposure of this step)
 
@@ -362,10 +416,10 @@ class ServiceWom final : public Model {
 /// What the messages msgs_[m0, m1) of one listener do (DESIGN §3 step 7). A retold story of
 /// generation g counts with weight 2^-g in everything it does; the result does not depend on
 /// the messages' order.
-ServiceWom::Heard ServiceWom::listen(std::size_t m0, std::size_t m1) const {
+ServiceWom::Heard ServiceWom::listen(std::span<const Msg> heard) const {
   std::array<std::array<std::array<int, 2>, 8>, 2> n{};  // [weak][generation][positive]
-  for (std::size_t k = m0; k < m1; ++k) {
-    const std::uint8_t kind = msgs_[k].kind;
+  for (const Msg& m : heard) {
+    const std::uint8_t kind = m.kind;
     ++n[(kind & kMsgWeak) ? 1 : 0][std::size_t(kind >> 2)][kind & kMsgPositive];
   }
   const double beta[2] = {c_.strong_tie_prob, c_.weak_tie_prob};
@@ -479,16 +533,18 @@ void ServiceWom::init(const Graph& g, State& s, const RunContext& run) {
   obs_[c_mean_attitude] = g.n ? double(att_sum_) / kAttScale / double(g.n) : 0.0;
 }
 
-/// Probabilities that depend on the public rating at t (fixed within the step).
-void ServiceWom::derive_step_constants() {
-  const double dr = c_.reviews ? rating_ - c_.prior_mean : 0.0;
-  acq_factor_ = std::pow(1.0 + c_.star_elasticity, dr);
-  churn_factor_ = std::pow(1.0 + c_.churn_elasticity, -dr);
-  h_advert_ = std::min(1.0, acq_factor_ * p_external_);
+/// Probabilities that depend on the public rating (fixed within a step).
+Hazards ServiceWom::hazards(double rating) const {
+  Hazards h;
+  const double dr = c_.reviews ? rating - c_.prior_mean : 0.0;
+  h.acq = std::pow(1.0 + c_.star_elasticity, dr);
+  h.churn = std::pow(1.0 + c_.churn_elasticity, -dr);
+  h.h_advert = std::min(1.0, h.acq * p_external_);
   // The churn probability is computed exactly only when the uniform falls below its largest
   // value over attitudes in [−1, 1]: a handful of exp() calls per step instead of one per customer.
-  const double hmax = churn_hazard_a0_ * std::exp(std::abs(c_.churn_attitude_slope)) * churn_factor_;
-  p_churn_max_ = per_step(hmax, dt_years_);
+  const double hmax = churn_hazard_a0_ * std::exp(std::abs(c_.churn_attitude_slope)) * h.churn;
+  h.p_churn_max = per_step(hmax, dt_years_);
+  return h;
 }
 
 void ServiceWom::step(const Graph& g, State&, const StepContext& ctx) {
@@ -499,7 +555,7 @@ void ServiceWom::step(const Graph& g, State&, const StepContext& ctx) {
     c_.tweets = channels_wanted_[2];
     c_.reviews = channels_wanted_[3];
   }
-  derive_step_constants();
+  hz_ = hazards(rating_);
   obs_customers_now_ = obs_[c_customers];
   obs_.fill(0.0);
 
@@ -799,9 +855,9 @@ void ServiceWom::choose_inflow(const Graph& g, std::int64_t t) {
   std::sort(inflow_.begin(), inflow_.end());
 }
 
-void ServiceWom::start_story(std::int64_t t, vid v, bool positive, int gen, BlockOut& o) {
-  (*story_)[v] = story_code(positive, gen);
-  (*story_end_)[v] = std::int32_t(t + story_steps_);
+void ServiceWom::start_story(std::int64_t t, vid v, Person& p, bool positive, int gen, BlockOut& o) const {
+  p.story = story_code(positive, gen);
+  p.story_end = std::int32_t(t + story_steps_);
   o.new_tellers.push_back(v);
   if (gen == 0)
     ++o.n[positive ? c_stories_positive : c_stories_negative];
@@ -811,7 +867,7 @@ void ServiceWom::start_story(std::int64_t t, vid v, bool positive, int gen, Bloc
 
 /// A review from a person with attitude a: stars = clamp(round(3 + 2.5 a + noise), 1, 5); a
 /// negative review (1–2 stars) gets a public reply with policy.review_reply_rate.
-void ServiceWom::review(std::uint64_t id, std::int64_t t, double a, BlockOut& o) {
+void ServiceWom::review(std::uint64_t id, std::int64_t t, double a, BlockOut& o) const {
   const rng::Stream s(key_, std::uint64_t(t), kStars);
   const double noise = c_.star_noise_sd > 0 ? c_.star_noise_sd * normal(s.bits(id, 0), s.bits(id, 1)) : 0.0;
   const std::int64_t stars = std::clamp<std::int64_t>(std::llround(3.0 + 2.5 * a + noise), 1, 5);
@@ -829,7 +885,8 @@ void ServiceWom::review(std::uint64_t id, std::int64_t t, double a, BlockOut& o)
 /// `force` (the cost engine's focal event): a complaint handled along the forced path, of the
 /// given severity or one drawn from the mix of complaints; its other draws are the usual ones,
 /// so paired runs that differ only in the path share every other uniform.
-bool ServiceWom::problem(std::int64_t t, vid v, std::uint64_t id, double& a1, BlockOut& o, const Intervention* force) {
+bool ServiceWom::problem(std::int64_t t, vid v, std::uint64_t id, Person& p, double& a1, BlockOut& o,
+                         const Intervention* force) const {
   const rng::Stream s(key_, std::uint64_t(t), kOutcome);
   auto draw = [&](OutcomeDraw k, double p) { return rng::fires(s.bits(id, k), rng::threshold(p)); };
   ++o.n[c_problems];
@@ -840,7 +897,7 @@ bool ServiceWom::problem(std::int64_t t, vid v, std::uint64_t id, double& a1, Bl
   }
   const bool large = draw(kDrawSeverity, p_large);
   if (large) ++o.n[c_problems_large];
-  const bool repeat = (*unresolved_)[v] > 0 && (*unresolved_until_)[v] > t;
+  const bool repeat = p.unresolved > 0 && p.unresolved_until > t;
   if (repeat) ++o.n[c_repeat_failures];
   const bool complain = force || draw(kDrawVoice, large ? c_.complain_large : c_.complain_small);
   Path path = kSilent;
@@ -872,26 +929,26 @@ bool ServiceWom::problem(std::int64_t t, vid v, std::uint64_t id, double& a1, Bl
   if (remedy) ++o.n[c_remedies];
   if (remedy || complain) {
     const double cost = (remedy ? c_.remedy_cost : 0.0) + (complain ? c_.contact_cost : 0.0);
-    if (cost != 0) (*led_service_)[v] += cost * disc(t + 1);
+    if (cost != 0) p.led_service += cost * disc(t + 1);
   }
 
   // Retention: one uniform per (customer, problem), compared with the path's TARP value.
   const double keep = c_.retention[std::size_t(path)][repeat || large ? 1 : 0];
   if (!draw(kDrawStay, keep)) {
     const std::int32_t delay = 1 + std::int32_t(rng::below(s.bits(id, kDrawDelay), std::uint64_t(window_steps_)));
-    (*defect_at_)[v] = std::int32_t(t + delay);
+    p.defect_at = std::int32_t(t + delay);
     const Cause cause = path == kSilent  ? kCauseSilent
                         : path == kArgue ? kCauseArgue
                         : resolved       ? kCauseAckResolved
                                          : kCauseAckUnresolved;
-    (*flags_)[v] = std::uint8_t(((*flags_)[v] & ~kCauseMask) | (cause << kCauseShift));
+    p.flags = std::uint8_t((p.flags & ~kCauseMask) | (cause << kCauseShift));
     o.schedule.push_back({t + delay, Event{v, kEvDefect}});
   }
   // Unresolved problems: silent, argued and unresolved acknowledged problems count for the window.
   if (!resolved) {
-    if ((*unresolved_until_)[v] <= t) (*unresolved_)[v] = 0;
-    (*unresolved_)[v] = std::uint8_t(std::min(255, (*unresolved_)[v] + 1));
-    (*unresolved_until_)[v] = std::int32_t(t + window_steps_);
+    if (p.unresolved_until <= t) p.unresolved = 0;
+    p.unresolved = std::uint8_t(std::min(255, p.unresolved + 1));
+    p.unresolved_until = std::int32_t(t + window_steps_);
   }
   // Attitude.
   a1 += c_.attitude_shift[std::size_t(path)];
@@ -913,11 +970,11 @@ bool ServiceWom::problem(std::int64_t t, vid v, std::uint64_t id, double& a1, Bl
   else
     story = !repeat && draw(kDrawStory, c_.positive_story_prob) ? 1 : 0;
   if (complain && !vindictive) {
-    std::uint8_t& f = (*flags_)[v];
+    std::uint8_t& f = p.flags;
     if ((f & kFlagOwed) && story < 0 && draw(kDrawReciprocity, c_.reciprocity)) story = 0;
     f = std::uint8_t(acknowledged ? (f | kFlagOwed) : (f & ~kFlagOwed));
   }
-  if (story) start_story(t, v, story > 0, 0, o);
+  if (story) start_story(t, v, p, story > 0, 0, o);
   // Review and tweet about the outcome.
   const bool good = resolved && !repeat;
   if (c_.reviews && draw(kDrawReview, good ? c_.review_positive : c_.review_negative))
@@ -925,6 +982,121 @@ bool ServiceWom::problem(std::int64_t t, vid v, std::uint64_t id, double& a1, Bl
   if (c_.tweets && draw(kDrawTweet, c_.tweet_post[std::size_t(path)]))
     o.tweets.push_back({v, std::uint8_t(good && !vindictive ? 1 : 0)});
   return story != 0;
+}
+
+/// One person's step t (DESIGN §3 steps 1–7, 9–11 for this person): `p` holds its state at t and
+/// receives its state at t+1, with the attitude before this step's tweets. Reads nothing of
+/// other persons but `in`, so the sweep and the causal cone (run_variants) share it exactly.
+void ServiceWom::step_person(std::int64_t t, vid v, std::uint64_t id, double u, Person& p, const Inputs& in,
+                             const Hazards& hz, BlockOut& o) const {
+  const double end_problem = p_problem_, end_review = end_problem + p_review_,
+               end_recommend = end_review + p_recommend_;
+  const std::uint8_t st = p.st;
+  const float a = p.a;
+  const bool heard = !in.heard.empty();
+  const Intervention* focal = in.focal;
+  double a1 = a;
+  std::uint8_t st1 = st;
+  bool started = false;  // a first-hand story began this step (a retold one may not replace it)
+  auto defect = [&](Column cause) {
+    st1 = kLapsed;
+    ++o.n[c_defections];
+    ++o.n[cause];
+    p.defect_at = kNever;
+    p.led_margin += double(margin_[v]) * dt_years_ * spell(std::max<std::int64_t>(1, p.acquired), t);
+    o.margin_delta -= margin_fixed(v);
+    if (p.flags & kFlagCohort) {
+      o.cohort_margin_delta -= margin_fixed(v);
+      p.flags = std::uint8_t(p.flags & ~kFlagCohort);
+    }
+  };
+  auto become_customer = [&](Column what) {
+    st1 = kCustomer;
+    ++o.n[what];
+    p.acquired = std::int32_t(t + 1);
+    p.defect_at = kNever;
+    p.unresolved = 0;
+    o.margin_delta += margin_fixed(v);
+    if (what == c_acquisitions) p.led_acquisition += c_.cac * disc(t + 1);
+  };
+
+  // --- messages heard this step (strong and weak ties), aggregated order-free
+  Heard L;
+  if (heard) {
+    L = listen(in.heard);
+    a1 += L.shift;
+  }
+  // --- calendar events due at t: apology rebounds; a pending defection falls due at defect_at
+  for (int k = 0; k < in.rebounds; ++k) a1 += c_.apology_rebound;
+  const bool defect_due = st == kCustomer && p.defect_at == t;
+
+  if (st == kCustomer && focal) {
+    // The cost engine's focal event replaces this step's own events of the focal customer
+    // (a pending defection is superseded by the focal complaint's outcome).
+    p.defect_at = kNever;
+    if (focal->kind == Intervention::Kind::Lose)
+      defect(c_defections_forced);
+    else
+      started = problem(t, v, id, p, a1, o, focal);
+  } else if (st == kCustomer) {
+    if (defect_due) {
+      defect(kCauseColumn[(p.flags & kCauseMask) >> kCauseShift]);
+    } else if (L.keep_churn < 1.0 && p.defect_at == kNever &&
+               unit(rng::Stream(key_, std::uint64_t(t), kWomChurn).bits(id)) < 1.0 - L.keep_churn) {
+      defect(c_defections_wom);
+    } else if (u < end_problem) {
+      if (c_.problems_enabled && p.defect_at == kNever) started = problem(t, v, id, p, a1, o);
+    } else if (u < end_review) {
+      if (c_.reviews) review(id, t, a, o);
+    } else if (u < end_recommend) {
+      if (a >= c_.satisfied_above) {
+        start_story(t, v, p, true, 0, o);
+        ++o.n[c_recommendations];
+        started = true;
+      }
+    } else if (u - end_recommend < hz.p_churn_max) {
+      const double h = churn_hazard_a0_ * std::exp(-c_.churn_attitude_slope * a) * hz.churn;
+      if (u - end_recommend < per_step(h, dt_years_)) defect(c_defections_base);
+    }
+  } else if (st == kProspect) {
+    const bool rejecting = p.reject_until > t;
+    bool rejected = false;
+    if (L.keep_reject < 1.0 && !rejecting &&
+        unit(rng::Stream(key_, std::uint64_t(t), kReject).bits(id)) < 1.0 - L.keep_reject) {
+      rejected = true;
+      ++o.n[c_rejections];
+      p.reject_until = std::int32_t(t + 1 + reject_steps_);
+      start_story(t, v, p, false, 0, o);  // rejecters tell negative stories (Goldenberg et al. 2007)
+      started = true;
+    }
+    if (!rejected) {
+      if (c_.fixed_inflow > 0) {
+        if (in.inflow) become_customer(c_acquisitions);
+      } else {
+        const double h =
+            L.keep_adopt < 1.0 ? std::min(1.0, hz.acq * (1.0 - (1.0 - p_external_) * L.keep_adopt)) : hz.h_advert;
+        if (u < h && !rejecting) become_customer(c_acquisitions);
+      }
+    }
+  } else if (u < p_winback_ && a >= c_.reject_below) {
+    become_customer(c_winbacks);
+  }
+
+  // --- retelling: an idle listener takes up one second-hand story (smallest keyed draw wins)
+  if (heard && !started && c_.retell_prob > 0 && (p.story == 0 || p.story_end < t)) {
+    const rng::Stream rs(key_, std::uint64_t(t), kRetell);
+    const std::uint64_t thr = rng::threshold(c_.retell_prob);
+    std::uint64_t best = ~std::uint64_t(0);
+    int pick_kind = -1;
+    for (const Msg& m : in.heard) {
+      if ((m.kind >> 2) >= c_.retell_generations) continue;
+      const std::uint64_t bits = rs.arc_bits(m.src, id, m.kind);
+      if (rng::fires(bits, thr) && (pick_kind < 0 || bits < best)) best = bits, pick_kind = m.kind;
+    }
+    if (pick_kind >= 0) start_story(t, v, p, pick_kind & kMsgPositive, (pick_kind >> 2) + 1, o);
+  }
+  p.a = clip(a1);
+  p.st = st1;
 }
 
 void ServiceWom::sweep(const Graph& g, std::int64_t t, std::size_t b, std::size_t lo, std::size_t hi) {
@@ -937,8 +1109,7 @@ void ServiceWom::sweep(const Graph& g, std::int64_t t, std::size_t b, std::size_
   const rng::Stream spont(key_, std::uint64_t(t), kSpont);
   const bool fixed = c_.fixed_inflow > 0;
   // Slots of the one spontaneous uniform of a customer: [problem | review | recommend | churn].
-  const double end_problem = p_problem_, end_review = end_problem + p_review_,
-               end_recommend = end_review + p_recommend_;
+  const double end_recommend = p_problem_ + p_review_ + p_recommend_;
   std::size_t mi = msg_begin_[b], ei = due_begin_[b], fi = inflow_begin_[b], ii = iv_begin_[b];
   const std::size_t me = msg_begin_[b + 1], ee = due_begin_[b + 1], fe = inflow_begin_[b + 1], ie = iv_begin_[b + 1];
   std::int64_t customers = 0, prospects = 0, lapsed = 0, cohort = 0, att_sum = 0;
@@ -956,8 +1127,8 @@ void ServiceWom::sweep(const Graph& g, std::int64_t t, std::size_t b, std::size_
     if (ii < ie && iv_now_[ii]->agent == v) focal = iv_now_[ii];
     // Fast path: no message, no scheduled event, and the uniform outside every event slot.
     if (!heard && !due && !fixed && !focal &&
-        (st == kCustomer   ? u >= end_recommend + p_churn_max_
-         : st == kProspect ? u >= h_advert_
+        (st == kCustomer   ? u >= end_recommend + hz_.p_churn_max
+         : st == kProspect ? u >= hz_.h_advert
                            : u >= p_winback_)) {
       a_next[v] = a;
       st_next[v] = st;
@@ -968,133 +1139,22 @@ void ServiceWom::sweep(const Graph& g, std::int64_t t, std::size_t b, std::size_
       if (st == kCustomer) cohort += ((*flags_)[v] & kFlagCohort) != 0;
       continue;
     }
-    double a1 = a;
-    std::uint8_t st1 = st;
-    bool started = false;  // a first-hand story began this step (a retold one may not replace it)
-    auto defect = [&](Column cause) {
-      st1 = kLapsed;
-      ++o.n[c_defections];
-      ++o.n[cause];
-      (*defect_at_)[v] = kNever;
-      (*led_margin_)[v] += double(margin_[v]) * dt_years_ * spell(std::max<std::int64_t>(1, (*acquired_)[v]), t);
-      o.margin_delta -= margin_fixed(v);
-      if ((*flags_)[v] & kFlagCohort) {
-        o.cohort_margin_delta -= margin_fixed(v);
-        (*flags_)[v] = std::uint8_t((*flags_)[v] & ~kFlagCohort);
-      }
-    };
-    auto become_customer = [&](Column what) {
-      st1 = kCustomer;
-      ++o.n[what];
-      (*acquired_)[v] = std::int32_t(t + 1);
-      (*defect_at_)[v] = kNever;
-      (*unresolved_)[v] = 0;
-      o.margin_delta += margin_fixed(v);
-      if (what == c_acquisitions) (*led_acquisition_)[v] += c_.cac * disc(t + 1);
-    };
-
-    // --- messages heard this step (strong and weak ties), aggregated order-free
+    Person p = load(v);
     const std::size_t m0 = mi;
     while (mi < me && msgs_[mi].to == v) ++mi;
-    const std::size_t m1 = mi;
-    Heard L;
-    if (heard) {
-      L = listen(m0, m1);
-      a1 += L.shift;
-    }
-    // --- calendar events due at t
-    bool defect_due = false;
-    while (ei < ee && due_[ei].v == v) {
-      const Event& e = due_[ei++];
-      if (e.type == kEvRebound)
-        a1 += c_.apology_rebound;
-      else if (st == kCustomer && (*defect_at_)[v] == t)
-        defect_due = true;
-    }
-
-    if (st == kCustomer && focal) {
-      // The cost engine's focal event replaces this step's own events of the focal customer
-      // (a pending defection is superseded by the focal complaint's outcome).
-      (*defect_at_)[v] = kNever;
-      if (focal->kind == Intervention::Kind::Lose)
-        defect(c_defections_forced);
-      else
-        started = problem(t, v, id, a1, o, focal);
-    } else if (st == kCustomer) {
-      if (defect_due) {
-        defect(kCauseColumn[((*flags_)[v] & kCauseMask) >> kCauseShift]);
-      } else if (L.keep_churn < 1.0 && (*defect_at_)[v] == kNever &&
-                 unit(rng::Stream(key_, std::uint64_t(t), kWomChurn).bits(id)) < 1.0 - L.keep_churn) {
-        defect(c_defections_wom);
-      } else if (u < end_problem) {
-        if (c_.problems_enabled && (*defect_at_)[v] == kNever) {
-          started = problem(t, v, id, a1, o);
-        }
-      } else if (u < end_review) {
-        if (c_.reviews) review(id, t, a, o);
-      } else if (u < end_recommend) {
-        if (a >= c_.satisfied_above) {
-          start_story(t, v, true, 0, o);
-          ++o.n[c_recommendations];
-          started = true;
-        }
-      } else if (u - end_recommend < p_churn_max_) {
-        const double h = churn_hazard_a0_ * std::exp(-c_.churn_attitude_slope * a) * churn_factor_;
-        if (u - end_recommend < per_step(h, dt_years_)) defect(c_defections_base);
-      }
-    } else if (st == kProspect) {
-      bool rejecting = false, checked = false;
-      auto is_rejecting = [&] {
-        if (!checked) rejecting = (*reject_until_)[v] > t, checked = true;
-        return rejecting;
-      };
-      bool rejected = false;
-      if (L.keep_reject < 1.0 && !is_rejecting() &&
-          unit(rng::Stream(key_, std::uint64_t(t), kReject).bits(id)) < 1.0 - L.keep_reject) {
-        rejected = true;
-        ++o.n[c_rejections];
-        (*reject_until_)[v] = std::int32_t(t + 1 + reject_steps_);
-        start_story(t, v, false, 0, o);  // rejecters tell negative stories (Goldenberg et al. 2007)
-        started = true;
-      }
-      if (!rejected) {
-        if (fixed) {
-          if (fi < fe && inflow_[fi] == v) become_customer(c_acquisitions);
-        } else {
-          const double h =
-              L.keep_adopt < 1.0 ? std::min(1.0, acq_factor_ * (1.0 - (1.0 - p_external_) * L.keep_adopt)) : h_advert_;
-          if (u < h && !is_rejecting()) become_customer(c_acquisitions);
-        }
-      }
-    } else if (u < p_winback_ && a >= c_.reject_below) {
-      become_customer(c_winbacks);
-    }
-    if (fixed)
+    Inputs in{std::span<const Msg>(msgs_.data() + m0, mi - m0), 0, focal, false};
+    while (ei < ee && due_[ei].v == v) in.rebounds += due_[ei++].type == kEvRebound;
+    if (fixed) {
+      in.inflow = fi < fe && inflow_[fi] == v;
       while (fi < fe && inflow_[fi] <= v) ++fi;
-
-    // --- retelling: an idle listener takes up one second-hand story (smallest keyed draw wins)
-    if (heard && !started && c_.retell_prob > 0 && ((*story_)[v] == 0 || (*story_end_)[v] < t)) {
-      const rng::Stream rs(key_, std::uint64_t(t), kRetell);
-      const std::uint64_t thr = rng::threshold(c_.retell_prob);
-      std::uint64_t best = ~std::uint64_t(0);
-      int pick_kind = -1;
-      for (std::size_t k = m0; k < m1; ++k) {
-        const Msg& m = msgs_[k];
-        if ((m.kind >> 2) >= c_.retell_generations) continue;
-        const std::uint64_t bits = rs.arc_bits(m.src, id, m.kind);
-        if (rng::fires(bits, thr) && (pick_kind < 0 || bits < best)) best = bits, pick_kind = m.kind;
-      }
-      if (pick_kind >= 0) start_story(t, v, pick_kind & kMsgPositive, (pick_kind >> 2) + 1, o);
     }
-
-    const float anext = clip(a1);
-    a_next[v] = anext;
-    st_next[v] = st1;
-    att_sum += std::int64_t(double(anext) * kAttScale);
-    customers += st1 == kCustomer;
-    prospects += st1 == kProspect;
-    lapsed += st1 == kLapsed;
-    cohort += st1 == kCustomer && ((*flags_)[v] & kFlagCohort);
+    step_person(t, v, id, u, p, in, hz_, o);
+    store(v, p);
+    att_sum += std::int64_t(double(p.a) * kAttScale);
+    customers += p.st == kCustomer;
+    prospects += p.st == kProspect;
+    lapsed += p.st == kLapsed;
+    cohort += p.st == kCustomer && (p.flags & kFlagCohort);
   }
   o.n[c_customers] = customers;
   o.n[c_prospects] = prospects;
