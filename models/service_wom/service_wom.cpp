@@ -16,7 +16,10 @@
 #include <array>
 #include <climits>
 #include <cmath>
+#include <deque>
+#include <memory>
 #include <numeric>
+#include <unordered_map>
 
 #include "config.hpp"
 #include "parallel.hpp"
@@ -192,25 +195,6 @@ inline double normal(std::uint64_t b1, std::uint64_t b2) {
 }
 inline float clip(double a) { return float(std::clamp(a, -1.0, 1.0)); }
 
-/// Per-block results of the sweep, merged in block order.
-struct BlockOut {
-  std::array<std::int64_t, kNumColumns> n{};
-  std::int64_t margin_delta = 0, cohort_margin_delta = 0, att_sum = 0;
-  std::int64_t stars_sum = 0;
-  std::vector<vid> new_tellers;
-  std::vector<std::pair<vid, std::uint8_t>> tweets;  // (tweeter, positive)
-  std::vector<std::pair<std::int64_t, Event>> schedule;
-  std::vector<EventRecord> events;  // review records (only when the event log is on)
-  void reset() {
-    n.fill(0);
-    margin_delta = cohort_margin_delta = att_sum = stars_sum = 0;
-    new_tellers.clear();
-    tweets.clear();
-    schedule.clear();
-    events.clear();
-  }
-};
-
 /// Review totals of one step (a slot of the rating window).
 struct ReviewSlot {
   std::int64_t count = 0, stars = 0, negative = 0, replied = 0;
@@ -220,6 +204,28 @@ struct ReviewSlot {
     stars += sign * o.stars;
     negative += sign * o.negative;
     replied += sign * o.replied;
+  }
+};
+
+/// Per-block results of the sweep, merged in block order.
+struct BlockOut {
+  std::array<std::int64_t, kNumColumns> n{};
+  std::int64_t margin_delta = 0, cohort_margin_delta = 0, att_sum = 0;
+  std::int64_t stars_sum = 0;
+  std::vector<vid> new_tellers;
+  std::vector<std::pair<vid, std::uint8_t>> tweets;  // (tweeter, positive)
+  std::vector<std::pair<std::int64_t, Event>> schedule;
+  std::vector<EventRecord> events;  // review records (only when the event log is on)
+  bool record = false;              // keep each review by reviewer (the causal cone needs them)
+  std::vector<std::pair<vid, ReviewSlot>> reviewed;
+  void reset() {
+    n.fill(0);
+    margin_delta = cohort_margin_delta = att_sum = stars_sum = 0;
+    new_tellers.clear();
+    tweets.clear();
+    schedule.clear();
+    events.clear();
+    reviewed.clear();
   }
 };
 
@@ -244,6 +250,37 @@ struct Inputs {
 struct Hazards {
   double acq = 1, churn = 1, h_advert = 0, p_churn_max = 0;
   bool operator==(const Hazards&) const = default;
+};
+
+/// A variant priced through its causal cone (DESIGN §5; ServiceWom::add_variant): the same
+/// world with its interventions, stepped in lockstep with the baseline run. Only cone members
+/// — persons whose inputs have differed from the baseline's at some step — are re-simulated;
+/// everyone else's state is the baseline's, bit for bit.
+struct Variant {
+  std::vector<Intervention> ivs;  // sorted by (step, agent)
+  std::size_t max_cone = 0;
+  bool global = false;  // the cone outgrew max_cone: dropped, price with a full run
+  std::unordered_map<vid, std::uint32_t> slot;  // cone member → index
+  std::vector<vid> members;
+  std::vector<Person> state;                          // at t (after the step: t+1)
+  std::vector<std::int32_t> entry;                    // first step re-simulated in the variant
+  std::vector<std::pair<std::int64_t, vid>> rebound;  // apology rebounds scheduled in the variant
+  std::deque<std::pair<std::int64_t, ReviewSlot>> review_delta;  // variant − baseline, per step
+  ReviewSlot review_sum;                                         // over the rating window
+  double rating = 0;
+  Hazards hz;
+  std::uint64_t agent_steps = 0, peak = 0;
+  // Scratch of the current step.
+  std::size_t stepped = 0;          // members [0, stepped) were re-simulated at t
+  std::vector<std::uint8_t> tweet;  // their tweet at t: 0 none, 1 negative, 2 positive
+  ReviewSlot reviews;               // their reviews at t
+  std::vector<Msg> msgs;            // tellings at t of tellers whose story differs (by listener)
+  std::vector<std::uint64_t> differ;  // those tellers' stable ids (sorted)
+  std::vector<Msg> inbox, base_msgs;
+  std::vector<vid> due;                            // variant rebounds due at t (sorted)
+  std::vector<std::pair<vid, std::uint8_t>> tweeters;  // (tweeter, baseline | variant << 2) that differ
+  std::vector<std::pair<vid, int>> shift;              // tweet attitude shifts: variant − baseline
+  BlockOut out;
 };
 
 class ServiceWom final : public Model {
@@ -271,6 +308,8 @@ class ServiceWom final : public Model {
   std::vector<std::uint8_t> roles() const override {
     return std::vector<std::uint8_t>(status_->now.data(), status_->now.data() + status_->now.size());
   }
+  bool add_variant(std::vector<Intervention> ivs, std::size_t max_cone) override;
+  VariantLedger variant_ledger(std::size_t k) const override;
   std::size_t scratch_bytes() const override {
     std::size_t b = rank_.size() * sizeof(vid) + tellers_.capacity() * sizeof(vid) + msgs_.capacity() * sizeof(Msg) +
                     in_cascade_.size() + spread_.reached.size() + spread_.frontier.size();
@@ -289,7 +328,49 @@ class ServiceWom final : public Model {
   };
   Heard listen(std::span<const Msg> heard) const;
   Hazards hazards(double rating) const;
+  double rating_of(const ReviewSlot& w) const {
+    const double bayes =
+        (c_.prior_weight * c_.prior_mean + double(w.stars)) / std::max(1e-300, c_.prior_weight + double(w.count));
+    const double replied = w.negative ? double(w.replied) / double(w.negative) : 0.0;
+    return std::clamp(bayes + c_.reply_effect * replied, 1.0, 5.0);
+  }
+  /// Was channel ch (0 talk, 1 weak ties, 2 tweets, 3 reviews) on during step s?
+  bool channel_on(int ch, std::int64_t s) const {
+    if (c_.channels_from_day > 0 && double(s) * dt_days_ < c_.channels_from_day) return true;
+    return channels_wanted_[std::size_t(ch)];
+  }
+  Person load_next(vid v) const {
+    Person p = load(v);
+    p.st = status_->next[v];
+    p.a = att_->next[v];
+    return p;
+  }
   void talk(const Graph& g, std::int64_t t);
+  /// The strong-tie tellings of a story with code `sc` that u started at step s: f(v, d) for
+  /// each out-neighbour v told, on day d ∈ [1, L] (delivered at step s + d).
+  template <class F>
+  void bookings_of(const Graph& g, vid u, std::uint8_t sc, std::int64_t s, F&& f) const;
+  /// Keyed draws of the weak-tie and mean-field tellings of step t.
+  struct TalkDraws {
+    rng::Stream mf, weak, weak_tell;
+    std::uint64_t thr_weak, thr_kw_frac;
+    double kw_floor;
+    bool mean_field;
+  };
+  TalkDraws talk_draws(const Graph& g, std::int64_t t) const;
+  /// Weak-tie (and, on the implicit complete graph, strong-tie) tellings of teller u at step t.
+  void contacts_of(const Graph& g, vid u, std::uint8_t sc, std::int32_t end, std::int64_t t, const TalkDraws& d,
+                   std::vector<Msg>& out) const;
+  // Causal cone (run_variants section).
+  void messages_of(const Graph& g, vid u, std::uint8_t sc, std::int32_t end, std::int64_t t, const TalkDraws& dr,
+                   std::vector<Msg>& out) const;
+  void cone_before(const Graph& g, std::int64_t t);
+  void cone_after(const Graph& g, std::int64_t t);
+  void cone_step(const Graph& g, std::int64_t t, Variant& V, const TalkDraws& dr) const;
+  bool join(Variant& V, vid v, std::int64_t entry, bool after_step) const;
+  void band_pass(const Graph& g, std::int64_t t, const Hazards& lo, const Hazards& hi);
+  bool band_differs(std::size_t c, const Hazards& hz) const;
+  void tweet_viewers(const Graph& g, std::int64_t t, vid u, std::vector<vid>& seen);
   void book(const Graph& g, std::int64_t t, const std::vector<vid>& fresh);
   void choose_inflow(const Graph& g, std::int64_t t);
   void sweep(const Graph& g, std::int64_t t, std::size_t b, std::size_t lo, std::size_t hi);
@@ -298,7 +379,7 @@ class ServiceWom final : public Model {
   bool problem(std::int64_t t, vid v, std::uint64_t id, Person& p, double& a1, BlockOut& o,
                const Intervention* force = nullptr) const;
   void start_story(std::int64_t t, vid v, Person& p, bool positive, int gen, BlockOut& o) const;
-  void review(std::uint64_t id, std::int64_t t, double a, BlockOut& o) const;
+  void review(vid v, std::uint64_t id, std::int64_t t, double a, BlockOut& o) const;
   Person load(vid v) const {
     return Person{status_->now[v],        (*story_)[v],        (*flags_)[v],       (*unresolved_)[v],
                   att_->now[v],           (*story_end_)[v],    (*unresolved_until_)[v], (*defect_at_)[v],
@@ -388,6 +469,25 @@ class ServiceWom final : public Model {
     }
   };
   std::vector<Viewer> viewers_;
+
+  // Causal cone: variants and what the baseline step keeps for them.
+  std::vector<std::unique_ptr<Variant>> variants_;
+  std::vector<std::pair<vid, ReviewSlot>> reviews_now_;  // baseline reviews of step t, by reviewer
+  std::vector<std::pair<vid, std::uint8_t>> tweets_now_;  // baseline tweets of step t, by tweeter
+  struct TweetNet {
+    vid x;
+    float before;  // attitude before this step's tweets
+    int net;       // positive minus negative tweets seen
+  };
+  std::vector<TweetNet> tweet_net_;  // baseline tweet viewers of step t, by viewer
+  struct Candidate {
+    vid v;
+    std::uint8_t st;
+    double u, x;  // the spontaneous uniform; prospects: the hazard before the rating factor, customers: attitude
+  };
+  std::vector<Candidate> band_;  // persons whose rating-driven decision is near its threshold at t
+  std::vector<std::vector<Candidate>> band_parts_;
+  std::unordered_map<vid, std::vector<vid>> viewers_of_;  // tweeter → viewers at t (cone scratch)
 
   std::int64_t margin_sum_ = 0, cohort_margin_sum_ = 0, att_sum_ = 0;
   double npv_ = 0;
@@ -585,6 +685,7 @@ void ServiceWom::step(const Graph& g, State&, const StepContext& ctx) {
     if (iv.step == t) iv_now_.push_back(&iv);
   begins(iv_now_, iv_begin_, [](const Intervention* iv) { return std::size_t(iv->agent); });
   exposure_ += obs_customers_now_ * dt_years_;
+  if (!variants_.empty()) cone_before(g, t);  // reads the state at t: before the sweep
 
   for_each_block(g.n, [&](std::size_t b, std::size_t lo, std::size_t hi) { sweep(g, t, b, lo, hi); });
 
@@ -606,6 +707,12 @@ void ServiceWom::step(const Graph& g, State&, const StepContext& ctx) {
   std::int64_t att_sum = 0;
   for (auto& o : out_) att_sum += o.att_sum;
   att_sum_ = att_sum;
+  if (!variants_.empty()) {  // what the cone needs of the baseline's step (block order = person order)
+    reviews_now_.clear();
+    for (const auto& o : out_) reviews_now_.insert(reviews_now_.end(), o.reviewed.begin(), o.reviewed.end());
+    tweets_now_ = tweet_list;
+    tweet_net_.clear();
+  }
   if (events_) {  // review records, in block order
     ev_.clear();
     for (const auto& o : out_) ev_.insert(ev_.end(), o.events.begin(), o.events.end());
@@ -645,10 +752,7 @@ void ServiceWom::step(const Graph& g, State&, const StepContext& ctx) {
     window_sum_.stars += w.stars;
     window_sum_.negative += w.negative;
     window_sum_.replied += w.replied;
-    const double bayes = (c_.prior_weight * c_.prior_mean + double(window_sum_.stars)) /
-                         std::max(1e-300, c_.prior_weight + double(window_sum_.count));
-    const double replied = window_sum_.negative ? double(window_sum_.replied) / double(window_sum_.negative) : 0.0;
-    rating_ = std::clamp(bayes + c_.reply_effect * replied, 1.0, 5.0);
+    rating_ = rating_of(window_sum_);
   }
   obs_[c_rating] = rating_;
 
@@ -667,6 +771,7 @@ void ServiceWom::step(const Graph& g, State&, const StepContext& ctx) {
   obs_[c_mean_attitude] = n_ ? double(att_sum_) / kAttScale / double(n_) : 0.0;
   defections_total_ += obs_[c_defections];
   rows_ = t + 1;
+  if (!variants_.empty()) cone_after(g, t);
 }
 
 /// Per-agent discounted cash flows up to the current row (DESIGN §4): closed customer spells
@@ -702,15 +807,35 @@ AgentLedger ServiceWom::ledger() const {
 /// distinct first-hand listeners over the story's life is exactly reach (capped by out-degree).
 /// Bookings are made once when the story starts (work ∝ the teller's out-degree once, not per
 /// day) and dropped at delivery if the teller has replaced the story meanwhile.
+template <class F>
+void ServiceWom::bookings_of(const Graph& g, vid u, std::uint8_t sc, std::int64_t s, F&& f) const {
+  const bool pos = story_positive(sc);
+  const int gen = story_gen(sc);
+  const double deg = double(g.out_degree(u));
+  if (deg == 0) return;
+  const double cap = std::min(1.0, reach(pos, gen) / deg);
+  const std::uint64_t thr = rng::threshold(cap);
+  if (!thr) return;
+  const rng::Stream tell(key_, std::uint64_t(s), kTell);
+  const double L = double(story_steps_);
+  const double log_q = cap < 1.0 ? std::log1p(-cap) : 0.0;
+  const std::uint64_t idu = g.id(u);
+  for (vid v : g.out(u)) {
+    const std::uint64_t bits = tell.arc_bits(idu, g.id(v), std::uint64_t(gen));
+    if (!rng::fires(bits, thr)) continue;
+    double d = 1.0;
+    if (cap < 1.0) d = std::clamp(std::ceil(L * std::log1p(-unit(bits)) / log_q), 1.0, L);
+    f(v, std::int32_t(d));
+  }
+}
+
 void ServiceWom::book(const Graph& g, std::int64_t t, const std::vector<vid>& fresh) {
   if (!c_.talk || g.complete || fresh.empty()) return;
   constexpr std::size_t kPart = 256;
   const std::size_t parts = num_blocks(fresh.size(), kPart);
   if (book_parts_.size() < parts) book_parts_.resize(parts);
-  const rng::Stream tell(key_, std::uint64_t(t), kTell);
   const std::uint8_t* code = story_->data();
   const std::int32_t* end = story_end_->data();
-  const double L = double(story_steps_);
   std::uint64_t volume = 0;
   for (vid u : fresh) volume += g.out_degree(u);
   for_each_block(
@@ -721,23 +846,8 @@ void ServiceWom::book(const Graph& g, std::int64_t t, const std::vector<vid>& fr
         for (std::size_t i = lo; i < hi; ++i) {
           const vid u = fresh[i];
           const std::uint8_t sc = code[u];
-          const bool pos = story_positive(sc);
-          const int gen = story_gen(sc);
-          const double deg = double(g.out_degree(u));
-          if (deg == 0) continue;
-          const double cap = std::min(1.0, reach(pos, gen) / deg);
-          const std::uint64_t thr = rng::threshold(cap);
-          if (!thr) continue;
-          const double log_q = cap < 1.0 ? std::log1p(-cap) : 0.0;
-          const std::uint64_t idu = g.id(u);
-          const std::uint8_t kind = std::uint8_t((pos ? kMsgPositive : 0) | (gen << 2));
-          for (vid v : g.out(u)) {
-            const std::uint64_t bits = tell.arc_bits(idu, g.id(v), std::uint64_t(gen));
-            if (!rng::fires(bits, thr)) continue;
-            double d = 1.0;
-            if (cap < 1.0) d = std::clamp(std::ceil(L * std::log1p(-unit(bits)) / log_q), 1.0, L);
-            mine.push_back({std::int32_t(d), Booking{v, kind, u, end[u]}});
-          }
+          const std::uint8_t kind = std::uint8_t((story_positive(sc) ? kMsgPositive : 0) | (story_gen(sc) << 2));
+          bookings_of(g, u, sc, t, [&](vid v, std::int32_t d) { mine.push_back({d, Booking{v, kind, u, end[u]}}); });
         }
       },
       kPart, volume < NeighborCounts::kSerialArcs ? SIZE_MAX : 2 * kPart);
@@ -758,17 +868,11 @@ void ServiceWom::talk(const Graph& g, std::int64_t t) {
       if (code[bk.from] && end[bk.from] == bk.story_end) msgs_.push_back({bk.to, bk.kind, g.id(bk.from)});
     slot.clear();
   }
-  const bool mean_field = c_.talk && g.complete;
-  if ((mean_field || c_.weak_ties) && !tellers_.empty()) {
+  const TalkDraws draws = talk_draws(g, t);
+  if ((draws.mean_field || c_.weak_ties) && !tellers_.empty()) {
     constexpr std::size_t kPart = 256;
     const std::size_t parts = num_blocks(tellers_.size(), kPart);
     if (msg_parts_.size() < parts) msg_parts_.resize(parts);
-    const double L = double(story_steps_);
-    const rng::Stream mf(key_, std::uint64_t(t), kTellMF), weak(key_, std::uint64_t(t), kWeak),
-        weak_tell(key_, std::uint64_t(t), kWeakTell);
-    const std::uint64_t thr_weak = rng::threshold(c_.weak_tell_prob);
-    const double kw_floor = std::floor(c_.weak_contacts_per_step);
-    const std::uint64_t thr_kw_frac = rng::threshold(c_.weak_contacts_per_step - kw_floor);
     const std::uint8_t* code = story_->data();
     const std::int32_t* end = story_end_->data();
     for_each_block(
@@ -776,49 +880,7 @@ void ServiceWom::talk(const Graph& g, std::int64_t t) {
         [&](std::size_t p, std::size_t lo, std::size_t hi) {
           auto& mine = msg_parts_[p];
           mine.clear();
-          for (std::size_t i = lo; i < hi; ++i) {
-            const vid u = tellers_[i];
-            const std::uint8_t sc = code[u];
-            const bool pos = story_positive(sc);
-            const int gen = story_gen(sc);
-            const std::uint64_t idu = g.id(u);
-            const std::uint8_t kind = std::uint8_t((pos ? kMsgPositive : 0) | (gen << 2));
-            if (mean_field) {
-              // Implicit complete graph: the day-d tellings of n−1 arcs with the law of `book`
-              // are Binomial(n−1, P(D = d)), drawn as Poisson (n is large); listeners are
-              // uniform random others.
-              const double d = double(t - (std::int64_t(end[u]) - story_steps_));
-              const double deg = double(g.n) - 1.0;
-              const double cap = deg > 0 ? std::min(1.0, reach(pos, gen) / deg) : 0.0;
-              const double lambda = deg * (std::pow(1.0 - cap, (d - 1.0) / L) - std::pow(1.0 - cap, d / L));
-              std::int64_t k = 0;
-              if (lambda > 200) {
-                k = std::max<std::int64_t>(
-                    0, std::llround(lambda + std::sqrt(lambda) * normal(mf.bits(idu, 1), mf.bits(idu, 2))));
-              } else if (lambda > 0) {
-                const double x = unit(mf.bits(idu, 0));
-                double pk = std::exp(-lambda), cdf = pk;
-                while (x > cdf && k < 100000) {
-                  ++k;
-                  pk *= lambda / double(k);
-                  cdf += pk;
-                }
-              }
-              for (std::int64_t j = 0; j < k; ++j) {
-                const vid v = pick(mf.bits(idu, std::uint64_t(j) + 3));
-                if (v != u) mine.push_back({v, kind, idu});
-              }
-            }
-            if (c_.weak_ties && thr_weak) {
-              std::uint64_t k = std::uint64_t(kw_floor);
-              if (thr_kw_frac && rng::fires(weak.bits(idu, ~std::uint64_t(0)), thr_kw_frac)) ++k;
-              for (std::uint64_t j = 0; j < k; ++j) {
-                if (!rng::fires(weak_tell.bits(idu, j), thr_weak)) continue;
-                const vid v = pick(weak.bits(idu, j));
-                if (v != u) mine.push_back({v, std::uint8_t(kind | kMsgWeak), idu});
-              }
-            }
-          }
+          for (std::size_t i = lo; i < hi; ++i) contacts_of(g, tellers_[i], code[tellers_[i]], end[tellers_[i]], t, draws, mine);
         },
         kPart, tellers_.size() < 8 * kPart ? SIZE_MAX : 2 * kPart);
     for (std::size_t p = 0; p < parts; ++p) msgs_.insert(msgs_.end(), msg_parts_[p].begin(), msg_parts_[p].end());
@@ -834,6 +896,60 @@ void ServiceWom::talk(const Graph& g, std::int64_t t) {
       ev_.push_back({t, m.src, g.id(m.to), std::uint8_t((m.kind & kMsgWeak) ? kChWeakTie : kChTalk),
                      std::int8_t((m.kind & kMsgPositive) ? 1 : -1), std::uint8_t(m.kind >> 2)});
     events_->append(ev_);
+  }
+}
+
+ServiceWom::TalkDraws ServiceWom::talk_draws(const Graph& g, std::int64_t t) const {
+  const double kw_floor = std::floor(c_.weak_contacts_per_step);
+  return TalkDraws{rng::Stream(key_, std::uint64_t(t), kTellMF),
+                   rng::Stream(key_, std::uint64_t(t), kWeak),
+                   rng::Stream(key_, std::uint64_t(t), kWeakTell),
+                   rng::threshold(c_.weak_tell_prob),
+                   rng::threshold(c_.weak_contacts_per_step - kw_floor),
+                   kw_floor,
+                   c_.talk && g.complete};
+}
+
+void ServiceWom::contacts_of(const Graph& g, vid u, std::uint8_t sc, std::int32_t end, std::int64_t t,
+                             const TalkDraws& dr, std::vector<Msg>& mine) const {
+  const bool pos = story_positive(sc);
+  const int gen = story_gen(sc);
+  const std::uint64_t idu = g.id(u);
+  const std::uint8_t kind = std::uint8_t((pos ? kMsgPositive : 0) | (gen << 2));
+  if (dr.mean_field) {
+    // Implicit complete graph: the day-d tellings of n−1 arcs with the law of `book` are
+    // Binomial(n−1, P(D = d)), drawn as Poisson (n is large); listeners are uniform random others.
+    const double L = double(story_steps_);
+    const double d = double(t - (std::int64_t(end) - story_steps_));
+    const double deg = double(g.n) - 1.0;
+    const double cap = deg > 0 ? std::min(1.0, reach(pos, gen) / deg) : 0.0;
+    const double lambda = deg * (std::pow(1.0 - cap, (d - 1.0) / L) - std::pow(1.0 - cap, d / L));
+    std::int64_t k = 0;
+    if (lambda > 200) {
+      k = std::max<std::int64_t>(
+          0, std::llround(lambda + std::sqrt(lambda) * normal(dr.mf.bits(idu, 1), dr.mf.bits(idu, 2))));
+    } else if (lambda > 0) {
+      const double x = unit(dr.mf.bits(idu, 0));
+      double pk = std::exp(-lambda), cdf = pk;
+      while (x > cdf && k < 100000) {
+        ++k;
+        pk *= lambda / double(k);
+        cdf += pk;
+      }
+    }
+    for (std::int64_t j = 0; j < k; ++j) {
+      const vid v = pick(dr.mf.bits(idu, std::uint64_t(j) + 3));
+      if (v != u) mine.push_back({v, kind, idu});
+    }
+  }
+  if (c_.weak_ties && dr.thr_weak) {
+    std::uint64_t k = std::uint64_t(dr.kw_floor);
+    if (dr.thr_kw_frac && rng::fires(dr.weak.bits(idu, ~std::uint64_t(0)), dr.thr_kw_frac)) ++k;
+    for (std::uint64_t j = 0; j < k; ++j) {
+      if (!rng::fires(dr.weak_tell.bits(idu, j), dr.thr_weak)) continue;
+      const vid v = pick(dr.weak.bits(idu, j));
+      if (v != u) mine.push_back({v, std::uint8_t(kind | kMsgWeak), idu});
+    }
   }
 }
 
@@ -867,18 +983,20 @@ void ServiceWom::start_story(std::int64_t t, vid v, Person& p, bool positive, in
 
 /// A review from a person with attitude a: stars = clamp(round(3 + 2.5 a + noise), 1, 5); a
 /// negative review (1–2 stars) gets a public reply with policy.review_reply_rate.
-void ServiceWom::review(std::uint64_t id, std::int64_t t, double a, BlockOut& o) const {
+void ServiceWom::review(vid v, std::uint64_t id, std::int64_t t, double a, BlockOut& o) const {
   const rng::Stream s(key_, std::uint64_t(t), kStars);
   const double noise = c_.star_noise_sd > 0 ? c_.star_noise_sd * normal(s.bits(id, 0), s.bits(id, 1)) : 0.0;
   const std::int64_t stars = std::clamp<std::int64_t>(std::llround(3.0 + 2.5 * a + noise), 1, 5);
   ++o.n[c_reviews];
   o.stars_sum += stars;
   if (events_) o.events.push_back({t, id, id, kChReview, std::int8_t(stars >= 4 ? 1 : stars <= 2 ? -1 : 0), 0});
+  bool replied = false;
   if (stars <= 2) {
     ++o.n[c_reviews_negative];
-    if (rng::fires(rng::Stream(key_, std::uint64_t(t), kReply).bits(id), rng::threshold(c_.review_reply_rate)))
-      ++o.n[c_review_replies];
+    replied = rng::fires(rng::Stream(key_, std::uint64_t(t), kReply).bits(id), rng::threshold(c_.review_reply_rate));
+    if (replied) ++o.n[c_review_replies];
   }
+  if (o.record) o.reviewed.push_back({v, ReviewSlot{1, stars, stars <= 2, replied}});
 }
 
 /// Steps 1–5 and 8–9 for a customer's problem at step t. Returns true when a story started.
@@ -978,7 +1096,7 @@ bool ServiceWom::problem(std::int64_t t, vid v, std::uint64_t id, Person& p, dou
   // Review and tweet about the outcome.
   const bool good = resolved && !repeat;
   if (c_.reviews && draw(kDrawReview, good ? c_.review_positive : c_.review_negative))
-    review(id, t, std::clamp(a1, -1.0, 1.0), o);
+    review(v, id, t, std::clamp(a1, -1.0, 1.0), o);
   if (c_.tweets && draw(kDrawTweet, c_.tweet_post[std::size_t(path)]))
     o.tweets.push_back({v, std::uint8_t(good && !vindictive ? 1 : 0)});
   return story != 0;
@@ -1047,7 +1165,7 @@ void ServiceWom::step_person(std::int64_t t, vid v, std::uint64_t id, double u, 
     } else if (u < end_problem) {
       if (c_.problems_enabled && p.defect_at == kNever) started = problem(t, v, id, p, a1, o);
     } else if (u < end_review) {
-      if (c_.reviews) review(id, t, a, o);
+      if (c_.reviews) review(v, id, t, a, o);
     } else if (u < end_recommend) {
       if (a >= c_.satisfied_above) {
         start_story(t, v, p, true, 0, o);
@@ -1220,6 +1338,7 @@ void ServiceWom::tweets(const Graph& g, std::int64_t t, const std::vector<std::p
     for (; i < tweet_hits_.size() && tweet_hits_[i].first == x; ++i) net += tweet_hits_[i].second ? 1 : -1;
     const float before = a_next[x], after = clip(double(before) + c_.tweet_weight * net);
     a_next[x] = after;
+    if (!variants_.empty()) tweet_net_.push_back({x, before, net});
     att_sum_ += std::int64_t(double(after) * kAttScale) - std::int64_t(double(before) * kAttScale);
   }
 }
@@ -1265,6 +1384,379 @@ void ServiceWom::log_cascade(const Graph& f, std::int64_t t, vid u, bool positiv
     if (i == 0 || viewers_[i].x != viewers_[i - 1].x)
       ev_.push_back({t, viewers_[i].from, f.id(viewers_[i].x), kChTweet, val, viewers_[i].depth});
   events_->append(ev_);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Causal cone (DESIGN §5): variants stepped in lockstep with this run (wom cost).
+//
+// A variant differs from the baseline only downstream of its interventions. Its cone holds the
+// persons whose inputs have differed at some step; they are re-simulated every step with
+// step_person (the sweep's own code) from their variant state, and everyone else is the
+// baseline, bit for bit. Inputs reach a person through:
+//   tellings  a teller whose story (code, end) differs tells differently: every listener of
+//             either world's tellings joins. A member hears the baseline's messages, minus those
+//             of differing tellers, plus those tellers' variant messages;
+//   tweets    a member who tweets differently changes the attitude of the cascade's viewers
+//             (the cascade itself depends on the follower graph only): viewers join after the step;
+//   rating    a global input. Where the variant's rating differs, a person's decision differs
+//             only if its uniform lies between the two worlds' hazards: one pass over all persons
+//             per step, shared by every variant, finds those near any variant's threshold, and
+//             each variant takes in the ones whose decision flips.
+// Calendar: a pending defection is state (defect_at); an apology rebound scheduled before a
+// person joined is the baseline's, after that the variant's. Every draw is keyed by (step,
+// purpose, stable id), so a re-simulated person draws exactly what a full run of the variant
+// would: the cone path gives the full path's ledger bit for bit (tests/test_cost.cpp).
+
+bool ServiceWom::add_variant(std::vector<Intervention> ivs, std::size_t max_cone) {
+  // Not here: the fixed inflow ranks all prospects every step (global without a threshold), the
+  // event log records one world, and a terminal value from the run's own measured retention
+  // would revalue every customer (wom cost pins economics.terminal_retention).
+  if (c_.fixed_inflow > 0 || events_ || c_.terminal_retention < 0) return false;
+  for (const Intervention& iv : ivs)
+    if (iv.agent >= n_ || iv.step < 0)
+      throw Error(fmt::format("variant intervention on agent {} at step {} is out of range: agents [0, {})",
+                              iv.agent, iv.step, n_));
+  std::stable_sort(ivs.begin(), ivs.end(), [](const Intervention& a, const Intervention& b) {
+    return a.step != b.step ? a.step < b.step : a.agent < b.agent;
+  });
+  auto V = std::make_unique<Variant>();
+  V->ivs = std::move(ivs);
+  V->max_cone = std::max<std::size_t>(1, max_cone);
+  V->rating = rating_;
+  V->hz = hz_;
+  V->out.record = true;
+  for (auto& o : out_) o.record = true;
+  variants_.push_back(std::move(V));
+  return true;
+}
+
+bool ServiceWom::join(Variant& V, vid v, std::int64_t entry, bool after_step) const {
+  if (V.global || V.slot.count(v)) return false;
+  if (V.members.size() >= V.max_cone) {  // the cone is (nearly) global: a full run is cheaper
+    V.global = true;
+    V.slot = {};
+    V.members = {};
+    V.state = {};
+    V.entry = {};
+    return false;
+  }
+  V.slot.emplace(v, std::uint32_t(V.members.size()));
+  V.members.push_back(v);
+  V.state.push_back(after_step ? load_next(v) : load(v));
+  V.entry.push_back(std::int32_t(entry));
+  V.peak = std::max<std::uint64_t>(V.peak, V.members.size());
+  return true;
+}
+
+/// Tellings of teller u at step t for a story (code sc, last day `end`): its strong-tie
+/// bookings falling due at t (recomputed from the booking draws of the story's first step) and
+/// its weak-tie contacts; the same messages talk() delivers for u.
+void ServiceWom::messages_of(const Graph& g, vid u, std::uint8_t sc, std::int32_t end, std::int64_t t,
+                             const TalkDraws& dr, std::vector<Msg>& out) const {
+  if (!sc || end < t) return;
+  const std::int64_t s = std::int64_t(end) - story_steps_;
+  if (!g.complete && channel_on(0, s) && t > s) {
+    const std::uint8_t kind = std::uint8_t((story_positive(sc) ? kMsgPositive : 0) | (story_gen(sc) << 2));
+    const std::uint64_t idu = g.id(u);
+    bookings_of(g, u, sc, s, [&](vid v, std::int32_t d) {
+      if (s + d == t) out.push_back({v, kind, idu});
+    });
+  }
+  if (dr.mean_field || c_.weak_ties) contacts_of(g, u, sc, end, t, dr, out);
+}
+
+void ServiceWom::band_pass(const Graph& g, std::int64_t t, const Hazards& lo, const Hazards& hi) {
+  const std::size_t nb = num_blocks(g.n);
+  band_parts_.resize(nb);
+  const rng::Stream spont(key_, std::uint64_t(t), kSpont);
+  const double end_recommend = p_problem_ + p_review_ + p_recommend_;
+  const std::uint8_t* st_now = status_->now.data();
+  const float* a_now = att_->now.data();
+  constexpr double kSlack = 1e-9;  // the prefilter is conservative; band_differs decides exactly
+  for_each_block(g.n, [&](std::size_t b, std::size_t b0, std::size_t b1) {
+    auto& mine = band_parts_[b];
+    mine.clear();
+    std::size_t mi = msg_begin_[b];
+    const std::size_t me = msg_begin_[b + 1];
+    for (std::size_t i = b0; i < b1; ++i) {
+      const vid v = vid(i);
+      const std::size_t m0 = mi;
+      while (mi < me && msgs_[mi].to == v) ++mi;
+      const std::uint8_t st = st_now[v];
+      if (st == kLapsed) continue;
+      const double u = unit(spont.bits(g.id(v)));
+      if (st == kProspect) {
+        const double keep = mi > m0 ? listen(std::span<const Msg>(msgs_.data() + m0, mi - m0)).keep_adopt : 1.0;
+        const double x = keep < 1.0 ? 1.0 - (1.0 - p_external_) * keep : p_external_;
+        if (u < std::min(1.0, hi.acq * x) && u >= std::min(1.0, lo.acq * x)) mine.push_back({v, st, u, x});
+      } else {
+        const double w = u - end_recommend;
+        if (w < 0 || w >= hi.p_churn_max * (1 + kSlack)) continue;
+        const double e = churn_hazard_a0_ * std::exp(-c_.churn_attitude_slope * a_now[v]);
+        if (w < per_step(e * hi.churn, dt_years_) * (1 + kSlack) && w >= per_step(e * lo.churn, dt_years_) * (1 - kSlack))
+          mine.push_back({v, st, u, e});
+      }
+    }
+  });
+  band_.clear();
+  for (const auto& part : band_parts_) band_.insert(band_.end(), part.begin(), part.end());
+}
+
+/// Does band candidate c decide differently under hazards hz than in the baseline?
+bool ServiceWom::band_differs(std::size_t i, const Hazards& hz) const {
+  const Candidate& c = band_[i];
+  const double end_recommend = p_problem_ + p_review_ + p_recommend_;
+  auto decide = [&](const Hazards& h) {
+    if (c.st == kProspect) return c.u < std::min(1.0, h.acq * c.x);
+    const double w = c.u - end_recommend;
+    return w < h.p_churn_max && w < per_step(c.x * h.churn, dt_years_);
+  };
+  return decide(hz) != decide(hz_);
+}
+
+void ServiceWom::cone_before(const Graph& g, std::int64_t t) {
+  Hazards lo = hz_, hi = hz_;
+  bool band = false;
+  for (auto& V : variants_) {
+    if (V->global) continue;
+    V->hz = hazards(V->rating);
+    if (V->hz == hz_) continue;
+    band = true;
+    lo.acq = std::min(lo.acq, V->hz.acq);
+    hi.acq = std::max(hi.acq, V->hz.acq);
+    lo.churn = std::min(lo.churn, V->hz.churn);
+    hi.churn = std::max(hi.churn, V->hz.churn);
+    hi.p_churn_max = std::max(hi.p_churn_max, V->hz.p_churn_max);
+  }
+  band_.clear();
+  if (band) band_pass(g, t, lo, hi);
+  const TalkDraws dr = talk_draws(g, t);
+  for_each_block(
+      variants_.size(),
+      [&](std::size_t, std::size_t lo_v, std::size_t hi_v) {
+        for (std::size_t k = lo_v; k < hi_v; ++k) cone_step(g, t, *variants_[k], dr);
+      },
+      1, 2);
+}
+
+void ServiceWom::cone_step(const Graph& g, std::int64_t t, Variant& V, const TalkDraws& dr) const {
+  V.stepped = 0;
+  if (V.global) return;
+  for (const Intervention& iv : V.ivs)
+    if (iv.step == t) join(V, iv.agent, t, false);
+  // Tellers whose story differs: both worlds' listeners join.
+  V.msgs.clear();
+  V.differ.clear();
+  const std::size_t n0 = V.members.size();
+  for (std::size_t i = 0; i < n0 && !V.global; ++i) {
+    const vid u = V.members[i];
+    const std::uint8_t sc = V.state[i].story, sb = (*story_)[u];
+    const std::int32_t end = V.state[i].story_end, eb = (*story_end_)[u];
+    if (sc == sb && end == eb) continue;
+    const std::size_t m0 = V.msgs.size();
+    messages_of(g, u, sc, end, t, dr, V.msgs);
+    V.base_msgs.clear();
+    messages_of(g, u, sb, eb, t, dr, V.base_msgs);
+    if (V.msgs.size() == m0 && V.base_msgs.empty()) continue;
+    V.differ.push_back(g.id(u));
+    for (std::size_t k = m0; k < V.msgs.size() && !V.global; ++k) join(V, V.msgs[k].to, t, false);
+    for (const Msg& m : V.base_msgs) join(V, m.to, t, false);
+  }
+  // The public rating: persons whose decision flips between the two worlds' hazards.
+  if (!(V.hz == hz_))
+    for (std::size_t c = 0; c < band_.size() && !V.global; ++c)
+      if (!V.slot.count(band_[c].v) && band_differs(c, V.hz)) join(V, band_[c].v, t, false);
+  if (V.global) return;
+  std::sort(V.msgs.begin(), V.msgs.end());
+  std::sort(V.differ.begin(), V.differ.end());
+  V.due.clear();
+  std::erase_if(V.rebound, [&](const std::pair<std::int64_t, vid>& r) {
+    if (r.first != t) return false;
+    V.due.push_back(r.second);
+    return true;
+  });
+  std::sort(V.due.begin(), V.due.end());
+
+  // Re-simulate every member.
+  const rng::Stream spont(key_, std::uint64_t(t), kSpont);
+  V.stepped = V.members.size();
+  V.tweet.assign(V.stepped, 0);
+  V.reviews = {};
+  auto by_to = [](const Msg& m, vid x) { return m.to < x; };
+  for (std::size_t i = 0; i < V.stepped; ++i) {
+    const vid v = V.members[i];
+    const std::uint64_t id = g.id(v);
+    V.inbox.clear();
+    for (auto it = std::lower_bound(msgs_.begin(), msgs_.end(), v, by_to); it != msgs_.end() && it->to == v; ++it)
+      if (!std::binary_search(V.differ.begin(), V.differ.end(), it->src)) V.inbox.push_back(*it);
+    for (auto it = std::lower_bound(V.msgs.begin(), V.msgs.end(), v, by_to); it != V.msgs.end() && it->to == v; ++it)
+      V.inbox.push_back(*it);
+    Inputs in{std::span<const Msg>(V.inbox), 0, nullptr, false};
+    for (auto it = std::lower_bound(due_.begin(), due_.end(), Event{v, 0}); it != due_.end() && it->v == v; ++it)
+      if (it->type == kEvRebound && t - rebound_steps_ < V.entry[i]) ++in.rebounds;
+    const auto [d0, d1] = std::equal_range(V.due.begin(), V.due.end(), v);
+    in.rebounds += int(d1 - d0);
+    for (const Intervention& iv : V.ivs)
+      if (iv.step == t && iv.agent == v) in.focal = &iv;
+    V.out.reset();
+    step_person(t, v, id, unit(spont.bits(id)), V.state[i], in, V.hz, V.out);
+    for (const auto& rv : V.out.reviewed) V.reviews.add(rv.second);
+    if (!V.out.tweets.empty()) V.tweet[i] = V.out.tweets.back().second ? 2 : 1;
+    for (const auto& [when, ev] : V.out.schedule)
+      if (ev.type == kEvRebound) V.rebound.emplace_back(when, v);
+  }
+  V.agent_steps += V.stepped;
+}
+
+/// Viewers of u's tweet at step t, as tweets() finds them (they depend on the follower graph
+/// and the keyed arc draws only, not on anyone's state).
+void ServiceWom::tweet_viewers(const Graph& g, std::int64_t t, vid u, std::vector<vid>& seen) {
+  seen.clear();
+  const Graph& f = followers_ ? *followers_ : g;
+  const std::uint64_t thr_rt = rng::threshold(c_.see_prob * c_.retweet_prob), thr_see = rng::threshold(c_.see_prob);
+  if (f.complete || !thr_see) return;
+  const rng::Stream s(key_, std::uint64_t(t), kTweet);
+  const std::uint64_t k = f.id(u);
+  const vid seed[1] = {u};
+  const CascadeResult res = cascade(
+      f, std::span<const vid>(seed, 1), [](vid) { return true; }, s, thr_rt, k, spread_, in_cascade_);
+  auto view = [&](vid m) {
+    const std::uint64_t idm = f.id(m);
+    for (vid x : f.out(m))
+      if (x != u && rng::fires(s.arc_bits(idm, f.id(x), k), thr_see)) seen.push_back(x);
+  };
+  view(u);
+  for (vid m : res.reached) view(m);
+  std::sort(seen.begin(), seen.end());
+  seen.erase(std::unique(seen.begin(), seen.end()), seen.end());
+}
+
+void ServiceWom::cone_after(const Graph& g, std::int64_t t) {
+  const bool tweets_on = c_.tweets && c_.tweet_weight != 0;
+  auto by_v = [](const auto& e, vid x) { return e.first < x; };
+  // Per variant: the review delta and the rating at t+1; tweeters whose tweet differs.
+  for_each_block(
+      variants_.size(),
+      [&](std::size_t, std::size_t k0, std::size_t k1) {
+        for (std::size_t k = k0; k < k1; ++k) {
+          Variant& V = *variants_[k];
+          V.tweeters.clear();
+          if (V.global) continue;
+          ReviewSlot d = V.reviews;
+          for (std::size_t i = 0; i < V.stepped; ++i) {
+            const vid v = V.members[i];
+            for (auto it = std::lower_bound(reviews_now_.begin(), reviews_now_.end(), v, by_v);
+                 it != reviews_now_.end() && it->first == v; ++it)
+              d.add(it->second, -1);
+            if (!tweets_on) continue;
+            auto it = std::lower_bound(tweets_now_.begin(), tweets_now_.end(), v, by_v);
+            const std::uint8_t tb = it != tweets_now_.end() && it->first == v ? (it->second ? 2 : 1) : 0;
+            if (tb != V.tweet[i]) V.tweeters.push_back({v, std::uint8_t(tb | (V.tweet[i] << 2))});
+          }
+          if (c_.reviews) {  // the window moves as the baseline's does
+            while (!V.review_delta.empty() && V.review_delta.front().first <= t - review_steps_) {
+              V.review_sum.add(V.review_delta.front().second, -1);
+              V.review_delta.pop_front();
+            }
+            if (!d.empty()) {
+              V.review_delta.emplace_back(t, d);
+              V.review_sum.add(d);
+            }
+            ReviewSlot w = window_sum_;
+            w.add(V.review_sum);
+            V.rating = rating_of(w);
+          }
+        }
+      },
+      1, 2);
+  if (!tweets_on) return;
+  // The viewers of each differing tweet (the same cascade in every world), once per tweeter.
+  viewers_of_.clear();
+  for (const auto& V : variants_)
+    for (const auto& tw : V->tweeters)
+      if (!viewers_of_.count(tw.first)) tweet_viewers(g, t, tw.first, viewers_of_[tw.first]);
+  // Per variant: attitudes after this step's tweets, with the variant's tweets; viewers outside
+  // the cone join it after the step (their step was the baseline's until the tweets).
+  const float* a_next = att_->next.data();
+  auto by_x = [](const TweetNet& e, vid x) { return e.x < x; };
+  for_each_block(
+      variants_.size(),
+      [&](std::size_t, std::size_t k0, std::size_t k1) {
+        for (std::size_t k = k0; k < k1; ++k) {
+          Variant& V = *variants_[k];
+          if (V.global) continue;
+          V.shift.clear();
+          for (const auto& [u, code] : V.tweeters) {
+            const int tb = code & 3, tv = code >> 2;
+            for (vid x : viewers_of_.at(u)) {
+              if (tb) V.shift.push_back({x, tb == 2 ? -1 : 1});
+              if (tv) V.shift.push_back({x, tv == 2 ? 1 : -1});
+            }
+          }
+          std::sort(V.shift.begin(), V.shift.end());
+          auto net_b = [&](vid x, const TweetNet** rec) {
+            auto it = std::lower_bound(tweet_net_.begin(), tweet_net_.end(), x, by_x);
+            *rec = it != tweet_net_.end() && it->x == x ? &*it : nullptr;
+            return *rec ? (*rec)->net : 0;
+          };
+          // Members re-simulated at t: their own pre-tweet attitude.
+          std::size_t j = 0;
+          for (std::size_t i = 0; i < V.stepped; ++i) {
+            const vid v = V.members[i];
+            const TweetNet* rec = nullptr;
+            int net = net_b(v, &rec);
+            auto [s0, s1] = std::equal_range(V.shift.begin(), V.shift.end(), std::pair<vid, int>(v, INT_MIN),
+                                             [](const auto& a, const auto& b) { return a.first < b.first; });
+            for (auto it = s0; it != s1; ++it) net += it->second;
+            if (rec || s0 != s1) V.state[i].a = clip(double(V.state[i].a) + c_.tweet_weight * net);
+          }
+          // Viewers outside the cone whose tweets differ.
+          while (j < V.shift.size() && !V.global) {
+            const vid x = V.shift[j].first;
+            int dnet = 0;
+            for (; j < V.shift.size() && V.shift[j].first == x; ++j) dnet += V.shift[j].second;
+            if (dnet == 0 || V.slot.count(x)) continue;
+            if (!join(V, x, t + 1, true)) continue;
+            const TweetNet* rec = nullptr;
+            const int net = net_b(x, &rec) + dnet;
+            const float before = rec ? rec->before : a_next[x];
+            V.state.back().a = clip(double(before) + c_.tweet_weight * net);
+          }
+        }
+      },
+      1, 2);
+}
+
+VariantLedger ServiceWom::variant_ledger(std::size_t k) const {
+  const Variant& V = *variants_.at(k);
+  VariantLedger out;
+  out.global = V.global;
+  out.agent_steps = V.agent_steps;
+  out.peak = V.peak;
+  if (V.global) return out;
+  // As ledger(), with the pinned terminal retention (add_variant requires one).
+  const double r = c_.terminal_retention;
+  const double multiple = r / std::max(1e-12, 1.0 + c_.discount_rate - r);
+  std::vector<std::uint32_t> order(V.members.size());
+  std::iota(order.begin(), order.end(), 0u);
+  std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return V.members[a] < V.members[b]; });
+  for (std::uint32_t i : order) {
+    const vid v = V.members[i];
+    const Person& p = V.state[i];
+    double margin = p.led_margin, terminal = 0;
+    if (p.st == kCustomer) {
+      const double m = double(margin_[v]);
+      margin += m * dt_years_ * spell(std::max<std::int64_t>(1, p.acquired), rows_);
+      terminal = m * multiple * disc(rows_);
+    }
+    out.agents.push_back(v);
+    out.margin.push_back(margin);
+    out.service.push_back(p.led_service);
+    out.acquisition.push_back(p.led_acquisition);
+    out.terminal.push_back(terminal);
+    out.roles.push_back(p.st);
+  }
+  return out;
 }
 
 }  // namespace

@@ -28,7 +28,14 @@ CLI::App* add_cost_command(CLI::App& app, CostArgs& a) {
       ->check(CLI::Range(std::int64_t(1), std::int64_t(1000000)));
   c->add_option("--channel-focal", a.channel_focal,
                 "of those, how many are also priced with each channel off (cost by channel)")
-      ->check(CLI::Range(std::int64_t(0), std::int64_t(1000000)));
+      ->check(CLI::Range(std::int64_t(0), std::int64_t(1000000)))
+      ->default_str("all");
+  c->add_flag("--no-cone", a.no_cone,
+              "price every variant by a full paired run instead of its causal cone (same numbers, slower)")
+      ->default_str("false");
+  c->add_option("--max-cone", a.max_cone,
+                "a cone larger than this share of all persons is priced by a full run instead")
+      ->check(CLI::Range(1e-9, 1.0));
   c->add_option("--by-degree", a.by_degree,
                 "extra focal customers per out-degree decile (stratified draw) for the by-degree table; 0: group "
                 "the uniform sample by decile")
@@ -54,7 +61,9 @@ int run_cost_command(const CostArgs& a, const std::vector<std::string>& command)
   CostOptions o;
   o.threads = a.threads;
   o.focal = a.focal;
-  o.channel_focal = std::min(a.channel_focal, a.focal);
+  o.channel_focal = a.channel_focal < 0 ? -1 : std::min(a.channel_focal, a.focal);
+  o.cone = !a.no_cone;
+  o.max_cone = a.max_cone;
   o.t0_days = a.t0_days;
   o.by_degree = a.by_degree;
   o.severity = a.severity == "small" ? 0 : a.severity == "large" ? 1 : -1;

@@ -13,7 +13,9 @@ struct CostArgs {
   std::int64_t replicates = 0;
   int threads = 0;
   std::int64_t focal = 16;
-  std::int64_t channel_focal = 4;
+  std::int64_t channel_focal = -1;  // all
+  bool no_cone = false;
+  double max_cone = 0.05;
   std::int64_t by_degree = 0;
   std::int64_t t0_days = 90;
   std::string severity = "mix";

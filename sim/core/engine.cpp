@@ -40,6 +40,7 @@ Trajectory run_model(const ModelInfo& info, const Params& params, const Graph& g
                                 iv.agent, iv.step, g.n - 1, plan.steps - 1));
       model->intervene(iv);
     }
+  if (hooks && hooks->setup) hooks->setup(*model);
   if (hooks && hooks->observe) hooks->observe(0, *model);
 
   Trajectory tr;

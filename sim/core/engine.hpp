@@ -37,6 +37,9 @@ struct RunHooks {
   std::vector<Intervention> interventions;
   EventLog* events = nullptr;  ///< who-told-whom log (RunContext::events)
   std::function<void(std::int64_t t, const Model&)> observe;
+  /// Called once after init and the interventions, before the first step (e.g. to register
+  /// causal-cone variants with Model::add_variant).
+  std::function<void(Model&)> setup;
 };
 
 /// `followers` (optional) is a second layer on the same agents: same n, same stable ids in

@@ -65,6 +65,18 @@ struct AgentLedger {
   std::span<const double> terminal;     ///< terminal value of the agent at the horizon
 };
 
+/// One variant priced through its causal cone (Model::add_variant): the agents whose state
+/// may differ from the run's, and the variant's ledger and roles for them at the horizon.
+/// Every other agent's ledger and role equal the run's, bit for bit.
+struct VariantLedger {
+  bool global = false;      ///< the cone outgrew its limit: price this variant with a full run
+  std::vector<vid> agents;  ///< the cone, sorted
+  std::vector<double> margin, service, acquisition, terminal;
+  std::vector<std::uint8_t> roles;
+  std::uint64_t agent_steps = 0;  ///< persons re-simulated, summed over steps (the cone's work)
+  std::uint64_t peak = 0;         ///< largest cone size reached (at most the limit)
+};
+
 class Model {
  public:
   virtual ~Model() = default;
@@ -89,6 +101,20 @@ class Model {
   /// A small model-defined role per agent at the current step (service_wom: 0 prospect,
   /// 1 customer, 2 lapsed), for partitions by role at the time of an intervention.
   virtual std::vector<std::uint8_t> roles() const { return {}; }
+  /// Causal cone (DESIGN.md §5), optional. Registers, after init and before the first step, a
+  /// variant of this run: the same world with `interventions`, stepped in lockstep with this
+  /// run while re-simulating only the agents whose inputs differ from this run's. A variant
+  /// whose cone grows past `max_cone` agents is dropped and reported global. Returns false when
+  /// the model cannot price variants this way (the caller then runs them in full).
+  virtual bool add_variant(std::vector<Intervention> interventions, std::size_t max_cone) {
+    (void)interventions, (void)max_cone;
+    return false;
+  }
+  /// The k-th registered variant at the current step (call after the last step).
+  virtual VariantLedger variant_ledger(std::size_t k) const {
+    (void)k;
+    return {};
+  }
 };
 
 struct ModelInfo {

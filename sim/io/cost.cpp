@@ -48,11 +48,41 @@ struct Sums {
 
 /// Exact, order-free sums: money in units of 2^-32 (about 2e-10 of a currency unit) in a
 /// 128-bit integer, so a sum does not depend on storage order (results are identical under
-/// vertex reordering, DESIGN.md §5).
+/// vertex reordering, DESIGN.md §5), and a causal cone's per-agent differences applied to a
+/// baseline's sums give exactly the sums of a full run.
 __extension__ typedef __int128 FixedSum;
 constexpr double kFixedScale = 4294967296.0;
 inline FixedSum to_fixed(double v) { return FixedSum(std::llround(v * 65536.0)) * 65536; }
 inline double from_fixed(FixedSum s) { return double(s) / kFixedScale; }
+
+struct Fixed {
+  FixedSum margin[kGroups] = {}, service[kGroups] = {}, acquisition[kGroups] = {}, terminal[kGroups] = {};
+  std::int64_t customers[kGroups] = {};
+  void add(int k, double m, double s, double a, double te, bool customer, int sign = 1) {
+    margin[k] += sign * to_fixed(m);
+    service[k] += sign * to_fixed(s);
+    acquisition[k] += sign * to_fixed(a);
+    terminal[k] += sign * to_fixed(te);
+    customers[k] += sign * (customer ? 1 : 0);
+  }
+  Sums sums() const {
+    Sums s;
+    for (int k = 0; k < kGroups; ++k) {
+      s.margin[k] = from_fixed(margin[k]);
+      s.service[k] = from_fixed(service[k]);
+      s.acquisition[k] = from_fixed(acquisition[k]);
+      s.terminal[k] = from_fixed(terminal[k]);
+      s.customers_end[k] = double(customers[k]);
+    }
+    return s;
+  }
+};
+
+/// A run's per-agent ledger and roles at the horizon (a baseline's, for its variants' cones).
+struct Snapshot {
+  std::vector<double> margin, service, acquisition, terminal;
+  std::vector<std::uint8_t> roles;
+};
 
 /// What one replicate shares across its jobs.
 struct World {
@@ -60,18 +90,36 @@ struct World {
   const Graph* followers = nullptr;
   RunPlan plan;
   std::vector<std::uint8_t> roles0;  ///< roles at t0 (identical in every variant: before the event)
+  int group(vid v, vid focal) const {
+    return v == focal ? kFocalAgent : roles0[v] == kCustomer ? kOtherCustomers : kOthers;
+  }
 };
 
-/// One run of the scenario's model with optional interventions and changed params; returns
-/// the ledger sums grouped relative to `focal` (or no focal agent when focal == n).
-/// With `record` (the baseline), the run first records the roles at step `roles_at` into
-/// *record (w.roles0), which the grouping at the end then uses.
-Sums run_sums(const Scenario& sc, const Params& params, const World& w, std::vector<Intervention> ivs, vid focal,
-              Trajectory* tr_out = nullptr, std::int64_t roles_at = -1, std::vector<std::uint8_t>* record = nullptr,
-              std::vector<double>* margins_out = nullptr) {
+/// One run's results (see run_sums).
+struct RunOut {
+  Fixed fixed;
+  Snapshot snap;                       ///< with `snapshot`
+  std::vector<VariantLedger> variant;  ///< the cones of `variants`, when the model took them
+};
+
+/// One run of the scenario's model with optional interventions and changed params; sums the
+/// ledger grouped relative to `focal` (or no focal agent when focal == n). With `record` (the
+/// first baseline), the run first records the roles at step `roles_at` into *record (w.roles0),
+/// which the grouping at the end then uses. With `variants`, the model prices them through
+/// their causal cones in lockstep with this run (Model::add_variant), when it can.
+RunOut run_sums(const Scenario& sc, const Params& params, const World& w, std::vector<Intervention> ivs, vid focal,
+                Trajectory* tr_out = nullptr, std::int64_t roles_at = -1, std::vector<std::uint8_t>* record = nullptr,
+                bool snapshot = false, const std::vector<std::vector<Intervention>>* variants = nullptr,
+                std::size_t max_cone = 0, Progress* progress = nullptr) {
   RunHooks hooks;
   hooks.interventions = std::move(ivs);
-  Sums s;
+  RunOut res;
+  bool cone = false;
+  if (variants && !variants->empty())
+    hooks.setup = [&](Model& m) {
+      cone = true;
+      for (const auto& v : *variants) cone = cone && m.add_variant(v, max_cone);
+    };
   const std::int64_t last = w.plan.steps;
   hooks.observe = [&](std::int64_t t, const Model& m) {
     if (record && t == roles_at) *record = m.roles();
@@ -83,26 +131,44 @@ Sums run_sums(const Scenario& sc, const Params& params, const World& w, std::vec
     const std::vector<std::uint8_t> roles = m.roles();
     if (led.margin.size() != w.g->n || roles.size() != w.g->n)
       throw Error(fmt::format("model '{}' keeps no per-agent ledger: wom cost cannot price its events", sc.model));
-    FixedSum margin[kGroups] = {}, service[kGroups] = {}, acquisition[kGroups] = {}, terminal[kGroups] = {};
-    for (vid v = 0; v < w.g->n; ++v) {
-      const int k = v == focal ? kFocalAgent : w.roles0[v] == kCustomer ? kOtherCustomers : kOthers;
-      margin[k] += to_fixed(led.margin[v]);
-      service[k] += to_fixed(led.service[v]);
-      acquisition[k] += to_fixed(led.acquisition[v]);
-      terminal[k] += to_fixed(led.terminal[v]);
-      s.customers_end[k] += roles[v] == kCustomer ? 1.0 : 0.0;
+    for (vid v = 0; v < w.g->n; ++v)
+      res.fixed.add(w.group(v, focal), led.margin[v], led.service[v], led.acquisition[v], led.terminal[v],
+                    roles[v] == kCustomer);
+    if (snapshot) {
+      res.snap.margin.assign(led.margin.begin(), led.margin.end());
+      res.snap.service.assign(led.service.begin(), led.service.end());
+      res.snap.acquisition.assign(led.acquisition.begin(), led.acquisition.end());
+      res.snap.terminal.assign(led.terminal.begin(), led.terminal.end());
+      res.snap.roles = roles;
     }
-    for (int k = 0; k < kGroups; ++k) {
-      s.margin[k] = from_fixed(margin[k]);
-      s.service[k] = from_fixed(service[k]);
-      s.acquisition[k] = from_fixed(acquisition[k]);
-      s.terminal[k] = from_fixed(terminal[k]);
-    }
-    if (margins_out) margins_out->assign(led.margin.begin(), led.margin.end());
+    if (cone)
+      for (std::size_t k = 0; k < variants->size(); ++k) res.variant.push_back(m.variant_ledger(k));
   };
-  Trajectory tr = run_model(*sc.info, params, *w.g, w.plan, {}, w.followers, &hooks);
+  StepCallback on_step;
+  if (progress) on_step = [&](std::int64_t, std::int64_t) { progress->tick(); };
+  Trajectory tr = run_model(*sc.info, params, *w.g, w.plan, on_step, w.followers, &hooks);
   if (tr_out) *tr_out = std::move(tr);
-  return s;
+  return res;
+}
+
+/// A variant's sums from its baseline's (grouped without a focal agent) and its cone: the
+/// focal agent moves to its own group, and each cone agent's baseline row is replaced by the
+/// variant's. Integer arithmetic: equal to the sums of a full run of the variant, bit for bit.
+Sums cone_sums(const RunOut& base, const World& w, vid focal, const VariantLedger& v) {
+  Fixed f = base.fixed;
+  const Snapshot& b = base.snap;
+  auto move = [&](vid a, int from, int to) {
+    f.add(from, b.margin[a], b.service[a], b.acquisition[a], b.terminal[a], b.roles[a] == kCustomer, -1);
+    f.add(to, b.margin[a], b.service[a], b.acquisition[a], b.terminal[a], b.roles[a] == kCustomer);
+  };
+  if (focal < w.g->n) move(focal, w.group(focal, w.g->n), kFocalAgent);
+  for (std::size_t i = 0; i < v.agents.size(); ++i) {
+    const vid a = v.agents[i];
+    const int k = w.group(a, focal);
+    f.add(k, b.margin[a], b.service[a], b.acquisition[a], b.terminal[a], b.roles[a] == kCustomer, -1);
+    f.add(k, v.margin[i], v.service[i], v.acquisition[i], v.terminal[i], v.roles[i] == kCustomer);
+  }
+  return f.sums();
 }
 
 Intervention complaint(vid agent, std::int64_t t0, const std::string& path, const CostOptions& o) {
@@ -126,9 +192,12 @@ json est(const std::vector<double>& v) {
 CostOutput run_cost(const Scenario& sc, const CostOptions& o) {
   if (!sc.info) throw Error(fmt::format("{}: no model to price (set 'model')", sc.source_file));
   if (o.focal < 1) throw Error(fmt::format("--focal = {} is out of range: accepted [1, inf)", o.focal));
-  if (o.channel_focal < 0 || o.channel_focal > o.focal)
-    throw Error(
-        fmt::format("--channel-focal = {} is out of range: accepted [0, --focal = {}]", o.channel_focal, o.focal));
+  if (o.channel_focal < -1 || o.channel_focal > o.focal)
+    throw Error(fmt::format("--channel-focal = {} is out of range: accepted [0, --focal = {}] (or all)",
+                            o.channel_focal, o.focal));
+  if (!(o.max_cone > 0 && o.max_cone <= 1))
+    throw Error(fmt::format("--max-cone = {} is out of range: accepted (0, 1] (a share of all persons)", o.max_cone));
+  const std::int64_t channel_focal = o.channel_focal < 0 ? o.focal : o.channel_focal;
   if (o.severity < -1 || o.severity > 1)
     throw Error(fmt::format("--severity = {} is out of range: accepted small, large or mix", o.severity));
   const double step_days = sc.info->step_in_days ? sc.step_days : sc.dt;
@@ -147,9 +216,13 @@ CostOutput run_cost(const Scenario& sc, const CostOptions& o) {
   const std::uint64_t seed = o.seed.value_or(sc.seed);
   const std::int64_t reps = o.replicates.value_or(sc.replicates);
   const auto start = Clock::now();
+  // Progress in model steps: per replicate a baseline and a pinned baseline carrying the
+  // variants, one baseline per channel switched off, and full runs for what the cone cannot do.
+  const std::int64_t channel_worlds = channel_focal > 0 ? std::int64_t(out.channels.size()) : 0;
   const std::int64_t runs_per_rep =
-      1 + (o.lost ? 3 : 2) * o.focal + 2 * o.channel_focal * std::int64_t(out.channels.size());
-  Progress progress(o.progress && progress_allowed(), reps * runs_per_rep);
+      o.cone ? 2 + channel_worlds
+             : 2 + (o.lost ? 3 : 2) * o.focal + 2 * channel_focal * std::int64_t(out.channels.size());
+  Progress progress(o.progress && progress_allowed(), reps * runs_per_rep * sc.steps);
   double baseline_seconds = 0;
   json wom = json::object();
 
@@ -166,23 +239,22 @@ CostOutput run_cost(const Scenario& sc, const CostOptions& o) {
       // Baseline: the no-event world, and the roles at t0.
       const auto b0 = Clock::now();
       Trajectory base_tr;
-      std::vector<double> base_margins;  // per agent: the focal customer's own baseline margin
-      Sums base = run_sums(sc, sc.params, w, {}, g.n, &base_tr, t0, &w.roles0, &base_margins);
+      RunOut base_run = run_sums(sc, sc.params, w, {}, g.n, &base_tr, t0, &w.roles0, true, nullptr, 0, &progress);
       baseline_seconds += std::chrono::duration<double>(Clock::now() - b0).count();
+      ++out.runs;
       // Pin the terminal value's retention to the baseline's measured one (when the model
       // has the knob): otherwise one focal defection would revalue every customer at the
       // horizon through the run's estimate of r, an artefact of estimation, not a cost.
       Params params = sc.params;
+      bool pinned = false;
       if (sc.info->metrics && has_param(*sc.info, kTerminalRetention) && !sc.params.has(kTerminalRetention)) {
         for (const auto& [name, v] : sc.info->metrics(sc.params, base_tr, step_days))
           if (name == "retention_per_year") {
             params.set(kTerminalRetention, v);
             out.terminal_retention.push_back(v);
           }
-        base = run_sums(sc, params, w, {}, g.n, nullptr, -1, nullptr, &base_margins);
-        ++out.runs;
+        pinned = true;
       }
-      progress.tick();
       for (std::size_t c = 0; c < base_tr.columns.size(); ++c) {
         const std::string& name = base_tr.columns[c];
         if (name.rfind("listeners_", 0) != 0) continue;
@@ -249,39 +321,96 @@ CostOutput run_cost(const Scenario& sc, const CostOptions& o) {
       for (std::size_t e = 0; e < focal.size(); ++e) {
         for (int v = 0; v < 3; ++v)
           if (v < 2 || (o.lost && !focal[e].stratified)) jobs.push_back({e, v});
-        if (!focal[e].stratified && std::int64_t(e) < o.channel_focal)
+        if (!focal[e].stratified && std::int64_t(e) < channel_focal)
           for (std::size_t c = 0; c < out.channels.size(); ++c)
             for (int v = 0; v < 2; ++v) jobs.push_back({std::size_t(e), int(3 + 2 * c + v)});
       }
+      // The worlds: 0 the scenario (pinned terminal retention), 1 + c channel c off from t0.
+      auto job_params = [&](int var) {
+        Params p = params;
+        if (var >= 3) {  // the channel goes off at t0, on the same history up to the focal event
+          p.set("channels." + out.channels[std::size_t((var - 3) / 2)], false);
+          if (has_param(*sc.info, "channels.from_day")) p.set("channels.from_day", double(t0) * step_days);
+        }
+        return p;
+      };
+      auto job_ivs = [&](const Job& job) {
+        const vid agent = focal[job.event].agent;
+        std::vector<Intervention> ivs;
+        if (job.variant == 2) {
+          Intervention iv;
+          iv.kind = Intervention::Kind::Lose;
+          iv.agent = agent;
+          iv.step = t0;
+          ivs.push_back(iv);
+        } else {
+          const bool ack = job.variant >= 3 ? (job.variant - 3) % 2 == 1 : job.variant == 1;
+          ivs.push_back(complaint(agent, t0, ack ? "acknowledge" : "argue", o));
+        }
+        return ivs;
+      };
+      auto world_of = [](int var) { return var < 3 ? 0 : 1 + (var - 3) / 2; };
       std::vector<Sums> res(jobs.size());
+      std::vector<std::size_t> full;  // jobs priced by full runs
+      Sums base;
+      if (o.cone) {
+        // Each world runs once, carrying its variants; each variant is priced through its cone.
+        const std::size_t limit = std::max<std::size_t>(1, std::size_t(o.max_cone * double(g.n)));
+        for (int world = 0; world <= int(out.channels.size()); ++world) {
+          std::vector<std::size_t> mine;
+          std::vector<std::vector<Intervention>> variants;
+          for (std::size_t j = 0; j < jobs.size(); ++j)
+            if (world_of(jobs[j].variant) == world) {
+              mine.push_back(j);
+              variants.push_back(job_ivs(jobs[j]));
+            }
+          if (world > 0 && mine.empty()) continue;
+          const RunOut b = run_sums(sc, job_params(world == 0 ? 0 : 3 + 2 * (world - 1)), w, {}, g.n, nullptr, -1,
+                                    nullptr, true, &variants, limit, &progress);
+          ++out.runs;
+          if (world == 0) {
+            base = b.fixed.sums();
+            base_run.snap.margin = b.snap.margin;
+          }
+          for (std::size_t i = 0; i < mine.size(); ++i) {
+            if (b.variant.size() != mine.size() || b.variant[i].global) {
+              full.push_back(mine[i]);
+              continue;
+            }
+            const VariantLedger& v = b.variant[i];
+            res[mine[i]] = cone_sums(b, w, focal[jobs[mine[i]].event].agent, v);
+            ++out.cone_variants;
+            out.cone_agent_steps += v.agent_steps;
+            out.cone_peak = std::max<std::uint64_t>(out.cone_peak, v.peak);
+          }
+        }
+      } else {
+        base = pinned ? run_sums(sc, params, w, {}, g.n, nullptr, -1, nullptr, true, nullptr, 0, &progress).fixed.sums()
+                      : base_run.fixed.sums();
+        if (pinned) ++out.runs;
+        if (!pinned) {  // keep the progress total honest: the pinned run was counted
+          progress.tick(sc.steps);
+        }
+        for (std::size_t j = 0; j < jobs.size(); ++j) full.push_back(j);
+      }
+      if (o.cone) progress.add_total(std::int64_t(full.size()) * sc.steps);
+      std::sort(full.begin(), full.end());
       for_each_block(
-          jobs.size(),
+          full.size(),
           [&](std::size_t, std::size_t lo, std::size_t hi) {
-            for (std::size_t j = lo; j < hi; ++j) {
-              const vid agent = focal[jobs[j].event].agent;
-              const int var = jobs[j].variant;
-              Params p = params;
-              std::vector<Intervention> ivs;
-              if (var == 2) {
-                Intervention iv;
-                iv.kind = Intervention::Kind::Lose;
-                iv.agent = agent;
-                iv.step = t0;
-                ivs.push_back(iv);
-              } else {
-                const bool ack = var >= 3 ? (var - 3) % 2 == 1 : var == 1;
-                ivs.push_back(complaint(agent, t0, ack ? "acknowledge" : "argue", o));
-                if (var >= 3) {
-                  // The channel goes off at t0, on the same history up to the focal event.
-                  p.set("channels." + out.channels[std::size_t((var - 3) / 2)], false);
-                  if (has_param(*sc.info, "channels.from_day")) p.set("channels.from_day", double(t0) * step_days);
-                }
-              }
-              isolated([&] { res[j] = run_sums(sc, p, w, std::move(ivs), agent); });
-              progress.tick();
+            for (std::size_t i = lo; i < hi; ++i) {
+              const std::size_t j = full[i];
+              isolated([&] {
+                res[j] = run_sums(sc, job_params(jobs[j].variant), w, job_ivs(jobs[j]), focal[jobs[j].event].agent,
+                                  nullptr, -1, nullptr, false, nullptr, 0, &progress)
+                             .fixed.sums();
+              });
             }
           },
           1, 2);
+      out.runs += std::int64_t(full.size());
+      out.full_variants += std::int64_t(full.size());
+      const std::vector<double>& base_margins = base_run.snap.margin;  // the focal customer's own baseline margin
 
       // Pair the results by event.
       std::size_t j = 0;
@@ -321,7 +450,7 @@ CostOutput run_cost(const Scenario& sc, const CostOptions& o) {
                         (L.margin[kOtherCustomers] + L.margin[kOthers]);
         f.lost_other = f.lost_total - f.lost_own - f.lost_ripple;
         f.argued_ripple = base.customers() - A.customers();
-        if (!f.stratified && std::int64_t(e) < o.channel_focal)
+        if (!f.stratified && std::int64_t(e) < channel_focal)
           for (std::size_t c = 0; c < out.channels.size(); ++c) {
             const Sums& Ac = res[j];
             const Sums& Kc = res[j + 1];
@@ -330,7 +459,6 @@ CostOutput run_cost(const Scenario& sc, const CostOptions& o) {
           }
         out.events.push_back(std::move(f));
       }
-      out.runs += std::int64_t(jobs.size()) + 1;
     }
   });
   out.baseline_seconds = baseline_seconds / double(reps);
@@ -423,10 +551,20 @@ json cost_json(const Scenario& sc, const CostOutput& out, const CostOptions& o) 
                           {"lost_total", e.lost_total},
                           {"by_channel", e.by_channel}});
   doc["events"] = events;
-  doc["efficiency"] = json{{"runs", out.runs},
-                           {"full_run_seconds", out.baseline_seconds},
-                           {"wall_seconds", out.wall_seconds},
-                           {"runs_per_focal_event", out.events.empty() ? 0.0 : double(out.runs) / out.events.size()}};
+  doc["efficiency"] =
+      json{{"method", o.cone ? "causal cone (full runs where a cone grows past --max-cone)" : "full paired runs"},
+           {"full_runs", out.runs},
+           {"variants_by_cone", out.cone_variants},
+           {"variants_by_full_run", out.full_variants},
+           {"cone_agent_steps", out.cone_agent_steps},
+           {"largest_cone", out.cone_peak},
+           {"full_run_seconds", out.baseline_seconds},
+           {"wall_seconds", out.wall_seconds},
+           {"full_run_equivalents", out.baseline_seconds > 0 ? out.wall_seconds / out.baseline_seconds : 0.0},
+           {"full_run_equivalents_per_1000_events",
+            out.baseline_seconds > 0 && !out.events.empty()
+                ? 1000.0 * out.wall_seconds / out.baseline_seconds / double(out.events.size())
+                : 0.0}};
   return doc;
 }
 

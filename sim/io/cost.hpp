@@ -15,8 +15,10 @@
 /// among all customers at t0 (ranked by degree, ties by keyed draw) for the by-degree table;
 /// without it the table groups the uniform sample by decile.
 ///
-/// Every pair is re-simulated in full (exact, and simple to trust); the causal-cone
-/// shortcut of DESIGN.md §5 is not implemented yet.
+/// Efficiency (DESIGN.md §5): each world (the scenario, and each channel switched off) runs
+/// once and carries its variants, which the model re-simulates only over their causal cones
+/// (Model::add_variant); a variant whose cone outgrows `max_cone` of the persons, or a model
+/// without cones, is priced by a full run. Both paths give the same numbers bit for bit.
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -30,7 +32,7 @@ namespace wom {
 struct CostOptions {
   int threads = 0;                 ///< 0 = all cores
   std::int64_t focal = 16;         ///< focal events per replicate
-  std::int64_t channel_focal = 4;  ///< focal events per replicate also priced with each channel off
+  std::int64_t channel_focal = -1;  ///< focal events per replicate also priced with each channel off (−1: all)
   std::int64_t t0_days = 90;       ///< injection time (burn-in), days; converted with time.step_days
   int severity = -1;               ///< 0 small, 1 large, −1 drawn from the mix of complaints
   bool misunderstanding = false;   ///< inject misunderstandings instead of valid complaints
@@ -39,6 +41,8 @@ struct CostOptions {
   bool progress = false;
   bool lost = true;            ///< also price losing each focal customer outright
   std::int64_t by_degree = 0;  ///< extra focal customers per degree decile for the by-degree table
+  bool cone = true;            ///< price variants through causal cones (false: full paired runs)
+  double max_cone = 0.05;      ///< a cone larger than this share of persons falls back to a full run
 };
 
 /// One focal event's paired results (acknowledge minus argue: the cost of arguing).
@@ -66,7 +70,11 @@ struct CostOutput {
   std::vector<std::string> channels;
   std::vector<FocalCost> events;
   double wall_seconds = 0;
-  std::int64_t runs = 0;                   ///< model runs made
+  std::int64_t runs = 0;                   ///< full model runs made (baselines and fallbacks)
+  std::int64_t cone_variants = 0;          ///< variants priced through their causal cone
+  std::int64_t full_variants = 0;          ///< variants priced by a full run
+  std::uint64_t cone_agent_steps = 0;      ///< persons re-simulated in cones, summed over steps
+  std::uint64_t cone_peak = 0;             ///< largest cone
   double baseline_seconds = 0;             ///< mean wall time of one full run (for the efficiency figure)
   std::vector<double> terminal_retention;  ///< per replicate: the baseline's r pinned for the terminal value
   nlohmann::ordered_json wom_by_channel;   ///< listeners by channel and valence in the baselines

@@ -41,7 +41,9 @@ class Progress {
   Progress(const Progress&) = delete;
   Progress& operator=(const Progress&) = delete;
 
-  void tick() { done_.fetch_add(1, std::memory_order_relaxed); }
+  void tick(std::int64_t n = 1) { done_.fetch_add(n, std::memory_order_relaxed); }
+  /// Work found on the way (e.g. cost variants that need full runs after all).
+  void add_total(std::int64_t n) { total_.fetch_add(n, std::memory_order_relaxed); }
 
  private:
   void loop() {
@@ -51,8 +53,9 @@ class Progress {
     while (!cv_.wait_for(lock, std::chrono::milliseconds(250), [this] { return stop_; })) {
       const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
       if (elapsed < 1.0) continue;
-      const std::int64_t done = std::min(done_.load(std::memory_order_relaxed), total_);
-      const double frac = double(done) / double(total_);
+      const std::int64_t total = total_.load(std::memory_order_relaxed);
+      const std::int64_t done = std::min(done_.load(std::memory_order_relaxed), total);
+      const double frac = double(done) / double(total);
       constexpr int kWidth = 30;
       const int filled = int(frac * kWidth);
       std::string bar(std::size_t(filled), '#');
@@ -69,7 +72,7 @@ class Progress {
     }
   }
 
-  const std::int64_t total_;
+  std::atomic<std::int64_t> total_;
   std::atomic<std::int64_t> done_{0};
   std::mutex mu_;
   std::condition_variable cv_;
