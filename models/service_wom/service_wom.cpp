@@ -259,25 +259,25 @@ struct Hazards {
 struct Variant {
   std::vector<Intervention> ivs;  // sorted by (step, agent)
   std::size_t max_cone = 0;
-  bool global = false;  // the cone outgrew max_cone: dropped, price with a full run
+  bool global = false;                          // the cone outgrew max_cone: dropped, price with a full run
   std::unordered_map<vid, std::uint32_t> slot;  // cone member → index
   std::vector<vid> members;
-  std::vector<Person> state;                          // at t (after the step: t+1)
-  std::vector<std::int32_t> entry;                    // first step re-simulated in the variant
-  std::vector<std::pair<std::int64_t, vid>> rebound;  // apology rebounds scheduled in the variant
+  std::vector<Person> state;                                     // at t (after the step: t+1)
+  std::vector<std::int32_t> entry;                               // first step re-simulated in the variant
+  std::vector<std::pair<std::int64_t, vid>> rebound;             // apology rebounds scheduled in the variant
   std::deque<std::pair<std::int64_t, ReviewSlot>> review_delta;  // variant − baseline, per step
   ReviewSlot review_sum;                                         // over the rating window
   double rating = 0;
   Hazards hz;
   std::uint64_t agent_steps = 0, peak = 0;
   // Scratch of the current step.
-  std::size_t stepped = 0;          // members [0, stepped) were re-simulated at t
-  std::vector<std::uint8_t> tweet;  // their tweet at t: 0 none, 1 negative, 2 positive
-  ReviewSlot reviews;               // their reviews at t
-  std::vector<Msg> msgs;            // tellings at t of tellers whose story differs (by listener)
+  std::size_t stepped = 0;            // members [0, stepped) were re-simulated at t
+  std::vector<std::uint8_t> tweet;    // their tweet at t: 0 none, 1 negative, 2 positive
+  ReviewSlot reviews;                 // their reviews at t
+  std::vector<Msg> msgs;              // tellings at t of tellers whose story differs (by listener)
   std::vector<std::uint64_t> differ;  // those tellers' stable ids (sorted)
   std::vector<Msg> inbox, base_msgs;
-  std::vector<vid> due;                            // variant rebounds due at t (sorted)
+  std::vector<vid> due;                                // variant rebounds due at t (sorted)
   std::vector<std::pair<vid, std::uint8_t>> tweeters;  // (tweeter, baseline | variant << 2) that differ
   std::vector<std::pair<vid, int>> shift;              // tweet attitude shifts: variant − baseline
   BlockOut out;
@@ -381,9 +381,10 @@ class ServiceWom final : public Model {
   void start_story(std::int64_t t, vid v, Person& p, bool positive, int gen, BlockOut& o) const;
   void review(vid v, std::uint64_t id, std::int64_t t, double a, BlockOut& o) const;
   Person load(vid v) const {
-    return Person{status_->now[v],        (*story_)[v],        (*flags_)[v],       (*unresolved_)[v],
-                  att_->now[v],           (*story_end_)[v],    (*unresolved_until_)[v], (*defect_at_)[v],
-                  (*reject_until_)[v],    (*acquired_)[v],     (*led_margin_)[v],  (*led_service_)[v],
+    return Person{status_->now[v],         (*story_)[v],      (*flags_)[v],
+                  (*unresolved_)[v],       att_->now[v],      (*story_end_)[v],
+                  (*unresolved_until_)[v], (*defect_at_)[v],  (*reject_until_)[v],
+                  (*acquired_)[v],         (*led_margin_)[v], (*led_service_)[v],
                   (*led_acquisition_)[v]};
   }
   void store(vid v, const Person& p) {
@@ -472,7 +473,7 @@ class ServiceWom final : public Model {
 
   // Causal cone: variants and what the baseline step keeps for them.
   std::vector<std::unique_ptr<Variant>> variants_;
-  std::vector<std::pair<vid, ReviewSlot>> reviews_now_;  // baseline reviews of step t, by reviewer
+  std::vector<std::pair<vid, ReviewSlot>> reviews_now_;   // baseline reviews of step t, by reviewer
   std::vector<std::pair<vid, std::uint8_t>> tweets_now_;  // baseline tweets of step t, by tweeter
   struct TweetNet {
     vid x;
@@ -880,7 +881,8 @@ void ServiceWom::talk(const Graph& g, std::int64_t t) {
         [&](std::size_t p, std::size_t lo, std::size_t hi) {
           auto& mine = msg_parts_[p];
           mine.clear();
-          for (std::size_t i = lo; i < hi; ++i) contacts_of(g, tellers_[i], code[tellers_[i]], end[tellers_[i]], t, draws, mine);
+          for (std::size_t i = lo; i < hi; ++i)
+            contacts_of(g, tellers_[i], code[tellers_[i]], end[tellers_[i]], t, draws, mine);
         },
         kPart, tellers_.size() < 8 * kPart ? SIZE_MAX : 2 * kPart);
     for (std::size_t p = 0; p < parts; ++p) msgs_.insert(msgs_.end(), msg_parts_[p].begin(), msg_parts_[p].end());
@@ -1414,8 +1416,8 @@ bool ServiceWom::add_variant(std::vector<Intervention> ivs, std::size_t max_cone
   if (c_.fixed_inflow > 0 || events_ || c_.terminal_retention < 0) return false;
   for (const Intervention& iv : ivs)
     if (iv.agent >= n_ || iv.step < 0)
-      throw Error(fmt::format("variant intervention on agent {} at step {} is out of range: agents [0, {})",
-                              iv.agent, iv.step, n_));
+      throw Error(fmt::format("variant intervention on agent {} at step {} is out of range: agents [0, {})", iv.agent,
+                              iv.step, n_));
   std::stable_sort(ivs.begin(), ivs.end(), [](const Intervention& a, const Intervention& b) {
     return a.step != b.step ? a.step < b.step : a.agent < b.agent;
   });
@@ -1493,7 +1495,8 @@ void ServiceWom::band_pass(const Graph& g, std::int64_t t, const Hazards& lo, co
         const double w = u - end_recommend;
         if (w < 0 || w >= hi.p_churn_max * (1 + kSlack)) continue;
         const double e = churn_hazard_a0_ * std::exp(-c_.churn_attitude_slope * a_now[v]);
-        if (w < per_step(e * hi.churn, dt_years_) * (1 + kSlack) && w >= per_step(e * lo.churn, dt_years_) * (1 - kSlack))
+        if (w < per_step(e * hi.churn, dt_years_) * (1 + kSlack) &&
+            w >= per_step(e * lo.churn, dt_years_) * (1 - kSlack))
           mine.push_back({v, st, u, e});
       }
     }

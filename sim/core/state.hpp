@@ -7,6 +7,7 @@
 /// unchanged must still write `next` for it (typically `next = now` over the block first).
 #include <Eigen/Core>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <utility>
@@ -25,7 +26,12 @@ class State {
     virtual ~Base() = default;
     virtual void swap() = 0;
     virtual std::size_t bytes() const = 0;
+    virtual bool same(const Base& o, std::size_t v) const = 0;
   };
+  template <class T>
+  static bool same_bits(const T& a, const T& b) {
+    return std::memcmp(&a, &b, sizeof(T)) == 0;
+  }
 
  public:
   template <class T>
@@ -33,6 +39,10 @@ class State {
     Col<T> now, next;
     void swap() override { now.swap(next); }
     std::size_t bytes() const override { return sizeof(T) * std::size_t(now.size() + next.size()); }
+    bool same(const Base& o, std::size_t v) const override {
+      const auto* c = dynamic_cast<const Column<T>*>(&o);
+      return c && same_bits(now[Eigen::Index(v)], c->now[Eigen::Index(v)]);
+    }
     /// Copies now → next over [lo, hi): the start of a block kernel.
     void carry(std::size_t lo, std::size_t hi) {
       next.segment(Eigen::Index(lo), Eigen::Index(hi - lo)) = now.segment(Eigen::Index(lo), Eigen::Index(hi - lo));
@@ -44,6 +54,10 @@ class State {
     Col<T> values;
     void swap() override {}
     std::size_t bytes() const override { return sizeof(T) * std::size_t(values.size()); }
+    bool same(const Base& o, std::size_t v) const override {
+      const auto* c = dynamic_cast<const Attribute<T>*>(&o);
+      return c && same_bits(values[Eigen::Index(v)], c->values[Eigen::Index(v)]);
+    }
   };
 
   explicit State(std::size_t n = 0) : n_(n) {}
@@ -73,6 +87,14 @@ class State {
   }
   void swap() {
     for (auto& c : cols_) c->swap();
+  }
+  /// Whether agent v holds bit-identical values (`now` of columns, and attributes) in
+  /// `other`, a state with the same columns in the same order: paired runs are compared so.
+  bool same_agent(const State& other, std::size_t v) const {
+    if (other.cols_.size() != cols_.size()) return false;
+    for (std::size_t k = 0; k < cols_.size(); ++k)
+      if (!cols_[k]->same(*other.cols_[k], v)) return false;
+    return true;
   }
   std::size_t bytes() const {
     std::size_t b = 0;

@@ -192,3 +192,154 @@ TEST_CASE("a degree-stratified draw fills every decile and leaves the headline f
   }
   CHECK(doc["total"]["count"] == 5);
 }
+
+namespace {
+
+/// Lets a rating move with every review and drive acquisition and churn strongly, so the causal
+/// cone's global-input check (persons whose decision flips with the rating) is exercised.
+const char* kRatingHeavy =
+    "  review: {star_elasticity: 0.5, churn_elasticity: 0.5, prior_weight: 1, spontaneous_rate_per_year: 1}\n";
+
+}  // namespace
+
+TEST_CASE(
+    "outside the causal cone a full run of the variant is bit-identical to the baseline, inside it the cone "
+    "holds the full run's ledger",
+    "[cost][cone]") {
+  const Scenario sc = scenario(std::string(kRatingHeavy) + "  economics: {terminal_retention: 0.8}\n", 3000, 300);
+  const Graph g = make_graph(sc.graph, sc.seed, 0);
+  const RunPlan plan{sc.seed, 0, sc.steps, sc.step_days};
+  const std::int64_t t0 = 60;
+  std::vector<std::uint8_t> roles;
+  RunHooks rec;
+  rec.observe = [&](std::int64_t t, const Model& m) {
+    if (t == t0) roles = m.roles();
+  };
+  run_model(*sc.info, sc.params, g, plan, {}, nullptr, &rec);
+  std::vector<vid> customers;
+  for (vid v = 0; v < g.n; ++v)
+    if (roles[v] == 1) customers.push_back(v);
+  REQUIRE(customers.size() > 100);
+
+  // Three focal events: argued, acknowledged (a misunderstanding: apology rebound), lost.
+  std::vector<std::vector<Intervention>> variants;
+  for (int k = 0; k < 3; ++k) {
+    Intervention iv;
+    iv.agent = customers[std::size_t(37 * k + 11) % customers.size()];
+    iv.step = t0;
+    iv.kind = k == 2 ? Intervention::Kind::Lose : Intervention::Kind::Complaint;
+    iv.path = k == 0 ? "argue" : "acknowledge";
+    iv.misunderstanding = k == 1;
+    iv.severity = 1;
+    variants.push_back({iv});
+  }
+  RunContext run{plan.seed, 0, rng::RunKey(plan.seed, 0), plan.dt, plan.steps, nullptr, nullptr};
+  auto base = sc.info->make(sc.params);
+  State sb(g.n);
+  base->init(g, sb, run);
+  for (const auto& ivs : variants) REQUIRE(base->add_variant(ivs, g.n));
+  std::vector<std::unique_ptr<Model>> full;
+  std::vector<State> states;
+  states.reserve(variants.size());
+  for (const auto& ivs : variants) {
+    full.push_back(sc.info->make(sc.params));
+    states.emplace_back(g.n);
+    full.back()->init(g, states.back(), run);
+    for (const Intervention& iv : ivs) full.back()->intervene(iv);
+  }
+  // Who ever differs from the baseline in each full run (every column and attribute).
+  std::vector<std::vector<std::uint8_t>> differed(variants.size(), std::vector<std::uint8_t>(g.n, 0));
+  std::int64_t differ_before_t0 = 0;
+  StepContext ctx{&run, 0};
+  for (std::int64_t t = 0; t < plan.steps; ++t) {
+    ctx.t = t;
+    base->step(g, sb, ctx);
+    sb.swap();
+    for (std::size_t k = 0; k < full.size(); ++k) {
+      full[k]->step(g, states[k], ctx);
+      states[k].swap();
+      for (vid v = 0; v < g.n; ++v)
+        if (!sb.same_agent(states[k], v)) {
+          differed[k][v] = 1;
+          if (t + 1 <= t0) ++differ_before_t0;
+        }
+    }
+  }
+  CHECK(differ_before_t0 == 0);
+  const AgentLedger bl = base->ledger();
+  const std::vector<std::uint8_t> broles = base->roles();
+  for (std::size_t k = 0; k < variants.size(); ++k) {
+    const VariantLedger cone = base->variant_ledger(k);
+    REQUIRE_FALSE(cone.global);
+    std::vector<std::uint8_t> in_cone(g.n, 0);
+    for (vid v : cone.agents) in_cone[v] = 1;
+    std::int64_t outside = 0, differing = 0;
+    for (vid v = 0; v < g.n; ++v) {
+      differing += differed[k][v];
+      outside += differed[k][v] && !in_cone[v];
+    }
+    INFO("variant " << k << ": " << differing << " persons ever differed, cone " << cone.agents.size());
+    CHECK(differing > 0);
+    CHECK(outside == 0);  // the cone holds everyone whose state ever differed
+    const AgentLedger fl = full[k]->ledger();
+    const std::vector<std::uint8_t> froles = full[k]->roles();
+    std::int64_t ledger_mismatch = 0;
+    for (vid v = 0; v < g.n; ++v)
+      if (!in_cone[v])
+        ledger_mismatch += fl.margin[v] != bl.margin[v] || fl.service[v] != bl.service[v] ||
+                           fl.acquisition[v] != bl.acquisition[v] || fl.terminal[v] != bl.terminal[v] ||
+                           froles[v] != broles[v];
+    for (std::size_t i = 0; i < cone.agents.size(); ++i) {
+      const vid v = cone.agents[i];
+      ledger_mismatch += fl.margin[v] != cone.margin[i] || fl.service[v] != cone.service[i] ||
+                         fl.acquisition[v] != cone.acquisition[i] || fl.terminal[v] != cone.terminal[i] ||
+                         froles[v] != cone.roles[i];
+    }
+    CHECK(ledger_mismatch == 0);
+  }
+}
+
+TEST_CASE("wom cost: the causal-cone path gives the full paired runs' numbers bit for bit", "[cost][cone]") {
+  for (const std::string& extra : {std::string("  problems: {rate_per_year: 0.3}\n"), std::string(kRatingHeavy)}) {
+    const Scenario sc = scenario(extra, 3000, 300);
+    CostOptions o;
+    o.focal = 12;
+    o.channel_focal = 3;
+    o.t0_days = 50;
+    o.max_cone = 1.0;
+    o.cone = false;
+    const CostOutput full = run_cost(sc, o);
+    o.cone = true;
+    const CostOutput cone = run_cost(sc, o);
+    o.max_cone = 1e-9;  // a limit of one person: every cone that spreads falls back to a full run
+    const CostOutput fallback = run_cost(sc, o);
+    const std::int64_t variants = 12 * 3 + 3 * 2 * std::int64_t(full.channels.size());
+    CHECK(full.full_variants == variants);
+    CHECK(cone.cone_variants == variants);
+    CHECK(cone.full_variants == 0);
+    CHECK(fallback.full_variants > variants / 2);
+    CHECK(fallback.full_variants + fallback.cone_variants == variants);
+    CHECK(cone.runs < full.runs);
+    for (const CostOutput* other : {&cone, &fallback}) {
+      REQUIRE(other->events.size() == full.events.size());
+      for (std::size_t e = 0; e < full.events.size(); ++e) {
+        const FocalCost &a = full.events[e], &b = other->events[e];
+        CHECK(a.agent == b.agent);
+        CHECK(a.total == b.total);
+        CHECK(a.own_margin == b.own_margin);
+        CHECK(a.retention_ripple == b.retention_ripple);
+        CHECK(a.acquisition_ripple == b.acquisition_ripple);
+        CHECK(a.service == b.service);
+        CHECK(a.acquisition_spend == b.acquisition_spend);
+        CHECK(a.terminal == b.terminal);
+        CHECK(a.customers_lost == b.customers_lost);
+        CHECK(a.prospects_not_won == b.prospects_not_won);
+        CHECK(a.customer_gap == b.customer_gap);
+        CHECK(a.lost_total == b.lost_total);
+        CHECK(a.lost_own == b.lost_own);
+        CHECK(a.argued_ripple == b.argued_ripple);
+        CHECK(a.by_channel == b.by_channel);
+      }
+    }
+  }
+}
