@@ -12,7 +12,7 @@ struct CostArgs {
   std::uint64_t seed = 0;
   std::int64_t replicates = 0;
   int threads = 0;
-  std::int64_t focal = 16;
+  std::int64_t focal = 250;
   std::int64_t channel_focal = -1;  // all
   bool no_cone = false;
   double max_cone = 0.05;

@@ -182,9 +182,23 @@ Intervention complaint(vid agent, std::int64_t t0, const std::string& path, cons
   return iv;
 }
 
-json est(const std::vector<double>& v) {
-  const Estimate e = estimate(v);
-  return json{{"mean", e.mean}, {"se", e.se}, {"ci_low", e.ci_low}, {"ci_high", e.ci_high}, {"count", e.count}};
+/// Focal events' values and their replicates (events of one replicate share a world).
+struct Sample {
+  std::vector<double> v;
+  std::vector<std::uint64_t> rep;
+  void push(double x, std::uint64_t r) {
+    v.push_back(x);
+    rep.push_back(r);
+  }
+};
+
+json est(const Sample& s) {
+  const Estimate e = estimate_clustered(s.v, s.rep);
+  std::vector<std::uint64_t> reps(s.rep);
+  std::sort(reps.begin(), reps.end());
+  const auto replicates = std::unique(reps.begin(), reps.end()) - reps.begin();
+  return json{{"mean", e.mean},       {"se", e.se},       {"ci_low", e.ci_low},
+              {"ci_high", e.ci_high}, {"count", e.count}, {"replicates", replicates}};
 }
 
 }  // namespace
@@ -470,9 +484,9 @@ CostOutput run_cost(const Scenario& sc, const CostOptions& o) {
 json cost_json(const Scenario& sc, const CostOutput& out, const CostOptions& o) {
   // Headline figures come from the uniform draw; the stratified one serves the degree table.
   auto collect = [&](auto field) {
-    std::vector<double> v;
+    Sample v;
     for (const auto& e : out.events)
-      if (!e.stratified) v.push_back(field(e));
+      if (!e.stratified) v.push(field(e), e.replicate);
     return v;
   };
   bool any_stratified = false;
@@ -480,13 +494,17 @@ json cost_json(const Scenario& sc, const CostOutput& out, const CostOptions& o) 
   json doc;
   doc["currency"] = out.currency;
   doc["model"] = sc.model;
-  doc["focal_events"] = collect([](const FocalCost&) { return 0.0; }).size();
+  doc["focal_events"] = collect([](const FocalCost&) { return 0.0; }).v.size();
   doc["replicates"] = o.replicates.value_or(sc.replicates);
   doc["t0_step"] = out.t0;
   doc["severity"] = o.severity < 0 ? "mix of complaints" : o.severity == 0 ? "small" : "large";
   doc["definition"] =
       "cost of arguing = NPV(acknowledge) - NPV(argue) on common random numbers, terminal value included; "
       "partition summed agent by agent from the model's ledger";
+  doc["uncertainty"] =
+      "mean over focal events; 95 % CI from a replicate-clustered (CR1) standard error with Student's t on "
+      "replicates - 1 degrees of freedom (focal events of one replicate share its world); with one replicate, "
+      "events are treated as independent";
   doc["total"] = est(collect([](const FocalCost& e) { return e.total; }));
   json part;
   part["own_margin"] = est(collect([](const FocalCost& e) { return e.own_margin; }));
@@ -498,24 +516,24 @@ json cost_json(const Scenario& sc, const CostOutput& out, const CostOptions& o) 
   doc["partition"] = part;
   json ch = json::object();
   for (std::size_t c = 0; c < out.channels.size(); ++c) {
-    std::vector<double> v;
+    Sample v;
     for (const auto& e : out.events)
-      if (c < e.by_channel.size()) v.push_back(e.by_channel[c]);
-    if (!v.empty()) ch[out.channels[c]] = est(v);
+      if (c < e.by_channel.size()) v.push(e.by_channel[c], e.replicate);
+    if (!v.v.empty()) ch[out.channels[c]] = est(v);
   }
   doc["by_channel"] = ch;
   // By the focal customer's out-degree decile among all customers at t0.
   json dec = json::array();
   for (int d = 1; d <= 10; ++d) {
-    std::vector<double> v;
+    Sample v;
     vid lo = std::numeric_limits<vid>::max(), hi = 0;
     for (const auto& e : out.events)
       if (e.decile == d && e.stratified == any_stratified) {
-        v.push_back(e.total);
+        v.push(e.total, e.replicate);
         lo = std::min(lo, e.degree);
         hi = std::max(hi, e.degree);
       }
-    if (v.empty()) continue;
+    if (v.v.empty()) continue;
     dec.push_back(json{{"decile", d}, {"degree_min", lo}, {"degree_max", hi}, {"cost", est(v)}});
   }
   doc["by_degree_decile"] = dec;
@@ -569,18 +587,24 @@ json cost_json(const Scenario& sc, const CostOutput& out, const CostOptions& o) 
 }
 
 std::string format_cost_summary(const CostOutput& out) {
-  std::vector<double> total, ripple, lost;
+  Sample total, ripple, lost;
   for (const auto& e : out.events) {
     if (e.stratified) continue;  // the by-degree draw is not part of the headline
-    total.push_back(e.total);
-    ripple.push_back(e.retention_ripple + e.acquisition_ripple);
-    lost.push_back(e.lost_total);
+    total.push(e.total, e.replicate);
+    ripple.push(e.retention_ripple + e.acquisition_ripple, e.replicate);
+    lost.push(e.lost_total, e.replicate);
   }
-  const Estimate t = estimate(total), rp = estimate(ripple), l = estimate(lost);
+  const Estimate t = estimate_clustered(total.v, total.rep), rp = estimate_clustered(ripple.v, ripple.rep),
+                 l = estimate_clustered(lost.v, lost.rep);
   const std::string& c = out.currency;
   std::string s;
-  s += fmt::format("focal events {} (step {}), {} model runs, {:.3g} s\n", total.size(), out.t0, out.runs,
-                   out.wall_seconds);
+  s += fmt::format("focal events {} (step {}), {:.3g} s\n", total.v.size(), out.t0, out.wall_seconds);
+  if (out.cone_variants > 0 || out.full_variants > 0)
+    s += fmt::format(
+        "variants priced {} through causal cones (largest {} persons), {} by full runs; {} full runs in all; "
+        "work = {:.1f} full runs of {:.3g} s\n",
+        out.cone_variants, out.cone_peak, out.full_variants, out.runs,
+        out.baseline_seconds > 0 ? out.wall_seconds / out.baseline_seconds : 0.0, out.baseline_seconds);
   s += fmt::format(
       "each argued interaction costs about {}{:.0f} (95 % CI {}{:.0f} to {}{:.0f}), of which {}{:.0f} is "
       "the ripple through other customers and prospects\n",

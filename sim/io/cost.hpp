@@ -31,7 +31,7 @@ namespace wom {
 
 struct CostOptions {
   int threads = 0;                  ///< 0 = all cores
-  std::int64_t focal = 16;          ///< focal events per replicate
+  std::int64_t focal = 250;         ///< focal events per replicate
   std::int64_t channel_focal = -1;  ///< focal events per replicate also priced with each channel off (−1: all)
   std::int64_t t0_days = 90;        ///< injection time (burn-in), days; converted with time.step_days
   int severity = -1;                ///< 0 small, 1 large, −1 drawn from the mix of complaints

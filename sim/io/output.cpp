@@ -206,6 +206,30 @@ Estimate estimate(std::span<const double> values) {
   return e;
 }
 
+Estimate estimate_clustered(std::span<const double> values, std::span<const std::uint64_t> cluster) {
+  std::vector<std::uint64_t> ids(cluster.begin(), cluster.end());
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  if (ids.size() < 2 || values.size() != cluster.size()) return estimate(values);
+  Estimate e;
+  e.count = std::int64_t(values.size());
+  double sum = 0;
+  for (double v : values) sum += v;
+  e.mean = sum / double(values.size());
+  // CR1: the variance of the mean from per-cluster sums of residuals, scaled by R/(R−1).
+  std::vector<double> resid(ids.size(), 0.0);
+  for (std::size_t i = 0; i < values.size(); ++i)
+    resid[std::size_t(std::lower_bound(ids.begin(), ids.end(), cluster[i]) - ids.begin())] += values[i] - e.mean;
+  double ss = 0;
+  for (double r : resid) ss += r * r;
+  const double R = double(ids.size()), N = double(values.size());
+  e.se = std::sqrt(R / (R - 1.0) * ss) / N;
+  const double half = t_quantile_975(std::int64_t(ids.size()) - 1) * e.se;
+  e.ci_low = e.mean - half;
+  e.ci_high = e.mean + half;
+  return e;
+}
+
 std::vector<ColumnSummary> summarize(const RunOutput& run) {
   std::vector<ColumnSummary> out;
   if (run.results.empty()) return out;

@@ -32,6 +32,11 @@ struct Estimate {
 /// The estimate of `values` (one per replicate).
 Estimate estimate(std::span<const double> values);
 
+/// The estimate of the mean of `values` observed in clusters (e.g. focal events sharing a
+/// replicate's world): a cluster-robust (CR1) standard error and Student's t with
+/// clusters − 1 degrees of freedom. With fewer than two clusters, as `estimate` (independent).
+Estimate estimate_clustered(std::span<const double> values, std::span<const std::uint64_t> cluster);
+
 /// The 0.975 quantile of Student's t with `df` degrees of freedom (df ≥ 1).
 double t_quantile_975(std::int64_t df);
 

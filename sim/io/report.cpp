@@ -1061,7 +1061,7 @@ Section cost_section(const json& cost) {
       "<p>Each focal event is a complaint injected into the same world twice, on common random "
       "numbers: handled <b>argue</b> in one run and <b>acknowledge</b> in the other. The cost is the "
       "paired difference in net present value (terminal value included), averaged over {} focal "
-      "events × {} replicates, and split exactly — by construction, not as a residual — into the parts "
+      "events in {} replicates, and split exactly — by construction, not as a residual — into the parts "
       "below.</p>",
       esc(json_text(cost.value("focal_events", json(nullptr)))),
       esc(json_text(cost.value("replicates", json(nullptr)))));
@@ -1325,6 +1325,12 @@ std::string render_report(const ReportInputs& in) {
     facts.emplace_back("replicates", json_text(c.value("replicates", json(nullptr))));
     if (c.contains("t0_step")) facts.emplace_back("injected at step", json_text(c["t0_step"]));
     if (c.contains("severity")) facts.emplace_back("severity", json_text(c["severity"]));
+    if (const json* e = at_ptr(c, "/efficiency"); e && e->is_object() && e->contains("method"))
+      facts.emplace_back(
+          "method",
+          fmt::format("{}: {} variants through causal cones, {} by full runs; work {:.1f} full runs",
+                      str_at(c, "/efficiency/method", "-"), json_text(e->value("variants_by_cone", json(0))),
+                      json_text(e->value("variants_by_full_run", json(0))), e->value("full_run_equivalents", 0.0)));
   }
 
   std::vector<Section> sections;

@@ -343,3 +343,21 @@ TEST_CASE("wom cost: the causal-cone path gives the full paired runs' numbers bi
     }
   }
 }
+
+TEST_CASE(
+    "replicate-clustered estimate: CR1 standard error, t on clusters - 1 df, iid when every value is its own "
+    "cluster",
+    "[cost]") {
+  const std::vector<double> v{1, 2, 3, 5, 6, 7};
+  const Estimate two = estimate_clustered(v, std::vector<std::uint64_t>{0, 0, 0, 1, 1, 1});
+  // Residual sums per cluster −6 and +6: V = R/(R−1)·72/N² = 2·72/36 = 4.
+  CHECK(two.mean == 4.0);
+  CHECK(two.se == Approx(2.0).epsilon(1e-12));
+  CHECK(two.ci_high - two.mean == Approx(t_quantile_975(1) * 2.0).epsilon(1e-12));
+  const Estimate own = estimate_clustered(v, std::vector<std::uint64_t>{0, 1, 2, 3, 4, 5});
+  const Estimate iid = estimate(v);
+  CHECK(own.se == Approx(iid.se).epsilon(1e-12));
+  CHECK(own.ci_low == Approx(iid.ci_low).epsilon(1e-12));
+  const Estimate one = estimate_clustered(v, std::vector<std::uint64_t>(6, 3));  // one replicate: as independent
+  CHECK(one.se == iid.se);
+}
