@@ -502,9 +502,9 @@ json cost_json(const Scenario& sc, const CostOutput& out, const CostOptions& o) 
       "cost of arguing = NPV(acknowledge) - NPV(argue) on common random numbers, terminal value included; "
       "partition summed agent by agent from the model's ledger";
   doc["uncertainty"] =
-      "mean over focal events; 95 % CI from a replicate-clustered (CR1) standard error with Student's t on "
-      "replicates - 1 degrees of freedom (focal events of one replicate share its world); with one replicate, "
-      "events are treated as independent";
+      "mean over focal events; focal events of one replicate share its world, so the standard error is the "
+      "larger of the between-replicate (cluster-robust CR1, Student's t on replicates - 1 df) and the "
+      "within-replicate one (t on events - replicates df); with one replicate, events are treated as independent";
   doc["total"] = est(collect([](const FocalCost& e) { return e.total; }));
   json part;
   part["own_margin"] = est(collect([](const FocalCost& e) { return e.own_margin; }));

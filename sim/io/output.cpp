@@ -216,15 +216,32 @@ Estimate estimate_clustered(std::span<const double> values, std::span<const std:
   double sum = 0;
   for (double v : values) sum += v;
   e.mean = sum / double(values.size());
-  // CR1: the variance of the mean from per-cluster sums of residuals, scaled by R/(R−1).
-  std::vector<double> resid(ids.size(), 0.0);
-  for (std::size_t i = 0; i < values.size(); ++i)
-    resid[std::size_t(std::lower_bound(ids.begin(), ids.end(), cluster[i]) - ids.begin())] += values[i] - e.mean;
-  double ss = 0;
-  for (double r : resid) ss += r * r;
-  const double R = double(ids.size()), N = double(values.size());
-  e.se = std::sqrt(R / (R - 1.0) * ss) / N;
-  const double half = t_quantile_975(std::int64_t(ids.size()) - 1) * e.se;
+  const std::size_t R = ids.size(), N = values.size();
+  std::vector<double> csum(R, 0.0), cnum(R, 0.0);
+  std::vector<std::size_t> which(N);
+  for (std::size_t i = 0; i < N; ++i) {
+    which[i] = std::size_t(std::lower_bound(ids.begin(), ids.end(), cluster[i]) - ids.begin());
+    csum[which[i]] += values[i];
+    cnum[which[i]] += 1;
+  }
+  // Between clusters (CR1): per-cluster sums of residuals, scaled by R/(R−1); R − 1 df.
+  double ss_b = 0;
+  for (std::size_t r = 0; r < R; ++r) {
+    const double res = csum[r] - cnum[r] * e.mean;
+    ss_b += res * res;
+  }
+  const double var_between = double(R) / double(R - 1) * ss_b / (double(N) * double(N));
+  // Within clusters: the variance of the mean can be no smaller than the within-cluster
+  // sampling noise (its between-cluster component is ≥ 0); N − R df.
+  double ss_w = 0;
+  for (std::size_t i = 0; i < N; ++i) {
+    const double d = values[i] - csum[which[i]] / cnum[which[i]];
+    ss_w += d * d;
+  }
+  const double var_within = N > R ? ss_w / double(N - R) / double(N) : 0.0;
+  const bool between = var_between >= var_within;
+  e.se = std::sqrt(between ? var_between : var_within);
+  const double half = t_quantile_975(std::int64_t(between ? R - 1 : N - R)) * e.se;
   e.ci_low = e.mean - half;
   e.ci_high = e.mean + half;
   return e;

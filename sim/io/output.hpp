@@ -33,8 +33,11 @@ struct Estimate {
 Estimate estimate(std::span<const double> values);
 
 /// The estimate of the mean of `values` observed in clusters (e.g. focal events sharing a
-/// replicate's world): a cluster-robust (CR1) standard error and Student's t with
-/// clusters − 1 degrees of freedom. With fewer than two clusters, as `estimate` (independent).
+/// replicate's world). The variance of the mean is the larger of its between-cluster estimate
+/// (cluster-robust CR1, Student's t on clusters − 1 df) and the within-cluster sampling noise
+/// alone (pooled within-cluster variance / N, t on N − clusters df): a between-cluster figure
+/// below the within one is chance, as in one-way ANOVA with the cluster variance truncated at 0.
+/// With fewer than two clusters, as `estimate` (independent).
 Estimate estimate_clustered(std::span<const double> values, std::span<const std::uint64_t> cluster);
 
 /// The 0.975 quantile of Student's t with `df` degrees of freedom (df ≥ 1).

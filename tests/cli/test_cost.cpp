@@ -360,4 +360,8 @@ TEST_CASE(
   CHECK(own.ci_low == Approx(iid.ci_low).epsilon(1e-12));
   const Estimate one = estimate_clustered(v, std::vector<std::uint64_t>(6, 3));  // one replicate: as independent
   CHECK(one.se == iid.se);
+  // Equal cluster means: the between-cluster estimate is 0, the within-cluster noise remains.
+  const Estimate flat = estimate_clustered(std::vector<double>{1, 3, 1, 3}, std::vector<std::uint64_t>{0, 0, 1, 1});
+  CHECK(flat.se == Approx(std::sqrt(2.0 / 4.0)).epsilon(1e-12));  // pooled within variance 2, N = 4
+  CHECK(flat.ci_high - flat.mean == Approx(t_quantile_975(2) * flat.se).epsilon(1e-12));
 }
