@@ -21,7 +21,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using json = nlohmann::ordered_json;
 
-constexpr rng::Purpose kFocal = 0xC057'0001, kStratum = 0xC057'0002;
+constexpr rng::Purpose kFocal = 0xC057'0001, kStratum = 0xC057'0002, kDecileTie = 0xC057'0003;
 const std::string kTerminalRetention = "economics.terminal_retention";
 
 bool has_param(const ModelInfo& info, const std::string& key) {
@@ -291,11 +291,15 @@ CostOutput run_cost(const Scenario& sc, const CostOptions& o) {
                                 cand.size(), t0, o.focal));
       std::partial_sort(cand.begin(), cand.begin() + o.focal, cand.end());
       // Out-degree deciles among all customers at t0: customers ranked by degree, ties
-      // broken by their keyed draw, so the ten deciles hold equal numbers of customers.
-      std::vector<std::tuple<vid, std::uint64_t, vid>> ranked;  // (degree, key, agent)
-      for (const auto& c : cand) ranked.emplace_back(g.out_degree(c.second), c.first, c.second);
+      // broken by a keyed draw of their own (independent of the focal draw, which would put
+      // every focal customer first among its degree's ties), so the ten deciles hold equal
+      // numbers of customers and a focal customer's decile does not depend on being drawn.
+      const rng::Stream tie(rng::RunKey(seed, std::uint64_t(r)), std::uint64_t(t0), kDecileTie);
+      std::vector<std::tuple<vid, std::uint64_t, vid>> ranked;  // (degree, tie key, agent)
+      for (const auto& c : cand) ranked.emplace_back(g.out_degree(c.second), tie.bits(g.id(c.second)), c.second);
       std::sort(ranked.begin(), ranked.end());
-      auto decile_of = [&](vid agent, std::uint64_t key) {
+      auto decile_of = [&](vid agent) {
+        const std::uint64_t key = tie.bits(g.id(agent));
         const auto pos =
             std::lower_bound(ranked.begin(), ranked.end(), std::make_tuple(g.out_degree(agent), key, vid(0))) -
             ranked.begin();
@@ -306,12 +310,10 @@ CostOutput run_cost(const Scenario& sc, const CostOptions& o) {
       // priced argue vs acknowledge only, for the by-degree table).
       struct Focal {
         vid agent;
-        std::uint64_t key;
         bool stratified;
       };
       std::vector<Focal> focal;
-      for (std::int64_t e = 0; e < o.focal; ++e)
-        focal.push_back({cand[std::size_t(e)].second, cand[std::size_t(e)].first, false});
+      for (std::int64_t e = 0; e < o.focal; ++e) focal.push_back({cand[std::size_t(e)].second, false});
       if (o.by_degree > 0) {
         const rng::Stream stratum(rng::RunKey(seed, std::uint64_t(r)), std::uint64_t(t0), kStratum);
         const std::size_t C = ranked.size();
@@ -321,8 +323,7 @@ CostOutput run_cost(const Scenario& sc, const CostOptions& o) {
             members.emplace_back(stratum.bits(g.id(std::get<2>(ranked[i]))), i);
           std::sort(members.begin(), members.end());
           for (std::size_t k = 0; k < members.size() && std::int64_t(k) < o.by_degree; ++k) {
-            const auto& [deg, key, agent] = ranked[members[k].second];
-            focal.push_back({agent, key, true});
+            focal.push_back({std::get<2>(ranked[members[k].second]), true});
           }
         }
       }
@@ -437,7 +438,7 @@ CostOutput run_cost(const Scenario& sc, const CostOptions& o) {
         f.agent = agent;
         f.agent_id = g.id(agent);
         f.degree = g.out_degree(agent);
-        f.decile = decile_of(agent, focal[e].key);
+        f.decile = decile_of(agent);
         const Sums& A = res[j];
         const Sums& K = res[j + 1];
         const Sums& L = lost ? res[j + 2] : base;

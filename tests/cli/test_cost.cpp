@@ -1,5 +1,7 @@
 // wom cost: paired runs on common random numbers, exact partition, and theory.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <array>
 #include <catch2/catch.hpp>
 #include <cmath>
 
@@ -364,4 +366,22 @@ TEST_CASE(
   const Estimate flat = estimate_clustered(std::vector<double>{1, 3, 1, 3}, std::vector<std::uint64_t>{0, 0, 1, 1});
   CHECK(flat.se == Approx(std::sqrt(2.0 / 4.0)).epsilon(1e-12));  // pooled within variance 2, N = 4
   CHECK(flat.ci_high - flat.mean == Approx(t_quantile_975(2) * flat.se).epsilon(1e-12));
+}
+
+TEST_CASE("the uniform focal draw spreads evenly over degree deciles, even where a degree's ties span deciles",
+          "[cost]") {
+  // Barabási–Albert m = 4: a third of customers have degree 4, a block spanning several deciles.
+  const Scenario sc = scenario("  problems: {rate_per_year: 0.3}\n", 3000, 120);
+  CostOptions o;
+  o.focal = 300;
+  o.channel_focal = 0;
+  o.lost = false;
+  o.t0_days = 60;
+  const CostOutput out = run_cost(sc, o);
+  std::array<int, 10> count{};
+  for (const auto& e : out.events) ++count[std::size_t(e.decile - 1)];
+  double chi2 = 0;  // uniform: 30 per decile, 9 df
+  for (int c : count) chi2 += (c - 30.0) * (c - 30.0) / 30.0;
+  INFO("events per decile: " << fmt::format("{}", fmt::join(count, " ")));
+  CHECK(chi2 < 27.88);  // the 0.999 quantile of chi-square with 9 df
 }
