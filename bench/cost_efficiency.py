@@ -9,7 +9,8 @@ numbers (cost_events.csv is compared byte for byte).
 
     /usr/bin/python3 bench/cost_efficiency.py --n 1000000 --focal 1000 --reps 3
     /usr/bin/python3 bench/cost_efficiency.py --n 100000 --focal 20 --reps 3 --versus-full
-    /usr/bin/python3 bench/cost_efficiency.py ... --baseline bench/results/cost_efficiency.json
+    /usr/bin/python3 bench/cost_efficiency.py --n 1000000 --focal 1000 --reps 3 \
+        --baseline bench/results/cost_efficiency_1e6.json
 
 With --baseline the figure is compared with a stored result of the same size (exit 1 when
 the full-run equivalents grew by more than 25 %); --out stores this result.
