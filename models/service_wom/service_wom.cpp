@@ -371,6 +371,8 @@ class ServiceWom final : public Model {
   void band_pass(const Graph& g, std::int64_t t, const Hazards& lo, const Hazards& hi);
   bool band_differs(std::size_t c, const Hazards& hz) const;
   void tweet_viewers(const Graph& g, std::int64_t t, vid u, std::vector<vid>& seen);
+  void collect_viewers(const Graph& f, vid u, const rng::Stream& s, std::uint64_t thr_see,
+                       const std::vector<vid>& reached, std::vector<vid>& seen) const;
   void book(const Graph& g, std::int64_t t, const std::vector<vid>& fresh);
   void choose_inflow(const Graph& g, std::int64_t t);
   void sweep(const Graph& g, std::int64_t t, std::size_t b, std::size_t lo, std::size_t hi);
@@ -1313,16 +1315,7 @@ void ServiceWom::tweets(const Graph& g, std::int64_t t, const std::vector<std::p
     retweets += size - 1;
     if (events_) log_cascade(f, t, u, pos, s, thr_rt, thr_see);
     if (!thr_see) continue;
-    seen.clear();
-    auto view = [&](vid m) {
-      const std::uint64_t idm = f.id(m);
-      for (vid x : f.out(m))
-        if (x != u && rng::fires(s.arc_bits(idm, f.id(x), k), thr_see)) seen.push_back(x);
-    };
-    view(u);
-    for (vid m : res.reached) view(m);
-    std::sort(seen.begin(), seen.end());
-    seen.erase(std::unique(seen.begin(), seen.end()), seen.end());
+    collect_viewers(f, u, s, thr_see, res.reached, seen);
     for (vid x : seen) tweet_hits_.push_back({x, pos});
     obs_[pos ? c_listeners_tweet_positive : c_listeners_tweet_negative] += double(seen.size());
   }
@@ -1623,13 +1616,22 @@ void ServiceWom::tweet_viewers(const Graph& g, std::int64_t t, vid u, std::vecto
   const vid seed[1] = {u};
   const CascadeResult res = cascade(
       f, std::span<const vid>(seed, 1), [](vid) { return true; }, s, thr_rt, k, spread_, in_cascade_);
+  collect_viewers(f, u, s, thr_see, res.reached, seen);
+}
+
+/// Viewers of u's tweet: followers (other than u) of u and of its retweeters `reached` whose
+/// arc draw is below see, sorted and unique.
+void ServiceWom::collect_viewers(const Graph& f, vid u, const rng::Stream& s, std::uint64_t thr_see,
+                                 const std::vector<vid>& reached, std::vector<vid>& seen) const {
+  const std::uint64_t k = f.id(u);
+  seen.clear();
   auto view = [&](vid m) {
     const std::uint64_t idm = f.id(m);
     for (vid x : f.out(m))
       if (x != u && rng::fires(s.arc_bits(idm, f.id(x), k), thr_see)) seen.push_back(x);
   };
   view(u);
-  for (vid m : res.reached) view(m);
+  for (vid m : reached) view(m);
   std::sort(seen.begin(), seen.end());
   seen.erase(std::unique(seen.begin(), seen.end()), seen.end());
 }
