@@ -4,6 +4,8 @@
 #include <array>
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <map>
+#include <random>
 
 #include "config.hpp"
 #include "cost.hpp"
@@ -384,4 +386,100 @@ TEST_CASE("the uniform focal draw spreads evenly over degree deciles, even where
   for (int c : count) chi2 += (c - 30.0) * (c - 30.0) / 30.0;
   INFO("events per decile: " << fmt::format("{}", fmt::join(count, " ")));
   CHECK(chi2 < 27.88);  // the 0.999 quantile of chi-square with 9 df
+}
+
+TEST_CASE("wom cost: cone and full paired runs agree bit for bit on randomly drawn parameter sets", "[cost][cone]") {
+  // Each set switches on a random subset of mechanisms at extreme values (retelling depth,
+  // weak contacts, story life, rating sensitivity and window, tweets, rebounds, win-backs,
+  // rejection, channels, step length) on a random graph family, including a relabelled one.
+  struct Choice {
+    const char* key;
+    std::vector<const char*> values;
+  };
+  const std::vector<Choice> choices = {
+      {"talk.retell_prob", {"0", "0.6", "1.0"}},
+      {"talk.retell_generations", {"0", "1", "7"}},
+      {"talk.weak_contacts_per_step", {"0", "0.5", "3.7"}},
+      {"talk.weak_tell_prob", {"0", "0.5"}},
+      {"talk.story_days", {"1", "3", "40"}},
+      {"talk.reach_negative", {"1", "30"}},
+      {"review.star_elasticity", {"0", "0.5"}},
+      {"review.churn_elasticity", {"0", "0.5"}},
+      {"review.prior_weight", {"0.5", "50"}},
+      {"review.window_days", {"5", "365"}},
+      {"review.spontaneous_rate_per_year", {"0", "2"}},
+      {"policy.review_reply_rate", {"0", "1"}},
+      {"tweet.see_prob", {"0", "0.9"}},
+      {"tweet.retweet_prob", {"0", "0.5"}},
+      {"tweet.weight", {"0", "0.5"}},
+      {"outcome.apology_rebound_days", {"1", "5"}},
+      {"outcome.defect_window_days", {"1", "60"}},
+      {"problems.misunderstanding_share", {"0", "0.9"}},
+      {"problems.rate_per_year", {"1", "5"}},
+      {"churn.negative_story_prob", {"0", "0.5"}},
+      {"churn.attitude_slope", {"0", "4"}},
+      {"acquisition.external_per_year", {"0.01", "2"}},
+      {"acquisition.winback_per_year", {"0", "1"}},
+      {"acquisition.reject_days", {"0", "365"}},
+      {"channels.talk", {"true", "false"}},
+      {"channels.weak_ties", {"true", "false"}},
+      {"channels.reviews", {"true", "false"}},
+  };
+  const std::vector<std::string> graphs = {
+      "{generator: holme_kim, n: 1500, m: 4, triad: 0.5}",
+      "{generator: holme_kim, n: 1500, m: 4, triad: 0.5, reorder: rcm}",
+      "{generator: erdos_renyi, n: 1500, mean_degree: 6}",
+      "{generator: complete, n: 600}",
+  };
+  register_models();
+  std::int64_t rippled = 0;  // events whose ripple moved someone else's ledger (not trivial cones)
+  std::uint64_t peak = 0;
+  for (std::uint32_t seed = 1; seed <= 8; ++seed) {
+    std::mt19937 rng(seed);
+    std::string params;
+    std::map<std::string, std::string> picked;
+    for (const Choice& c : choices)
+      if (rng() % 5 < 2) picked[c.key] = c.values[rng() % c.values.size()];
+    for (const auto& [k, v] : picked) params += fmt::format("  {}: {}\n", k, v);
+    const std::string& graph = graphs[rng() % graphs.size()];
+    const int step_days = rng() % 3 == 0 ? 7 : 1;
+    std::string yaml =
+        fmt::format("model: service_wom\nseed: {}\nreplicates: 1\ntime: {{steps: {}, step_days: {}}}\ngraph: {}\n",
+                    seed, step_days == 7 ? 40 : 200, step_days, graph);
+    if (!params.empty()) {
+      // Nested keys written flat ("a.b: v") are not YAML maps: write each group as a map.
+      std::map<std::string, std::vector<std::string>> groups;
+      for (const auto& [k, v] : picked)
+        groups[k.substr(0, k.find('.'))].push_back(k.substr(k.find('.') + 1) + ": " + v);
+      yaml += "params:\n";
+      for (const auto& [group, kv] : groups) yaml += fmt::format("  {}: {{{}}}\n", group, fmt::join(kv, ", "));
+    }
+    INFO("config:\n" << yaml);
+    const Scenario sc = scenario_from_yaml_text(yaml, "random.yaml");
+    CostOptions o;
+    o.focal = 5;
+    o.channel_focal = 1;
+    o.t0_days = 7 * (seed % 4);
+    o.misunderstanding = seed % 3 == 0;
+    o.max_cone = 1.0;
+    o.cone = false;
+    const CostOutput full = run_cost(sc, o);
+    o.cone = true;
+    const CostOutput cone = run_cost(sc, o);
+    CHECK(cone.full_variants == 0);
+    peak = std::max(peak, cone.cone_peak);
+    for (const auto& e : cone.events) rippled += e.retention_ripple != 0 || e.acquisition_ripple != 0;
+    REQUIRE(cone.events.size() == full.events.size());
+    for (std::size_t e = 0; e < full.events.size(); ++e) {
+      CHECK(cone.events[e].total == full.events[e].total);
+      CHECK(cone.events[e].retention_ripple == full.events[e].retention_ripple);
+      CHECK(cone.events[e].acquisition_ripple == full.events[e].acquisition_ripple);
+      CHECK(cone.events[e].customer_gap == full.events[e].customer_gap);
+      CHECK(cone.events[e].lost_total == full.events[e].lost_total);
+      CHECK(cone.events[e].by_channel == full.events[e].by_channel);
+    }
+  }
+  INFO("largest cone " << peak << ", events with a ripple " << rippled);
+  CHECK(peak > 50);
+  CHECK(rippled >= 5);
 }
