@@ -227,6 +227,13 @@ struct BlockOut {
     events.clear();
     reviewed.clear();
   }
+  /// What the causal cone reads of one person's step (its counters are never read there).
+  void reset_lists() {
+    new_tellers.clear();
+    tweets.clear();
+    schedule.clear();
+    reviewed.clear();
+  }
 };
 
 /// One person's state at t, gathered from the columns; step_person turns it into t+1 (the
@@ -1583,18 +1590,27 @@ void ServiceWom::cone_step(const Graph& g, std::int64_t t, Variant& V, const Tal
     const vid v = V.members[i];
     const std::uint64_t id = g.id(v);
     V.inbox.clear();
-    for (auto it = std::lower_bound(msgs_.begin(), msgs_.end(), v, by_to); it != msgs_.end() && it->to == v; ++it)
-      if (!std::binary_search(V.differ.begin(), V.differ.end(), it->src)) V.inbox.push_back(*it);
-    for (auto it = std::lower_bound(V.msgs.begin(), V.msgs.end(), v, by_to); it != V.msgs.end() && it->to == v; ++it)
-      V.inbox.push_back(*it);
+    // The baseline's messages and events of v lie within v's block (msg_begin_, due_begin_).
+    const std::size_t b = std::size_t(v) / kBlock;
+    const auto m_end = msgs_.begin() + std::ptrdiff_t(msg_begin_[b + 1]);
+    for (auto it = std::lower_bound(msgs_.begin() + std::ptrdiff_t(msg_begin_[b]), m_end, v, by_to);
+         it != m_end && it->to == v; ++it)
+      if (V.differ.empty() || !std::binary_search(V.differ.begin(), V.differ.end(), it->src)) V.inbox.push_back(*it);
+    if (!V.msgs.empty())
+      for (auto it = std::lower_bound(V.msgs.begin(), V.msgs.end(), v, by_to); it != V.msgs.end() && it->to == v; ++it)
+        V.inbox.push_back(*it);
     Inputs in{std::span<const Msg>(V.inbox), 0, nullptr, false};
-    for (auto it = std::lower_bound(due_.begin(), due_.end(), Event{v, 0}); it != due_.end() && it->v == v; ++it)
+    const auto d_end = due_.begin() + std::ptrdiff_t(due_begin_[b + 1]);
+    for (auto it = std::lower_bound(due_.begin() + std::ptrdiff_t(due_begin_[b]), d_end, Event{v, 0});
+         it != d_end && it->v == v; ++it)
       if (it->type == kEvRebound && t - rebound_steps_ < V.entry[i]) ++in.rebounds;
-    const auto [d0, d1] = std::equal_range(V.due.begin(), V.due.end(), v);
-    in.rebounds += int(d1 - d0);
+    if (!V.due.empty()) {
+      const auto [d0, d1] = std::equal_range(V.due.begin(), V.due.end(), v);
+      in.rebounds += int(d1 - d0);
+    }
     for (const Intervention& iv : V.ivs)
       if (iv.step == t && iv.agent == v) in.focal = &iv;
-    V.out.reset();
+    V.out.reset_lists();
     step_person(t, v, id, unit(spont.bits(id)), V.state[i], in, V.hz, V.out);
     for (const auto& rv : V.out.reviewed) V.reviews.add(rv.second);
     if (!V.out.tweets.empty()) V.tweet[i] = V.out.tweets.back().second ? 2 : 1;
