@@ -315,6 +315,16 @@ TEST_CASE("wom cost: the causal-cone path gives the full paired runs' numbers bi
     const CostOutput full = run_cost(sc, o);
     o.cone = true;
     const CostOutput cone = run_cost(sc, o);
+    for (int threads : {1, 5}) {  // results do not depend on the thread count (5 oversubscribes)
+      CostOptions ot = o;
+      ot.threads = threads;
+      const CostOutput c = run_cost(sc, ot);
+      REQUIRE(c.events.size() == cone.events.size());
+      for (std::size_t e = 0; e < c.events.size(); ++e) {
+        CHECK(c.events[e].total == cone.events[e].total);
+        CHECK(c.events[e].by_channel == cone.events[e].by_channel);
+      }
+    }
     o.max_cone = 1e-9;  // a limit of one person: every cone that spreads falls back to a full run
     const CostOutput fallback = run_cost(sc, o);
     const std::int64_t variants = 12 * 3 + 3 * 2 * std::int64_t(full.channels.size());
