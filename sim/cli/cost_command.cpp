@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <sstream>
 
@@ -35,7 +36,15 @@ CLI::App* add_cost_command(CLI::App& app, CostArgs& a) {
       ->default_str("false");
   c->add_option("--max-cone", a.max_cone,
                 "a cone larger than this share of all persons is priced by a full run instead")
-      ->check(CLI::Range(1e-9, 1.0));
+      ->check(CLI::Validator(
+          [](std::string& v) -> std::string {
+            char* end = nullptr;
+            const double x = std::strtod(v.c_str(), &end);
+            if (end == v.c_str() || *end != '\0' || !(x > 0 && x <= 1))
+              return "Value " + v + " is out of range: accepted (0, 1], a share of all persons";
+            return {};
+          },
+          "SHARE in (0, 1]"));
   c->add_option("--by-degree", a.by_degree,
                 "extra focal customers per out-degree decile (stratified draw) for the by-degree table; 0: group "
                 "the uniform sample by decile")

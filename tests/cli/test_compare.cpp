@@ -283,3 +283,32 @@ TEST_CASE("split_vary_values keeps YAML flow values whole", "[compare]") {
   CHECK(wom::vary_key("params.beta=1,2") == "params.beta");
   CHECK(wom::vary_key("params.beta").empty());
 }
+
+TEST_CASE("wom cost: bad arguments name the flag and the accepted range, and leave nothing behind", "[cost]") {
+  TempDir dir;
+  dir.write("svc.yaml",
+            "model: service_wom\nseed: 3\nreplicates: 1\ntime: {steps: 60, step_days: 1}\n"
+            "graph: {generator: barabasi_albert, n: 500, m: 3}\n");
+  struct Case {
+    std::string args, expect1, expect2;
+    int rc;
+  };
+  const std::vector<Case> cases = {
+      {"--max-cone 0", "--max-cone", "accepted (0, 1]", 105},
+      {"--max-cone 1.5", "--max-cone", "accepted (0, 1]", 105},
+      {"--max-cone abc", "--max-cone", "accepted (0, 1]", 105},
+      {"--t0 60", "--t0 = 60 days", "accepted [0, 60) days", 1},
+      {"--focal 0", "--focal", "not in range", 105},
+      {"--focal 100000 --t0 10", "fewer than --focal = 100000", "customers at t0", 1},
+      {"--severity huge", "--severity", "huge", 105},
+  };
+  for (const auto& c : cases) {
+    INFO("wom cost svc.yaml " << c.args);
+    Result r = run_wom(dir, "cost svc.yaml " + c.args + " --out out -q");
+    CHECK(r.rc == c.rc);
+    CHECK_THAT(r.err, Catch::Contains(c.expect1));
+    CHECK_THAT(r.err, Catch::Contains(c.expect2));
+    CHECK(!fs::exists(dir.path / "out"));
+  }
+  CHECK(dir.temp_entries().empty());
+}
