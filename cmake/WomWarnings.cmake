@@ -1,6 +1,10 @@
-# wom_target_defaults(target): warnings, sanitizers and WERROR for our own targets.
+# wom_target_defaults(target): warnings, floating-point contraction, sanitizers and WERROR for our own targets.
 function(wom_target_defaults target)
   target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wno-unused-parameter)
+  # No fused multiply-add contraction: an expression rounds the same wherever it is written
+  # (the causal cone re-evaluates the sweep's thresholds) and on every architecture (GCC
+  # contracts by default where the target has FMA, e.g. aarch64 or -march=native).
+  target_compile_options(${target} PRIVATE -ffp-contract=off)
   if(WOM_WERROR)
     target_compile_options(${target} PRIVATE -Werror)
   endif()

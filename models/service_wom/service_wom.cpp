@@ -427,6 +427,7 @@ class ServiceWom final : public Model {
   const Graph* followers_ = nullptr;
   rng::RunKey key_;
   vid n_ = 0;
+  std::int64_t horizon_ = INT64_MAX;  // steps of the run (RunContext::steps)
   double dt_days_ = 1, dt_years_ = 1.0 / 365;
   std::int32_t story_steps_ = 1, window_steps_ = 1, rebound_steps_ = 1, reject_steps_ = 0, review_steps_ = 1;
   // per-step probabilities (fixed for the run)
@@ -554,6 +555,7 @@ void ServiceWom::init(const Graph& g, State& s, const RunContext& run) {
     throw Error("service_wom: the follower layer must hold the same persons, in the same order, as the graph");
   key_ = run.key;
   n_ = g.n;
+  horizon_ = run.steps > 0 ? run.steps : INT64_MAX;
   events_ = run.events;
   if (events_) events_->set_channel_names(kChannelNames);
   dt_days_ = run.dt;
@@ -1407,7 +1409,7 @@ void ServiceWom::log_cascade(const Graph& f, std::int64_t t, vid u, bool positiv
 // Calendar: a pending defection is state (defect_at); an apology rebound scheduled before a
 // person joined is the baseline's, after that the variant's. Every draw is keyed by (step,
 // purpose, stable id), so a re-simulated person draws exactly what a full run of the variant
-// would: the cone path gives the full path's ledger bit for bit (tests/test_cost.cpp).
+// would: the cone path gives the full path's ledger bit for bit (tests/cli/test_cost.cpp).
 
 bool ServiceWom::add_variant(std::vector<Intervention> ivs, std::size_t max_cone) {
   // Not here: the fixed inflow ranks all prospects every step (global without a threshold), the
@@ -1415,9 +1417,10 @@ bool ServiceWom::add_variant(std::vector<Intervention> ivs, std::size_t max_cone
   // would revalue every customer (wom cost pins economics.terminal_retention).
   if (c_.fixed_inflow > 0 || events_ || c_.terminal_retention < 0) return false;
   for (const Intervention& iv : ivs)
-    if (iv.agent >= n_ || iv.step < 0)
-      throw Error(fmt::format("variant intervention on agent {} at step {} is out of range: agents [0, {})", iv.agent,
-                              iv.step, n_));
+    if (iv.agent >= n_ || iv.step < 0 || iv.step >= horizon_)
+      throw Error(
+          fmt::format("variant intervention on agent {} at step {} is out of range: agents [0, {}), steps [0, {})",
+                      iv.agent, iv.step, n_, horizon_));
   std::stable_sort(ivs.begin(), ivs.end(), [](const Intervention& a, const Intervention& b) {
     return a.step != b.step ? a.step < b.step : a.agent < b.agent;
   });
@@ -1601,6 +1604,9 @@ void ServiceWom::cone_step(const Graph& g, std::int64_t t, Variant& V, const Tal
         V.inbox.push_back(*it);
     Inputs in{std::span<const Msg>(V.inbox), 0, nullptr, false};
     const auto d_end = due_.begin() + std::ptrdiff_t(due_begin_[b + 1]);
+    // Every rebound falls due exactly rebound_steps_ after the step that scheduled it, so the
+    // baseline's rebound of v due at t was scheduled in a shared step iff that step precedes
+    // v's entry into the cone (a variable delay would need the scheduling step in Event).
     for (auto it = std::lower_bound(due_.begin() + std::ptrdiff_t(due_begin_[b]), d_end, Event{v, 0});
          it != d_end && it->v == v; ++it)
       if (it->type == kEvRebound && t - rebound_steps_ < V.entry[i]) ++in.rebounds;
@@ -1608,8 +1614,11 @@ void ServiceWom::cone_step(const Graph& g, std::int64_t t, Variant& V, const Tal
       const auto [d0, d1] = std::equal_range(V.due.begin(), V.due.end(), v);
       in.rebounds += int(d1 - d0);
     }
-    for (const Intervention& iv : V.ivs)
-      if (iv.step == t && iv.agent == v) in.focal = &iv;
+    for (const Intervention& iv : V.ivs)  // the first, as the sweep takes it
+      if (iv.step == t && iv.agent == v) {
+        in.focal = &iv;
+        break;
+      }
     V.out.reset_lists();
     step_person(t, v, id, unit(spont.bits(id)), V.state[i], in, V.hz, V.out);
     for (const auto& rv : V.out.reviewed) V.reviews.add(rv.second);

@@ -46,8 +46,8 @@ struct Sums {
   double customers() const { return customers_end[0] + customers_end[1] + customers_end[2]; }
 };
 
-/// Exact, order-free sums: money in units of 2^-32 (about 2e-10 of a currency unit) in a
-/// 128-bit integer, so a sum does not depend on storage order (results are identical under
+/// Exact, order-free sums: each agent's amount rounded to units of 2^-16 (about 1.5e-5 of a
+/// currency unit), summed in a 128-bit integer, so a sum does not depend on storage order (results are identical under
 /// vertex reordering, DESIGN.md §5), and a causal cone's per-agent differences applied to a
 /// baseline's sums give exactly the sums of a full run.
 __extension__ typedef __int128 FixedSum;
