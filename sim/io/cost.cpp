@@ -371,6 +371,7 @@ CostOutput run_cost(const Scenario& sc, const CostOptions& o) {
       if (o.cone) {
         // Each world runs once, carrying its variants; each variant is priced through its cone.
         const std::size_t limit = std::max<std::size_t>(1, std::size_t(o.max_cone * double(g.n)));
+        bool cone_ok = true;
         for (int world = 0; world <= int(out.channels.size()); ++world) {
           std::vector<std::size_t> mine;
           std::vector<std::vector<Intervention>> variants;
@@ -380,12 +381,17 @@ CostOutput run_cost(const Scenario& sc, const CostOptions& o) {
               variants.push_back(job_ivs(jobs[j]));
             }
           if (world > 0 && mine.empty()) continue;
+          if (!cone_ok) {  // the model prices no cones: no world baseline is worth running
+            full.insert(full.end(), mine.begin(), mine.end());
+            continue;
+          }
           const RunOut b = run_sums(sc, job_params(world == 0 ? 0 : 3 + 2 * (world - 1)), w, {}, g.n, nullptr, -1,
                                     nullptr, true, &variants, limit, &progress);
           ++out.runs;
           if (world == 0) {
             base = b.fixed.sums();
             base_run.snap.margin = b.snap.margin;
+            cone_ok = b.variant.size() == mine.size();
           }
           for (std::size_t i = 0; i < mine.size(); ++i) {
             if (b.variant.size() != mine.size() || b.variant[i].global) {

@@ -501,3 +501,26 @@ TEST_CASE("wom cost: cone and full paired runs agree bit for bit on randomly dra
   CHECK(peak > 50);
   CHECK(rippled >= 5);
 }
+
+TEST_CASE(
+    "wom cost: a variant the model cannot price by its cone (fixed inflow) is priced by a full run, with the "
+    "same numbers and no wasted world runs",
+    "[cost][cone]") {
+  const Scenario sc = scenario("  acquisition: {fixed_inflow_per_step: 2}\n", 2000, 150);
+  CostOptions o;
+  o.focal = 3;
+  o.channel_focal = 1;
+  o.t0_days = 30;
+  o.cone = false;
+  const CostOutput full = run_cost(sc, o);
+  o.cone = true;
+  const CostOutput cone = run_cost(sc, o);
+  CHECK(cone.cone_variants == 0);
+  CHECK(cone.full_variants == full.full_variants);
+  CHECK(cone.runs == full.runs);  // the baseline, world 0 (which refused the cones), then the full runs
+  REQUIRE(cone.events.size() == full.events.size());
+  for (std::size_t e = 0; e < full.events.size(); ++e) {
+    CHECK(cone.events[e].total == full.events[e].total);
+    CHECK(cone.events[e].by_channel == full.events[e].by_channel);
+  }
+}
