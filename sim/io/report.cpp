@@ -101,7 +101,8 @@ std::string plain(double v) {
 std::string money(const std::string& currency, double v) {
   if (!std::isfinite(v)) return "n/a";
   const double a = std::fabs(v);
-  std::string body = a >= 100 ? grouped(fmt::format("{:.0f}", a)) : fmt::format("{:.2f}", a);
+  // Whole units from 10 up (cents there are noise to a reader), cents below.
+  std::string body = a >= 10 ? grouped(fmt::format("{:.0f}", a)) : fmt::format("{:.2f}", a);
   const bool word = std::any_of(currency.begin(), currency.end(), [](unsigned char c) { return std::isalpha(c); }) &&
                     currency.size() > 1;  // "EUR 12", but "$12"
   const bool zero = body.find_first_not_of("0.,") == std::string::npos;
