@@ -294,8 +294,6 @@ class ServiceWom final : public Model {
  public:
   explicit ServiceWom(const Params& p) : c_(read_config(p)) {}
 
-  void set_followers(const Graph* f) { followers_ = f; }
-
   std::vector<std::string> columns() const override {
     return std::vector<std::string>(std::begin(kColumnNames), std::end(kColumnNames));
   }
@@ -549,7 +547,7 @@ ServiceWom::Heard ServiceWom::listen(std::span<const Msg> heard) const {
 }
 
 void ServiceWom::init(const Graph& g, State& s, const RunContext& run) {
-  if (run.followers) followers_ = run.followers;
+  followers_ = run.followers;
   if (followers_ && (followers_->n != g.n || (!followers_->complete && followers_->ids != g.ids &&
                                               !(followers_->identity_ids && g.identity_ids))))
     throw Error("service_wom: the follower layer must hold the same persons, in the same order, as the graph");
@@ -1790,36 +1788,6 @@ VariantLedger ServiceWom::variant_ledger(std::size_t k) const {
 }
 
 }  // namespace
-
-void set_followers(Model& m, const Graph* followers) {
-  auto* s = dynamic_cast<ServiceWom*>(&m);
-  if (!s) throw Error("set_followers: the model is not service_wom");
-  s->set_followers(followers);
-}
-
-Trajectory run_service_wom(const Params& params, const Graph& g, const Graph* followers, const RunPlan& plan) {
-  // The engine loop of run_model (engine.cpp), with the follower layer set before init.
-  auto model = std::make_unique<ServiceWom>(params);
-  model->set_followers(followers);
-  RunContext run{plan.seed, plan.replicate, rng::RunKey(plan.seed, plan.replicate), plan.dt};
-  State state(g.n);
-  model->init(g, state, run);
-  Trajectory tr;
-  tr.columns = model->columns();
-  const std::size_t nc = tr.columns.size();
-  tr.values.assign(std::size_t(plan.steps + 1) * nc, 0.0);
-  model->observe(g, state, std::span<double>(tr.values.data(), nc));
-  StepContext ctx{&run, 0};
-  for (std::int64_t t = 0; t < plan.steps; ++t) {
-    ctx.t = t;
-    model->step(g, state, ctx);
-    state.swap();
-    model->observe(g, state, std::span<double>(tr.values.data() + std::size_t(t + 1) * nc, nc));
-    tr.steps_computed = t + 1;
-  }
-  tr.state_bytes = state.bytes() + model->scratch_bytes();
-  return tr;
-}
 
 ModelInfo service_wom_info() {
   ModelInfo m;

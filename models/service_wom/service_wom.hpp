@@ -55,15 +55,6 @@ namespace wom::models {
 /// Registration record of service_wom (parameters with units, ranges and sources).
 ModelInfo service_wom_info();
 
-/// Uses `followers` (same agents, same storage order and ids as the strong-tie graph) for
-/// tweets; nullptr: tweets use the strong-tie graph. Call before init; `m` must be a
-/// service_wom instance (throws wom::Error otherwise). The engine passes its `followers:`
-/// layer through RunContext::followers instead, which takes precedence when set.
-void set_followers(Model& m, const Graph* followers);
-
-/// run_model with an optional follower layer (the engine loop, plus the hook above).
-Trajectory run_service_wom(const Params& params, const Graph& g, const Graph* followers, const RunPlan& plan);
-
 /// Summary metrics of one trajectory (DESIGN §4): retention per year and overall, acquisitions,
 /// NPV with terminal value, CLV analytic and empirical, share of positive stories, and more.
 /// `step_days` is the step length used for the run.

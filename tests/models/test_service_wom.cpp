@@ -389,7 +389,7 @@ TEST_CASE("tweet cascades on a heavy-tailed follower layer follow the branching 
                                    {"tweet.post_prob.argue", 1.0},
                                    {"tweet.see_prob", 1.0},
                                    {"tweet.retweet_prob", T}});
-  const Trajectory tr = models::run_service_wom(p, friends, &followers, RunPlan{5, 0, 8, 1.0});
+  const Trajectory tr = run_model(test::model("service_wom"), p, friends, RunPlan{5, 0, 8, 1.0}, {}, &followers);
   const double tweets = total(tr, "tweets"), one = tweets - total(tr, "cascades"), big = total(tr, "cascades_100");
   const auto law = cascade_size_law(pk, T, 100);
   const double p1 = law[1], p100 = 1.0 - std::accumulate(law.begin() + 1, law.end(), 0.0);
