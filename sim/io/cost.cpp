@@ -390,7 +390,6 @@ CostOutput run_cost(const Scenario& sc, const CostOptions& o) {
           ++out.runs;
           if (world == 0) {
             base = b.fixed.sums();
-            base_run.snap.margin = b.snap.margin;
             cone_ok = b.variant.size() == mine.size();
           }
           for (std::size_t i = 0; i < mine.size(); ++i) {
@@ -431,7 +430,8 @@ CostOutput run_cost(const Scenario& sc, const CostOptions& o) {
           1, 2);
       out.runs += std::int64_t(full.size());
       out.full_variants += std::int64_t(full.size());
-      const std::vector<double>& base_margins = base_run.snap.margin;  // the focal customer's own baseline margin
+      // The focal customer's own baseline margin (margins do not depend on the pinned retention).
+      const std::vector<double>& base_margins = base_run.snap.margin;
 
       // Pair the results by event.
       std::size_t j = 0;

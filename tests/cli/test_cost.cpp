@@ -28,6 +28,31 @@ Scenario scenario(const std::string& extra, std::int64_t n = 3000, std::int64_t 
                                  "cost.yaml");
 }
 
+/// Two pricings of the same focal events give the same numbers, bit for bit, field by field.
+void check_same_numbers(const CostOutput& x, const CostOutput& y) {
+  REQUIRE(x.events.size() == y.events.size());
+  for (std::size_t e = 0; e < x.events.size(); ++e) {
+    const FocalCost &a = x.events[e], &b = y.events[e];
+    INFO("focal event " << e);
+    CHECK(a.agent_id == b.agent_id);
+    CHECK(a.total == b.total);
+    CHECK(a.own_margin == b.own_margin);
+    CHECK(a.retention_ripple == b.retention_ripple);
+    CHECK(a.acquisition_ripple == b.acquisition_ripple);
+    CHECK(a.service == b.service);
+    CHECK(a.acquisition_spend == b.acquisition_spend);
+    CHECK(a.terminal == b.terminal);
+    CHECK(a.customers_lost == b.customers_lost);
+    CHECK(a.prospects_not_won == b.prospects_not_won);
+    CHECK(a.customer_gap == b.customer_gap);
+    CHECK(a.lost_total == b.lost_total);
+    CHECK(a.lost_own == b.lost_own);
+    CHECK(a.lost_ripple == b.lost_ripple);
+    CHECK(a.argued_ripple == b.argued_ripple);
+    CHECK(a.by_channel == b.by_channel);
+  }
+}
+
 }  // namespace
 
 TEST_CASE("a run with no intervention is bit-identical to the baseline, and an intervention changes nothing before t0",
@@ -159,14 +184,7 @@ TEST_CASE("cost results are identical under vertex reordering, and losing a cust
   Scenario reordered = plain;
   reordered.graph.reorder = "rcm";
   const CostOutput a = run_cost(plain, o), b = run_cost(reordered, o);
-  REQUIRE(a.events.size() == b.events.size());
-  for (std::size_t i = 0; i < a.events.size(); ++i) {
-    CHECK(a.events[i].agent_id == b.events[i].agent_id);
-    CHECK(a.events[i].total == b.events[i].total);
-    CHECK(a.events[i].retention_ripple == b.events[i].retention_ripple);
-    CHECK(a.events[i].lost_total == b.events[i].lost_total);
-    CHECK(a.events[i].by_channel == b.events[i].by_channel);
-  }
+  check_same_numbers(a, b);
   for (const auto& e : a.events) {
     CHECK(e.lost_own > 0);  // the customer's own margins from t0 on are gone
     CHECK(e.lost_own + e.lost_ripple + e.lost_other == Approx(e.lost_total).margin(1e-6));
@@ -318,12 +336,7 @@ TEST_CASE("wom cost: the causal-cone path gives the full paired runs' numbers bi
     for (int threads : {1, 5}) {  // results do not depend on the thread count (5 oversubscribes)
       CostOptions ot = o;
       ot.threads = threads;
-      const CostOutput c = run_cost(sc, ot);
-      REQUIRE(c.events.size() == cone.events.size());
-      for (std::size_t e = 0; e < c.events.size(); ++e) {
-        CHECK(c.events[e].total == cone.events[e].total);
-        CHECK(c.events[e].by_channel == cone.events[e].by_channel);
-      }
+      check_same_numbers(cone, run_cost(sc, ot));
     }
     o.max_cone = 0.01;  // 30 persons: some cones outgrow it partway through the run, others never do
     const CostOutput partial = run_cost(sc, o);
@@ -338,27 +351,7 @@ TEST_CASE("wom cost: the causal-cone path gives the full paired runs' numbers bi
     CHECK(fallback.full_variants > variants / 2);
     CHECK(fallback.full_variants + fallback.cone_variants == variants);
     CHECK(cone.runs < full.runs);
-    for (const CostOutput* other : {&cone, &partial, &fallback}) {
-      REQUIRE(other->events.size() == full.events.size());
-      for (std::size_t e = 0; e < full.events.size(); ++e) {
-        const FocalCost &a = full.events[e], &b = other->events[e];
-        CHECK(a.agent == b.agent);
-        CHECK(a.total == b.total);
-        CHECK(a.own_margin == b.own_margin);
-        CHECK(a.retention_ripple == b.retention_ripple);
-        CHECK(a.acquisition_ripple == b.acquisition_ripple);
-        CHECK(a.service == b.service);
-        CHECK(a.acquisition_spend == b.acquisition_spend);
-        CHECK(a.terminal == b.terminal);
-        CHECK(a.customers_lost == b.customers_lost);
-        CHECK(a.prospects_not_won == b.prospects_not_won);
-        CHECK(a.customer_gap == b.customer_gap);
-        CHECK(a.lost_total == b.lost_total);
-        CHECK(a.lost_own == b.lost_own);
-        CHECK(a.argued_ripple == b.argued_ripple);
-        CHECK(a.by_channel == b.by_channel);
-      }
-    }
+    for (const CostOutput* other : {&cone, &partial, &fallback}) check_same_numbers(full, *other);
   }
 }
 
@@ -487,15 +480,7 @@ TEST_CASE("wom cost: cone and full paired runs agree bit for bit on randomly dra
     CHECK(cone.full_variants == 0);
     peak = std::max(peak, cone.cone_peak);
     for (const auto& e : cone.events) rippled += e.retention_ripple != 0 || e.acquisition_ripple != 0;
-    REQUIRE(cone.events.size() == full.events.size());
-    for (std::size_t e = 0; e < full.events.size(); ++e) {
-      CHECK(cone.events[e].total == full.events[e].total);
-      CHECK(cone.events[e].retention_ripple == full.events[e].retention_ripple);
-      CHECK(cone.events[e].acquisition_ripple == full.events[e].acquisition_ripple);
-      CHECK(cone.events[e].customer_gap == full.events[e].customer_gap);
-      CHECK(cone.events[e].lost_total == full.events[e].lost_total);
-      CHECK(cone.events[e].by_channel == full.events[e].by_channel);
-    }
+    check_same_numbers(full, cone);
   }
   INFO("largest cone " << peak << ", events with a ripple " << rippled);
   CHECK(peak > 50);
@@ -518,9 +503,5 @@ TEST_CASE(
   CHECK(cone.cone_variants == 0);
   CHECK(cone.full_variants == full.full_variants);
   CHECK(cone.runs == full.runs);  // the baseline, world 0 (which refused the cones), then the full runs
-  REQUIRE(cone.events.size() == full.events.size());
-  for (std::size_t e = 0; e < full.events.size(); ++e) {
-    CHECK(cone.events[e].total == full.events[e].total);
-    CHECK(cone.events[e].by_channel == full.events[e].by_channel);
-  }
+  check_same_numbers(full, cone);
 }
