@@ -22,7 +22,7 @@ struct Config {
   bool problems_enabled;
   double complain_small, complain_large;
   double acknowledge_rate, acknowledge_rate_when_wrong, clarify_rate, first_contact_resolution, remedy_rate,
-      review_reply_rate, training_cost_per_year;
+      review_reply_rate, training_cost_per_year, review_reply_cost;
   // outcome
   double resolve_later, defect_window_days, silent_tell_prob, positive_story_prob;
   std::array<double, 4> attitude_shift;            ///< by Path
@@ -46,6 +46,7 @@ struct Config {
   // economics
   double margin_per_year, margin_sigma, cac, remedy_cost, discount_rate, contact_cost;
   double terminal_retention;  ///< < 0: the run's measured retention (economics.terminal_retention unset)
+  double terminal_cost;       ///< < 0: the run's measured cost per customer-year (economics.terminal_cost_... unset)
   std::string currency;
   // channels
   bool talk, weak_ties, tweets, reviews;

@@ -22,6 +22,7 @@
 #include <unordered_map>
 
 #include "config.hpp"
+#include "economics.hpp"
 #include "parallel.hpp"
 #include "propagate.hpp"
 
@@ -108,9 +109,10 @@ enum Status : std::uint8_t { kProspect = 0, kCustomer = 1, kLapsed = 2 };
   X(remedy_cost) \
   X(acquisition_cost) \
   X(contact_cost) \
+  X(reply_cost) \
   X(training_cost) \
   X(cash_flow) \
-  X(npv) \
+  X(npv_cash_flows) \
   X(cohort_customers) \
   X(cohort_revenue) \
   X(mean_attitude)
@@ -386,7 +388,7 @@ class ServiceWom final : public Model {
   bool problem(std::int64_t t, vid v, std::uint64_t id, Person& p, double& a1, BlockOut& o,
                const Intervention* force = nullptr) const;
   void start_story(std::int64_t t, vid v, Person& p, bool positive, int gen, BlockOut& o) const;
-  void review(vid v, std::uint64_t id, std::int64_t t, double a, BlockOut& o) const;
+  void review(vid v, std::uint64_t id, std::int64_t t, double a, Person& p, BlockOut& o) const;
   Person load(vid v) const {
     return Person{status_->now[v],         (*story_)[v],      (*flags_)[v],
                   (*unresolved_)[v],       att_->now[v],      (*story_end_)[v],
@@ -511,7 +513,15 @@ class ServiceWom final : public Model {
   mutable std::vector<double> led_margin_out_, led_terminal_out_;
   double disc_x_ = 1;                           // discount factor per step, (1 + i)^−dt
   double exposure_ = 0, defections_total_ = 0;  // customer-years at risk and defections so far
-  std::int64_t rows_ = 0;                       // current row (state t)
+  double continuing_cost_ = 0;                  // remedies, contacts, replies and training so far (undiscounted)
+  /// The terminal value's rule at the current row (economics.hpp): r and c pinned or measured.
+  TerminalRule terminal_rule() const {
+    return TerminalRule::of(
+        c_.terminal_retention >= 0 ? c_.terminal_retention : annual_survival(defections_total_, exposure_, dt_years_),
+        c_.terminal_cost >= 0 ? c_.terminal_cost : cost_per_customer_year(continuing_cost_, exposure_),
+        c_.discount_rate, disc(rows_));
+  }
+  std::int64_t rows_ = 0;  // current row (state t)
   double disc(std::int64_t row) const { return std::pow(disc_x_, double(row)); }
   /// Σ_{r=a..b} x^r: discounted step-margins of a spell over rows a..b.
   double spell(std::int64_t a, std::int64_t b) const {
@@ -590,7 +600,7 @@ void ServiceWom::init(const Graph& g, State& s, const RunContext& run) {
   led_service_ = &s.add_attribute<double>("ledger_service", 0.0);
   led_acquisition_ = &s.add_attribute<double>("ledger_acquisition", 0.0);
   disc_x_ = std::pow(1.0 + c_.discount_rate, -dt_years_);
-  exposure_ = defections_total_ = 0;
+  exposure_ = defections_total_ = continuing_cost_ = 0;
   rows_ = 0;
 
   // Initial population: keyed by stable id, so paired runs and reorderings share it.
@@ -599,6 +609,7 @@ void ServiceWom::init(const Graph& g, State& s, const RunContext& run) {
   const double mu = std::log(std::max(c_.margin_per_year, 1e-300)) - 0.5 * c_.margin_sigma * c_.margin_sigma;
   margin_sum_ = cohort_margin_sum_ = att_sum_ = 0;
   std::int64_t customers = 0;
+  double margins_all = 0;  // every person's margin: the most the customers' margin sum can reach
   for (vid v = 0; v < g.n; ++v) {
     const std::uint64_t id = g.id(v);
     const bool customer = rng::fires(init.bits(id, 0), thr_customer);
@@ -606,6 +617,7 @@ void ServiceWom::init(const Graph& g, State& s, const RunContext& run) {
     margin_[v] = c_.margin_per_year > 0
                      ? float(std::exp(mu + c_.margin_sigma * normal(init.bits(id, 3), init.bits(id, 4))))
                      : 0.0f;
+    margins_all += double(margin_[v]);
     status_->now[v] = customer ? kCustomer : kProspect;
     att_->now[v] = a;
     if (customer) {
@@ -615,6 +627,13 @@ void ServiceWom::init(const Graph& g, State& s, const RunContext& run) {
     }
     att_sum_ += std::int64_t(double(a) * kAttScale);
   }
+  // Margins are summed exactly in 64-bit fixed point (units of 2^-16): refuse a population
+  // whose margins could overflow it, rather than print a wrapped-around NPV.
+  if (!(margins_all * kMarginScale < 0x1p62))
+    throw Error(fmt::format(
+        "params.economics.margin_per_year = {} over graph.n = {} persons: the margins sum to {:.3g} per year, beyond "
+        "the {:.3g} that the exact money sums hold; lower economics.margin_per_year, economics.margin_sigma or graph.n",
+        c_.margin_per_year, g.n, margins_all, 0x1p62 / kMarginScale));
   cohort_margin_sum_ = margin_sum_;
   status_->next = status_->now;
   att_->next = att_->now;
@@ -773,11 +792,13 @@ void ServiceWom::step(const Graph& g, State&, const StepContext& ctx) {
   obs_[c_remedy_cost] = obs_[c_remedies] * c_.remedy_cost;
   obs_[c_acquisition_cost] = obs_[c_acquisitions] * c_.cac;
   obs_[c_contact_cost] = obs_[c_complaints] * c_.contact_cost;
+  obs_[c_reply_cost] = obs_[c_review_replies] * c_.review_reply_cost;
   obs_[c_training_cost] = c_.training_cost_per_year * dt_years_;
-  obs_[c_cash_flow] =
-      revenue - obs_[c_remedy_cost] - obs_[c_acquisition_cost] - obs_[c_contact_cost] - obs_[c_training_cost];
+  const double continuing = obs_[c_remedy_cost] + obs_[c_contact_cost] + obs_[c_reply_cost] + obs_[c_training_cost];
+  continuing_cost_ += continuing;
+  obs_[c_cash_flow] = revenue - obs_[c_acquisition_cost] - continuing;
   npv_ += obs_[c_cash_flow] * std::pow(1.0 + c_.discount_rate, -double(t + 1) * dt_years_);
-  obs_[c_npv] = npv_;
+  obs_[c_npv_cash_flows] = npv_;
   obs_[c_mean_attitude] = n_ ? double(att_sum_) / kAttScale / double(n_) : 0.0;
   defections_total_ += obs_[c_defections];
   rows_ = t + 1;
@@ -792,15 +813,13 @@ AgentLedger ServiceWom::ledger() const {
   const std::size_t n = std::size_t(n_);
   led_margin_out_.assign(led_margin_->data(), led_margin_->data() + n);
   led_terminal_out_.assign(n, 0.0);
-  const double rate = exposure_ > 0 ? defections_total_ / exposure_ : 0.0;
-  const double r = c_.terminal_retention >= 0 ? c_.terminal_retention : std::clamp(1.0 - rate, 0.0, 1.0);
-  const double multiple = r / std::max(1e-12, 1.0 + c_.discount_rate - r);
+  const TerminalRule tv = terminal_rule();
   const std::uint8_t* st = status_->now.data();
   for (std::size_t v = 0; v < n; ++v)
     if (st[v] == kCustomer) {
       const double m = double(margin_[v]);
       led_margin_out_[v] += m * dt_years_ * spell(std::max<std::int64_t>(1, (*acquired_)[Eigen::Index(v)]), rows_);
-      led_terminal_out_[v] = m * multiple * disc(rows_);
+      led_terminal_out_[v] = tv.value(m);
     }
   AgentLedger l;
   l.margin = led_margin_out_;
@@ -994,7 +1013,7 @@ void ServiceWom::start_story(std::int64_t t, vid v, Person& p, bool positive, in
 
 /// A review from a person with attitude a: stars = clamp(round(3 + 2.5 a + noise), 1, 5); a
 /// negative review (1–2 stars) gets a public reply with policy.review_reply_rate.
-void ServiceWom::review(vid v, std::uint64_t id, std::int64_t t, double a, BlockOut& o) const {
+void ServiceWom::review(vid v, std::uint64_t id, std::int64_t t, double a, Person& p, BlockOut& o) const {
   const rng::Stream s(key_, std::uint64_t(t), kStars);
   const double noise = c_.star_noise_sd > 0 ? c_.star_noise_sd * normal(s.bits(id, 0), s.bits(id, 1)) : 0.0;
   const std::int64_t stars = std::clamp<std::int64_t>(std::llround(3.0 + 2.5 * a + noise), 1, 5);
@@ -1005,7 +1024,11 @@ void ServiceWom::review(vid v, std::uint64_t id, std::int64_t t, double a, Block
   if (stars <= 2) {
     ++o.n[c_reviews_negative];
     replied = rng::fires(rng::Stream(key_, std::uint64_t(t), kReply).bits(id), rng::threshold(c_.review_reply_rate));
-    if (replied) ++o.n[c_review_replies];
+    if (replied) {
+      ++o.n[c_review_replies];
+      // The reply's cost is booked to the reviewer, so the ledger sums to the cash flows.
+      if (c_.review_reply_cost != 0) p.led_service += c_.review_reply_cost * disc(t + 1);
+    }
   }
   if (o.record) o.reviewed.push_back({v, ReviewSlot{1, stars, stars <= 2, replied}});
 }
@@ -1107,7 +1130,7 @@ bool ServiceWom::problem(std::int64_t t, vid v, std::uint64_t id, Person& p, dou
   // Review and tweet about the outcome.
   const bool good = resolved && !repeat;
   if (c_.reviews && draw(kDrawReview, good ? c_.review_positive : c_.review_negative))
-    review(v, id, t, std::clamp(a1, -1.0, 1.0), o);
+    review(v, id, t, std::clamp(a1, -1.0, 1.0), p, o);
   if (c_.tweets && draw(kDrawTweet, c_.tweet_post[std::size_t(path)]))
     o.tweets.push_back({v, std::uint8_t(good && !vindictive ? 1 : 0)});
   return story != 0;
@@ -1176,7 +1199,7 @@ void ServiceWom::step_person(std::int64_t t, vid v, std::uint64_t id, double u, 
     } else if (u < end_problem) {
       if (c_.problems_enabled && p.defect_at == kNever) started = problem(t, v, id, p, a1, o);
     } else if (u < end_review) {
-      if (c_.reviews) review(v, id, t, a, o);
+      if (c_.reviews) review(v, id, t, a, p, o);
     } else if (u < end_recommend) {
       if (a >= c_.satisfied_above) {
         start_story(t, v, p, true, 0, o);
@@ -1411,9 +1434,10 @@ void ServiceWom::log_cascade(const Graph& f, std::int64_t t, vid u, bool positiv
 
 bool ServiceWom::add_variant(std::vector<Intervention> ivs, std::size_t max_cone) {
   // Not here: the fixed inflow ranks all prospects every step (global without a threshold), the
-  // event log records one world, and a terminal value from the run's own measured retention
-  // would revalue every customer (wom cost pins economics.terminal_retention).
-  if (c_.fixed_inflow > 0 || events_ || c_.terminal_retention < 0) return false;
+  // event log records one world, and a terminal value from the run's own measured retention and
+  // cost rate would revalue every customer (wom cost pins economics.terminal_retention and
+  // economics.terminal_cost_per_customer_year).
+  if (c_.fixed_inflow > 0 || events_ || c_.terminal_retention < 0 || c_.terminal_cost < 0) return false;
   for (const Intervention& iv : ivs)
     if (iv.agent >= n_ || iv.step < 0 || iv.step >= horizon_)
       throw Error(
@@ -1762,9 +1786,8 @@ VariantLedger ServiceWom::variant_ledger(std::size_t k) const {
   out.agent_steps = V.agent_steps;
   out.peak = V.peak;
   if (V.global) return out;
-  // As ledger(), with the pinned terminal retention (add_variant requires one).
-  const double r = c_.terminal_retention;
-  const double multiple = r / std::max(1e-12, 1.0 + c_.discount_rate - r);
+  // As ledger(), with the pinned terminal rule (add_variant requires one).
+  const TerminalRule tv = terminal_rule();
   std::vector<std::uint32_t> order(V.members.size());
   std::iota(order.begin(), order.end(), 0u);
   std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return V.members[a] < V.members[b]; });
@@ -1775,7 +1798,7 @@ VariantLedger ServiceWom::variant_ledger(std::size_t k) const {
     if (p.st == kCustomer) {
       const double m = double(margin_[v]);
       margin += m * dt_years_ * spell(std::max<std::int64_t>(1, p.acquired), rows_);
-      terminal = m * multiple * disc(rows_);
+      terminal = tv.value(m);
     }
     out.agents.push_back(v);
     out.margin.push_back(margin);
@@ -1801,6 +1824,7 @@ ModelInfo service_wom_info() {
   m.supports_complete_graph = true;
   m.step_in_days = true;  // rates per year; RunContext::dt = time.step_days
   m.params = service_wom_params();
+  m.measures = service_wom_measures();
   m.metrics = [](const Params& p, const Trajectory& tr, double step_days) {
     const auto s = service_wom_summary(p, tr, step_days);
     return std::vector<std::pair<std::string, double>>(s.begin(), s.end());

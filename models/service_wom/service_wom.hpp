@@ -46,6 +46,7 @@
 /// Gupta & Lehmann (2003, 2005). See models/service_wom/README.md (ODD protocol).
 #include <map>
 #include <string>
+#include <vector>
 
 #include "engine.hpp"
 #include "model.hpp"
@@ -58,6 +59,10 @@ ModelInfo service_wom_info();
 /// Summary metrics of one trajectory (DESIGN §4): retention per year and overall, acquisitions,
 /// NPV with terminal value, CLV analytic and empirical, share of positive stories, and more.
 /// `step_days` is the step length used for the run.
+/// What every timeseries column and summary metric measures (unit, aggregate, meaning, headline
+/// order): one declaration for the terminal, summary.json, compare and the report.
+std::vector<Measure> service_wom_measures();
+
 std::map<std::string, double> service_wom_summary(const Params& params, const Trajectory& tr, double step_days);
 
 }  // namespace wom::models

@@ -10,7 +10,11 @@ namespace wom::models::swom {
 
 namespace {
 
-constexpr double kInf = std::numeric_limits<double>::infinity();
+// Money limits: per-unit amounts (a margin per year, a CAC, a remedy) at most 10^7 and firm-level
+// amounts (training per year) at most 10^12, so that every sum the model and wom cost keep in
+// exact fixed point (units of 2^-16) stays far inside 64 bits for any population that fits in
+// memory; the model still checks the population's margin sum when it starts (economics.md).
+constexpr double kMaxUnitCost = 1e7, kMaxFirmCost = 1e12;
 
 ParamSpec prob(std::string key, double def, std::string help, std::string source = "assumption") {
   return real_param(std::move(key), def, 0, 1, "probability", std::move(help), std::move(source));
@@ -80,8 +84,12 @@ std::vector<ParamSpec> service_wom_params() {
       prob("policy.remedy_rate", 0.5, "probability an acknowledged complaint gets a refund or credit"),
       prob("policy.review_reply_rate", 0.0, "probability the firm replies publicly to a negative review",
            "Proserpio & Zervas (2017) [A2.6]"),
-      real_param("policy.training_cost_per_year", 0.0, 0, kInf, "currency per year",
-                 "cost of the service policy (training), charged every step pro rata"),
+      real_param("policy.training_cost_per_year", 0.0, 0, kMaxFirmCost, "currency per year",
+                 "cost of the service policy (training), charged every step pro rata; after the horizon it carries on "
+                 "per customer-year in the terminal value (docs/economics.md)"),
+      real_param("policy.review_reply_cost", 5.0, 0, kMaxUnitCost, "currency per reply",
+                 "cost of one public reply to a negative review (staff time)",
+                 "assumption: about 5 minutes of a manager's time"),
       // --- outcome
       prob("outcome.resolve_later", 0.5,
            "probability that an acknowledged complaint not resolved at first contact is resolved later"),
@@ -196,7 +204,13 @@ std::vector<ParamSpec> service_wom_params() {
       prob("review.post_prob.positive", 0.08, "probability of a review after a resolved complaint"),
       per_year("review.spontaneous_rate_per_year", 0.05, "rate at which customers review unprompted"),
       real_param("review.prior_mean", 4.0, 1, 5, "stars", "prior mean of the Bayesian-average rating (m0)"),
-      real_param("review.prior_weight", 20, 0, 1e9, "reviews", "prior weight of the Bayesian-average rating (k0)"),
+      [] {
+        ParamSpec s = real_param("review.prior_weight", 20, 0, 1e9, "reviews",
+                                 "prior weight of the Bayesian-average rating (k0); above 0, so that the rating is "
+                                 "defined when the window holds no review");
+        s.lo_open = true;
+        return s;
+      }(),
       real_param("review.window_days", 365, 0, 36500, "days", "reviews older than this drop out of the rating"),
       real_param("review.star_elasticity", 0.07, -0.99, 10, "per star",
                  "acquisition hazard multiplies by (1 + e)^(rating - prior_mean)",
@@ -209,20 +223,34 @@ std::vector<ParamSpec> service_wom_params() {
                  "rating gain when the firm replies to every negative review in the window (pro rata)",
                  "Proserpio & Zervas (2017): +0.12 stars [A2.6]"),
       // --- economics
-      real_param("economics.margin_per_year", 100, 0, kInf, "currency per customer per year",
-                 "mean margin of a customer (log-normal across customers)", "assumption (calibration A9.1: m = 100)"),
-      real_param("economics.margin_sigma", 0.5, 0, 5, "log units", "sigma of the log-normal margin (0: equal margins)"),
-      real_param("economics.cac", 100, 0, kInf, "currency per acquisition", "customer acquisition cost"),
-      real_param("economics.remedy_cost", 20, 0, kInf, "currency per remedy",
+      real_param("economics.margin_per_year", 100, 0, kMaxUnitCost, "currency per customer per year",
+                 "mean margin of a customer (log-normal across customers); at most 10^7 so that money sums stay exact "
+                 "(the run also refuses a population whose margins sum past the exact range)",
+                 "assumption (calibration A9.1: m = 100)"),
+      real_param("economics.margin_sigma", 0.5, 0, 2, "log units",
+                 "sigma of the log-normal margin (0: equal margins; at most 2, a mean 7.4 times the median)"),
+      real_param("economics.cac", 100, 0, kMaxUnitCost, "currency per acquisition", "customer acquisition cost"),
+      real_param("economics.remedy_cost", 20, 0, kMaxUnitCost, "currency per remedy",
                  "cost of a refund or credit (the price of letting the customer win)"),
-      real_param("economics.discount_rate_per_year", 0.10, 0, 100, "per year", "discount rate i",
+      real_param("economics.discount_rate_per_year", 0.10, 0.01, 1, "per year",
+                 "discount rate i; at least 1 % a year, so that the terminal value's perpetuity m r/(1+i-r) stays "
+                 "finite and below 100 years of margin even when every customer stays",
                  "Gupta & Lehmann (2003, 2005) [A9.1]"),
-      real_param("economics.contact_cost", 0, 0, kInf, "currency per complaint", "cost of handling one complaint"),
+      real_param("economics.contact_cost", 0, 0, kMaxUnitCost, "currency per complaint",
+                 "cost of handling one complaint"),
       optional_param(real_param("economics.terminal_retention", 0.8, 0, 1, "share per year",
-                                "annual retention r of the terminal value m r/(1+i-r); default: the run's own "
-                                "measured retention. wom cost pins it to the baseline's, so one focal event does "
-                                "not revalue every customer through the estimate of r",
+                                "annual retention r of the terminal value (m - c) r/(1+i-r): the probability a "
+                                "customer stays a year; default: the run's own measured one-year survival. wom cost "
+                                "pins it to the baseline's, so one focal event does not revalue every customer "
+                                "through the estimate of r",
                                 "Gupta & Lehmann (2003) [A9.1]; DESIGN §3 step 12")),
+      optional_param(real_param("economics.terminal_cost_per_customer_year", 0, 0, kMaxUnitCost,
+                                "currency per customer per year",
+                                "continuing cost c of serving a customer after the horizon in the terminal value "
+                                "(m - c) r/(1+i-r): remedies, contacts, review replies and training per customer-year "
+                                "at the policy's rates; default: the run's own measured rate. wom cost pins it to the "
+                                "baseline's",
+                                "docs/economics.md")),
       text("economics.currency", "$", "currency symbol of every money figure", "DESIGN default"),
       // --- channels (switches for tests, what-ifs and the cost engine)
       boolean("channels.talk", true, "strong-tie talk on the graph"),
@@ -256,6 +284,7 @@ Config read_config(const Params& p) {
   c.remedy_rate = p.real("policy.remedy_rate");
   c.review_reply_rate = p.real("policy.review_reply_rate");
   c.training_cost_per_year = p.real("policy.training_cost_per_year");
+  c.review_reply_cost = p.real("policy.review_reply_cost");
   c.resolve_later = p.real("outcome.resolve_later");
   c.defect_window_days = p.real("outcome.defect_window_days");
   c.silent_tell_prob = p.real("outcome.silent_tell_prob");
@@ -314,6 +343,8 @@ Config read_config(const Params& p) {
   c.discount_rate = p.real("economics.discount_rate_per_year");
   c.contact_cost = p.real("economics.contact_cost");
   c.terminal_retention = p.has("economics.terminal_retention") ? p.real("economics.terminal_retention") : -1.0;
+  c.terminal_cost =
+      p.has("economics.terminal_cost_per_customer_year") ? p.real("economics.terminal_cost_per_customer_year") : -1.0;
   c.currency = p.str("economics.currency");
   c.talk = p.boolean("channels.talk");
   c.weak_ties = p.boolean("channels.weak_ties");

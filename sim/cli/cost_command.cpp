@@ -96,18 +96,7 @@ int run_cost_command(const CostArgs& a, const std::vector<std::string>& command)
   if (!out_dir.empty()) {
     std::vector<OutputFile> files;
     files.push_back({"cost.json", [&](std::ostream& os) { os << doc.dump(1) << "\n"; }});
-    files.push_back({"cost_events.csv", [&](std::ostream& os) {
-                       os << "replicate,agent_id,degree,total,own_margin,retention_ripple,acquisition_ripple,"
-                             "remedy,acquisition_spend,terminal_value,customers_lost,prospects_not_won,"
-                             "customer_gap,lost_total\n";
-                       for (const auto& e : out.events)
-                         os << e.replicate << ',' << e.agent_id << ',' << e.degree << ',' << number_text(e.total) << ','
-                            << number_text(e.own_margin) << ',' << number_text(e.retention_ripple) << ','
-                            << number_text(e.acquisition_ripple) << ',' << number_text(e.service) << ','
-                            << number_text(e.acquisition_spend) << ',' << number_text(e.terminal) << ','
-                            << number_text(e.customers_lost) << ',' << number_text(e.prospects_not_won) << ','
-                            << number_text(e.customer_gap) << ',' << number_text(e.lost_total) << '\n';
-                     }});
+    files.push_back({"cost_events.csv", [&](std::ostream& os) { write_cost_events_csv(os, out); }});
     if (a.report) {
       ReportInputs in;
       in.dir = out_dir;

@@ -18,6 +18,46 @@ const ModelInfo* Registry::find(const std::string& name) const {
   return nullptr;
 }
 
+const char* unit_name(Unit u) {
+  switch (u) {
+    case Unit::Persons:
+      return "persons";
+    case Unit::Count:
+      return "count";
+    case Unit::Share:
+      return "share";
+    case Unit::PerYear:
+      return "per year";
+    case Unit::Money:
+      return "currency";
+    case Unit::Stars:
+      return "stars";
+    case Unit::Attitude:
+      return "attitude";
+    case Unit::Number:
+      return "number";
+  }
+  return "number";
+}
+
+Measure ModelInfo::measure(const std::string& name, bool column) const {
+  for (const Measure& m : measures) {
+    const bool prefix = !m.name.empty() && m.name.back() == '*';
+    if (prefix ? name.rfind(m.name.substr(0, m.name.size() - 1), 0) == 0 : name == m.name) {
+      Measure out = m;
+      out.name = name;
+      return out;
+    }
+  }
+  Measure d;
+  d.name = name;
+  if (column) {
+    d.unit = Unit::Persons;
+    d.aggregate = name.rfind("new_", 0) == 0 ? Aggregate::Sum : Aggregate::Level;
+  }
+  return d;
+}
+
 Trajectory run_model(const ModelInfo& info, const Params& params, const Graph& g, const RunPlan& plan,
                      const StepCallback& on_step, const Graph* followers, const RunHooks* hooks) {
   if (followers && (followers->n != g.n || followers->ids != g.ids))

@@ -117,6 +117,35 @@ class Model {
   }
 };
 
+/// What a figure measures: one name, one unit and one meaning, declared by the model and used
+/// by the terminal, summary.json, compare and report alike (DESIGN.md §4).
+enum class Unit {
+  Persons,   ///< a number of agents (shown as a count; a stock also as a share of the population)
+  Count,     ///< a number of events or things (stories, tweets, reviews)
+  Share,     ///< a proportion in [0, 1] (shown as a percentage)
+  PerYear,   ///< a rate per year, e.g. defections per customer-year (shown as a percentage a year)
+  Money,     ///< in the model's currency
+  Stars,     ///< a rating on 1–5 stars
+  Attitude,  ///< attitude units in [−1, 1]
+  Number,    ///< anything else, unitless
+};
+/// How a time-series column reads over the run.
+enum class Aggregate {
+  Level,  ///< a stock or level at the step (customers, the rating, cumulative NPV): its final value
+  Sum,    ///< a flow per step (acquisitions, revenue): its total over the run
+  Max,    ///< a per-step maximum (the largest cascade): its maximum over the run
+};
+struct Measure {
+  std::string name;  ///< column or metric name; a name ending in '*' covers every name with that prefix
+  Unit unit = Unit::Number;
+  Aggregate aggregate = Aggregate::Level;
+  std::string meaning;
+  int headline = 0;  ///< > 0: shown first, in this order, by the terminal, compare and report
+};
+/// The unit's name for files and tables: "persons", "count", "share", "per year", "currency",
+/// "stars", "attitude", "number".
+const char* unit_name(Unit u);
+
 struct ModelInfo {
   std::string name;
   std::string summary;
@@ -133,6 +162,12 @@ struct ModelInfo {
   /// Derived per-replicate figures for summary.json (e.g. annual retention, NPV with
   /// terminal value), computed from the trajectory. Optional.
   std::function<std::vector<std::pair<std::string, double>>(const Params&, const Trajectory&, double dt)> metrics;
+  /// What each time-series column and each metric measures (see Measure). A column or metric
+  /// the model does not declare reads as: a column named `new_*` a flow of persons (Sum), any
+  /// other column a stock of persons (Level), a metric a unitless number.
+  std::vector<Measure> measures;
+  /// The declared measure of `name`, or the default above (`column`: a time-series column).
+  Measure measure(const std::string& name, bool column) const;
   /// Warnings about parameters the graph cannot carry (e.g. a reach above most out-degrees),
   /// each saying how much is lost. Called once per run on replicate 0's graph. Optional.
   std::function<std::vector<std::string>(const Params&, const Graph&)> graph_warnings;

@@ -22,7 +22,13 @@ using Clock = std::chrono::steady_clock;
 using json = nlohmann::ordered_json;
 
 constexpr rng::Purpose kFocal = 0xC057'0001, kStratum = 0xC057'0002, kDecileTie = 0xC057'0003;
-const std::string kTerminalRetention = "economics.terminal_retention";
+/// The terminal rule's measured inputs that wom cost pins to each replicate's baseline (model
+/// parameter, and the summary metric that measures it): otherwise one focal event would
+/// revalue every customer at the horizon through the run's estimates, an artefact of
+/// estimation, not a cost.
+const std::pair<const char*, const char*> kPins[] = {
+    {"economics.terminal_retention", "retention_per_year"},
+    {"economics.terminal_cost_per_customer_year", "terminal_cost_per_customer_year"}};
 
 bool has_param(const ModelInfo& info, const std::string& key) {
   for (const auto& p : info.params)
@@ -32,29 +38,27 @@ bool has_param(const ModelInfo& info, const std::string& key) {
 enum Role : std::uint8_t { kProspect = 0, kCustomer = 1, kLapsed = 2 };
 enum Group { kFocalAgent = 0, kOtherCustomers = 1, kOthers = 2, kGroups = 3 };
 
-/// Per-run sums of the ledger by group (focal agent, other customers at t0, prospects and
-/// lapsed at t0). Differences of these sums are sums of per-agent differences, so the
-/// partition is exact by construction.
-struct Sums {
-  double margin[kGroups] = {}, service[kGroups] = {}, acquisition[kGroups] = {}, terminal[kGroups] = {};
-  double customers_end[kGroups] = {};
-  double npv() const {
-    double s = 0;
-    for (int k = 0; k < kGroups; ++k) s += margin[k] - service[k] - acquisition[k] + terminal[k];
-    return s;
-  }
-  double customers() const { return customers_end[0] + customers_end[1] + customers_end[2]; }
-};
-
 /// Exact, order-free sums: each agent's amount rounded to units of 2^-16 (about 1.5e-5 of a
-/// currency unit), summed in a 128-bit integer, so a sum does not depend on storage order (results are identical under
-/// vertex reordering, DESIGN.md §5), and a causal cone's per-agent differences applied to a
-/// baseline's sums give exactly the sums of a full run.
+/// currency unit), summed in a 128-bit integer, so a sum does not depend on storage order
+/// (results are identical under vertex reordering, DESIGN.md §5), a causal cone's per-agent
+/// differences applied to a baseline's sums give exactly the sums of a full run, and every
+/// difference and partition below is computed in integers: a part that did not change is
+/// exactly zero, and the parts add up to the total.
 __extension__ typedef __int128 FixedSum;
 constexpr double kFixedScale = 4294967296.0;
-inline FixedSum to_fixed(double v) { return FixedSum(std::llround(v * 65536.0)) * 65536; }
+constexpr double kFixedLimit = 1e14;  // |amount| per agent: far inside 64 bits at 2^16 units
+inline FixedSum to_fixed(double v) {
+  if (!(std::fabs(v) < kFixedLimit))
+    throw Error(fmt::format(
+        "an agent's discounted cash flow of {:g} is outside the range that wom cost sums exactly (|amount| < {:g}): "
+        "the money parameters (economics.*, policy.*_cost*) are too large for an exact partition",
+        v, kFixedLimit));
+  return FixedSum(std::llround(v * 65536.0)) * 65536;
+}
 inline double from_fixed(FixedSum s) { return double(s) / kFixedScale; }
 
+/// Per-run sums of the ledger by group (focal agent, other customers at t0, prospects and
+/// lapsed at t0), in fixed point.
 struct Fixed {
   FixedSum margin[kGroups] = {}, service[kGroups] = {}, acquisition[kGroups] = {}, terminal[kGroups] = {};
   std::int64_t customers[kGroups] = {};
@@ -65,18 +69,50 @@ struct Fixed {
     terminal[k] += sign * to_fixed(te);
     customers[k] += sign * (customer ? 1 : 0);
   }
-  Sums sums() const {
-    Sums s;
-    for (int k = 0; k < kGroups; ++k) {
-      s.margin[k] = from_fixed(margin[k]);
-      s.service[k] = from_fixed(service[k]);
-      s.acquisition[k] = from_fixed(acquisition[k]);
-      s.terminal[k] = from_fixed(terminal[k]);
-      s.customers_end[k] = double(customers[k]);
-    }
-    return s;
-  }
+  /// Net value of group k: margins − service − acquisition + terminal value.
+  FixedSum value(int k) const { return margin[k] - service[k] - acquisition[k] + terminal[k]; }
 };
+
+/// The ripple of K − A: the difference in the net value of everyone but the focal agent.
+FixedSum others_value(const Fixed& K, const Fixed& A) {
+  FixedSum s = 0;
+  for (int g = 0; g < kGroups; ++g)
+    if (g != kFocalAgent) s += K.value(g) - A.value(g);
+  return s;
+}
+
+/// The paired difference K − A of two runs' group sums, split by kind and by whom (CostSplit).
+CostSplit split(const Fixed& K, const Fixed& A) {
+  auto d = [](const FixedSum* k, const FixedSum* a, int lo, int hi) {
+    FixedSum s = 0;
+    for (int g = lo; g < hi; ++g) s += k[g] - a[g];
+    return from_fixed(s);
+  };
+  FixedSum total = 0;
+  for (int g = 0; g < kGroups; ++g) total += K.value(g) - A.value(g);
+  CostSplit s;
+  s.total = from_fixed(total);
+  s.own_margin = d(K.margin, A.margin, kFocalAgent, kFocalAgent + 1);
+  s.retention_ripple = d(K.margin, A.margin, kOtherCustomers, kOtherCustomers + 1);
+  s.acquisition_ripple = d(K.margin, A.margin, kOthers, kOthers + 1);
+  s.service = -d(K.service, A.service, 0, kGroups);
+  s.acquisition_spend = -d(K.acquisition, A.acquisition, 0, kGroups);
+  s.terminal = d(K.terminal, A.terminal, 0, kGroups);
+  s.complainant = from_fixed(K.value(kFocalAgent) - A.value(kFocalAgent));
+  s.complainant_terminal = d(K.terminal, A.terminal, kFocalAgent, kFocalAgent + 1);
+  s.complainant_service = -d(K.service, A.service, kFocalAgent, kFocalAgent + 1);
+  s.complainant_acquisition = -d(K.acquisition, A.acquisition, kFocalAgent, kFocalAgent + 1);
+  s.ripple = from_fixed(others_value(K, A));
+  s.others_margin = d(K.margin, A.margin, kOtherCustomers, kGroups);
+  s.others_terminal = d(K.terminal, A.terminal, kOtherCustomers, kGroups);
+  s.others_service = -d(K.service, A.service, kOtherCustomers, kGroups);
+  s.others_acquisition = -d(K.acquisition, A.acquisition, kOtherCustomers, kGroups);
+  s.complainant_kept = double(K.customers[kFocalAgent] - A.customers[kFocalAgent]);
+  s.customers_lost = double(K.customers[kOtherCustomers] - A.customers[kOtherCustomers]);
+  s.prospects_not_won = double(K.customers[kOthers] - A.customers[kOthers]);
+  s.customer_gap = s.complainant_kept + s.customers_lost + s.prospects_not_won;
+  return s;
+}
 
 /// A run's per-agent ledger and roles at the horizon (a baseline's, for its variants' cones).
 struct Snapshot {
@@ -154,7 +190,7 @@ RunOut run_sums(const Scenario& sc, const Params& params, const World& w, std::v
 /// A variant's sums from its baseline's (grouped without a focal agent) and its cone: the
 /// focal agent moves to its own group, and each cone agent's baseline row is replaced by the
 /// variant's. Integer arithmetic: equal to the sums of a full run of the variant, bit for bit.
-Sums cone_sums(const RunOut& base, const World& w, vid focal, const VariantLedger& v) {
+Fixed cone_sums(const RunOut& base, const World& w, vid focal, const VariantLedger& v) {
   Fixed f = base.fixed;
   const Snapshot& b = base.snap;
   auto move = [&](vid a, int from, int to) {
@@ -168,7 +204,7 @@ Sums cone_sums(const RunOut& base, const World& w, vid focal, const VariantLedge
     f.add(k, b.margin[a], b.service[a], b.acquisition[a], b.terminal[a], b.roles[a] == kCustomer, -1);
     f.add(k, v.margin[i], v.service[i], v.acquisition[i], v.terminal[i], v.roles[i] == kCustomer);
   }
-  return f.sums();
+  return f;
 }
 
 Intervention complaint(vid agent, std::int64_t t0, const std::string& path, const CostOptions& o) {
@@ -256,18 +292,24 @@ CostOutput run_cost(const Scenario& sc, const CostOptions& o) {
       RunOut base_run = run_sums(sc, sc.params, w, {}, g.n, &base_tr, t0, &w.roles0, true, nullptr, 0, &progress);
       baseline_seconds += std::chrono::duration<double>(Clock::now() - b0).count();
       ++out.runs;
-      // Pin the terminal value's retention to the baseline's measured one (when the model
-      // has the knob): otherwise one focal defection would revalue every customer at the
-      // horizon through the run's estimate of r, an artefact of estimation, not a cost.
+      // Pin the terminal rule's measured inputs to the baseline's (see kPins), where the
+      // model has them and the config does not set them.
       Params params = sc.params;
       bool pinned = false;
-      if (sc.info->metrics && has_param(*sc.info, kTerminalRetention) && !sc.params.has(kTerminalRetention)) {
-        for (const auto& [name, v] : sc.info->metrics(sc.params, base_tr, step_days))
-          if (name == "retention_per_year") {
-            params.set(kTerminalRetention, v);
-            out.terminal_retention.push_back(v);
-          }
-        pinned = true;
+      if (sc.info->metrics) {
+        const auto metrics = sc.info->metrics(sc.params, base_tr, step_days);
+        for (const auto& [key, metric] : kPins) {
+          if (!has_param(*sc.info, key)) continue;
+          for (const auto& [name, v] : metrics)
+            if (name == metric) {
+              if (!sc.params.has(key)) {
+                params.set(key, v);
+                pinned = true;
+              }
+              (std::string(key) == kPins[0].first ? out.terminal_retention : out.terminal_cost)
+                  .push_back(params.real(key));
+            }
+        }
       }
       for (std::size_t c = 0; c < base_tr.columns.size(); ++c) {
         const std::string& name = base_tr.columns[c];
@@ -365,9 +407,9 @@ CostOutput run_cost(const Scenario& sc, const CostOptions& o) {
         return ivs;
       };
       auto world_of = [](int var) { return var < 3 ? 0 : 1 + (var - 3) / 2; };
-      std::vector<Sums> res(jobs.size());
+      std::vector<Fixed> res(jobs.size());
       std::vector<std::size_t> full;  // jobs priced by full runs
-      Sums base;
+      RunOut base;                    // the world-0 baseline (pinned terminal rule), grouped without a focal agent
       if (o.cone) {
         // Each world runs once, carrying its variants; each variant is priced through its cone.
         const std::size_t limit = std::max<std::size_t>(1, std::size_t(o.max_cone * double(g.n)));
@@ -388,10 +430,7 @@ CostOutput run_cost(const Scenario& sc, const CostOptions& o) {
           const RunOut b = run_sums(sc, job_params(world == 0 ? 0 : 3 + 2 * (world - 1)), w, {}, g.n, nullptr, -1,
                                     nullptr, true, &variants, limit, &progress);
           ++out.runs;
-          if (world == 0) {
-            base = b.fixed.sums();
-            cone_ok = b.variant.size() == mine.size();
-          }
+          if (world == 0) cone_ok = b.variant.size() == mine.size();
           for (std::size_t i = 0; i < mine.size(); ++i) {
             if (b.variant.size() != mine.size() || b.variant[i].global) {
               full.push_back(mine[i]);
@@ -403,10 +442,13 @@ CostOutput run_cost(const Scenario& sc, const CostOptions& o) {
             out.cone_agent_steps += v.agent_steps;
             out.cone_peak = std::max<std::uint64_t>(out.cone_peak, v.peak);
           }
+          if (world == 0) {
+            base = b;
+            base.variant.clear();
+          }
         }
       } else {
-        base = pinned ? run_sums(sc, params, w, {}, g.n, nullptr, -1, nullptr, true, nullptr, 0, &progress).fixed.sums()
-                      : base_run.fixed.sums();
+        base = pinned ? run_sums(sc, params, w, {}, g.n, nullptr, -1, nullptr, true, nullptr, 0, &progress) : base_run;
         if (pinned) ++out.runs;
         if (!pinned) {  // keep the progress total honest: the pinned run was counted
           progress.tick(sc.steps);
@@ -423,17 +465,15 @@ CostOutput run_cost(const Scenario& sc, const CostOptions& o) {
               isolated([&] {
                 res[j] = run_sums(sc, job_params(jobs[j].variant), w, job_ivs(jobs[j]), focal[jobs[j].event].agent,
                                   nullptr, -1, nullptr, false, nullptr, 0, &progress)
-                             .fixed.sums();
+                             .fixed;
               });
             }
           },
           1, 2);
       out.runs += std::int64_t(full.size());
       out.full_variants += std::int64_t(full.size());
-      // The focal customer's own baseline margin (margins do not depend on the pinned retention).
-      const std::vector<double>& base_margins = base_run.snap.margin;
-
       // Pair the results by event.
+      const VariantLedger no_cone;
       std::size_t j = 0;
       for (std::size_t e = 0; e < focal.size(); ++e) {
         const vid agent = focal[e].agent;
@@ -445,38 +485,23 @@ CostOutput run_cost(const Scenario& sc, const CostOptions& o) {
         f.agent_id = g.id(agent);
         f.degree = g.out_degree(agent);
         f.decile = decile_of(agent);
-        const Sums& A = res[j];
-        const Sums& K = res[j + 1];
-        const Sums& L = lost ? res[j + 2] : base;
+        // The baseline regrouped with this focal customer in its own group.
+        const Fixed B = cone_sums(base, w, agent, no_cone);
+        const Fixed& A = res[j];
+        const Fixed& K = res[j + 1];
+        f.argued = split(K, A);
+        if (lost) f.lost = split(B, res[j + 2]);
+        f.lost_priced = lost;
         j += lost ? 3 : 2;
-        f.own_margin = K.margin[kFocalAgent] - A.margin[kFocalAgent];
-        f.retention_ripple = K.margin[kOtherCustomers] - A.margin[kOtherCustomers];
-        f.acquisition_ripple = K.margin[kOthers] - A.margin[kOthers];
-        for (int k = 0; k < kGroups; ++k) {
-          f.service -= K.service[k] - A.service[k];
-          f.acquisition_spend -= K.acquisition[k] - A.acquisition[k];
-          f.terminal += K.terminal[k] - A.terminal[k];
-        }
-        f.total =
-            f.own_margin + f.retention_ripple + f.acquisition_ripple + f.service + f.acquisition_spend + f.terminal;
-        f.customers_lost = K.customers_end[kOtherCustomers] - A.customers_end[kOtherCustomers];
-        f.prospects_not_won = K.customers_end[kOthers] - A.customers_end[kOthers];
-        f.customer_gap = K.customers() - A.customers();
-        f.lost_total = base.npv() - L.npv();
-        // The baseline was grouped without a focal agent: its own margin sits in "other
-        // customers" there, so take it from the baseline's per-agent margins.
-        const double base_own = base_margins[agent];
-        f.lost_own = base_own - L.margin[kFocalAgent];
-        f.lost_ripple = (base.margin[kOtherCustomers] + base.margin[kOthers] - base_own) -
-                        (L.margin[kOtherCustomers] + L.margin[kOthers]);
-        f.lost_other = f.lost_total - f.lost_own - f.lost_ripple;
-        f.argued_ripple = base.customers() - A.customers();
+        const CostSplit vs_base = split(B, A);  // what arguing loses against no complaint at all
+        f.lost_or_not_won = vs_base.customer_gap;
+        f.lost_or_not_won_others = vs_base.customers_lost + vs_base.prospects_not_won;
         if (!f.stratified && std::int64_t(e) < channel_focal)
           for (std::size_t c = 0; c < out.channels.size(); ++c) {
-            const Sums& Ac = res[j];
-            const Sums& Kc = res[j + 1];
+            const Fixed& Ac = res[j];
+            const Fixed& Kc = res[j + 1];
             j += 2;
-            f.by_channel.push_back(f.total - (Kc.npv() - Ac.npv()));
+            f.by_channel.push_back(from_fixed(others_value(K, A) - others_value(Kc, Ac)));
           }
         out.events.push_back(std::move(f));
       }
@@ -512,15 +537,43 @@ json cost_json(const Scenario& sc, const CostOutput& out, const CostOptions& o) 
       "mean over focal events; focal events of one replicate share its world, so the standard error is the "
       "larger of the between-replicate (cluster-robust CR1, Student's t on replicates - 1 df) and the "
       "within-replicate one (t on events - replicates df); with one replicate, events are treated as independent";
-  doc["total"] = est(collect([](const FocalCost& e) { return e.total; }));
-  json part;
-  part["own_margin"] = est(collect([](const FocalCost& e) { return e.own_margin; }));
-  part["retention_ripple"] = est(collect([](const FocalCost& e) { return e.retention_ripple; }));
-  part["acquisition_ripple"] = est(collect([](const FocalCost& e) { return e.acquisition_ripple; }));
-  part["remedy"] = est(collect([](const FocalCost& e) { return e.service; }));
-  part["acquisition_spend"] = est(collect([](const FocalCost& e) { return e.acquisition_spend; }));
-  part["terminal_value"] = est(collect([](const FocalCost& e) { return e.terminal; }));
-  doc["partition"] = part;
+  // A split's figures (cost.hpp, CostSplit) as estimates, by kind and by whom.
+  auto split_json = [&](CostSplit FocalCost::*which) {
+    auto f = [&](double CostSplit::*field) {
+      return est(collect([&](const FocalCost& e) { return (e.*which).*field; }));
+    };
+    json by_kind{{"own_margin", f(&CostSplit::own_margin)},
+                 {"retention_ripple", f(&CostSplit::retention_ripple)},
+                 {"acquisition_ripple", f(&CostSplit::acquisition_ripple)},
+                 {"service", f(&CostSplit::service)},
+                 {"acquisition_spend", f(&CostSplit::acquisition_spend)},
+                 {"terminal_value", f(&CostSplit::terminal)}};
+    json by_whom{{"complainant",
+                  {{"total", f(&CostSplit::complainant)},
+                   {"own_margin", f(&CostSplit::own_margin)},
+                   {"own_terminal_value", f(&CostSplit::complainant_terminal)},
+                   {"service", f(&CostSplit::complainant_service)},
+                   {"acquisition_spend", f(&CostSplit::complainant_acquisition)}}},
+                 {"ripple",
+                  {{"total", f(&CostSplit::ripple)},
+                   {"margins", f(&CostSplit::others_margin)},
+                   {"terminal_value", f(&CostSplit::others_terminal)},
+                   {"service", f(&CostSplit::others_service)},
+                   {"acquisition_spend", f(&CostSplit::others_acquisition)}}}};
+    return std::make_tuple(f(&CostSplit::total), by_kind, by_whom, f(&CostSplit::ripple));
+  };
+  doc["parts"] =
+      "by kind: own_margin + retention_ripple + acquisition_ripple + service + acquisition_spend + terminal_value = "
+      "total; by whom: complainant (its margin, terminal value, service cost, win-back spend) + ripple (everyone "
+      "else: their margins, terminal values, service costs and acquisition spend) = total; service = remedies, "
+      "contacts and review replies; costs count positive when acknowledging spends less";
+  {
+    auto [total, by_kind, by_whom, ripple] = split_json(&FocalCost::argued);
+    doc["total"] = total;
+    doc["ripple"] = ripple;
+    doc["partition"] = by_kind;
+    doc["by_whom"] = by_whom;
+  }
   json ch = json::object();
   for (std::size_t c = 0; c < out.channels.size(); ++c) {
     Sample v;
@@ -529,6 +582,10 @@ json cost_json(const Scenario& sc, const CostOutput& out, const CostOptions& o) 
     if (!v.v.empty()) ch[out.channels[c]] = est(v);
   }
   doc["by_channel"] = ch;
+  doc["by_channel_definition"] =
+      "the ripple through a channel: the ripple with every channel on minus the ripple with that channel switched "
+      "off from t0 on the same history; channels overlap (one listener can be reached by several), so they need not "
+      "add up to the ripple";
   // By the focal customer's out-degree decile among all customers at t0.
   json dec = json::array();
   for (int d = 1; d <= 10; ++d) {
@@ -536,7 +593,7 @@ json cost_json(const Scenario& sc, const CostOutput& out, const CostOptions& o) 
     vid lo = std::numeric_limits<vid>::max(), hi = 0;
     for (const auto& e : out.events)
       if (e.decile == d && e.stratified == any_stratified) {
-        v.push(e.total, e.replicate);
+        v.push(e.argued.total, e.replicate);
         lo = std::min(lo, e.degree);
         hi = std::max(hi, e.degree);
       }
@@ -546,18 +603,22 @@ json cost_json(const Scenario& sc, const CostOutput& out, const CostOptions& o) 
   doc["by_degree_decile"] = dec;
   doc["by_degree_sample"] = any_stratified ? "stratified: the same number of focal customers in each decile"
                                            : "the uniform focal sample, grouped by decile";
-  doc["customers_lost"] = est(collect([](const FocalCost& e) { return e.customers_lost; }));
-  doc["prospects_not_won"] = est(collect([](const FocalCost& e) { return e.prospects_not_won; }));
-  doc["customer_gap"] = est(collect([](const FocalCost& e) { return e.customer_gap; }));
+  doc["customers_lost"] = est(collect([](const FocalCost& e) { return e.argued.customers_lost; }));
+  doc["prospects_not_won"] = est(collect([](const FocalCost& e) { return e.argued.prospects_not_won; }));
+  doc["customer_gap"] = est(collect([](const FocalCost& e) { return e.argued.customer_gap; }));
   const double cac = sc.params.has("economics.cac") ? sc.params.real("economics.cac") : 0.0;
-  doc["replacement_cost"] = est(collect([&](const FocalCost& e) { return cac * e.customer_gap; }));
-  doc["ripple_per_100_argued"] = est(collect([](const FocalCost& e) { return 100.0 * e.argued_ripple; }));
-  json lost;
-  lost["total"] = est(collect([](const FocalCost& e) { return e.lost_total; }));
-  lost["partition"] = json{{"own_margin", est(collect([](const FocalCost& e) { return e.lost_own; }))},
-                           {"ripple", est(collect([](const FocalCost& e) { return e.lost_ripple; }))},
-                           {"other", est(collect([](const FocalCost& e) { return e.lost_other; }))}};
-  if (o.lost) doc["lost_customer"] = lost;
+  doc["replacement_cost"] = est(collect([&](const FocalCost& e) { return cac * e.argued.customer_gap; }));
+  doc["lost_or_not_won_per_100_argued"] = est(collect([](const FocalCost& e) { return 100.0 * e.lost_or_not_won; }));
+  doc["others_lost_or_not_won_per_100_argued"] =
+      est(collect([](const FocalCost& e) { return 100.0 * e.lost_or_not_won_others; }));
+  doc["lost_or_not_won_definition"] =
+      "customers lost or not won per 100 argued complaints, against the same world without the complaint: "
+      "customers(baseline) - customers(argue) at the horizon, complainant included; the others-only figure "
+      "leaves the complainant out";
+  if (o.lost) {
+    auto [total, by_kind, by_whom, ripple] = split_json(&FocalCost::lost);
+    doc["lost_customer"] = json{{"total", total}, {"ripple", ripple}, {"partition", by_kind}, {"by_whom", by_whom}};
+  }
   doc["wom_by_channel"] = out.wom_by_channel;
   json events = json::array();
   for (const auto& e : out.events)
@@ -566,14 +627,16 @@ json cost_json(const Scenario& sc, const CostOutput& out, const CostOptions& o) 
                           {"degree", e.degree},
                           {"decile", e.decile},
                           {"stratified", e.stratified},
-                          {"total", e.total},
-                          {"own_margin", e.own_margin},
-                          {"retention_ripple", e.retention_ripple},
-                          {"acquisition_ripple", e.acquisition_ripple},
-                          {"remedy", e.service},
-                          {"acquisition_spend", e.acquisition_spend},
-                          {"terminal_value", e.terminal},
-                          {"lost_total", e.lost_total},
+                          {"total", e.argued.total},
+                          {"complainant", e.argued.complainant},
+                          {"ripple", e.argued.ripple},
+                          {"own_margin", e.argued.own_margin},
+                          {"retention_ripple", e.argued.retention_ripple},
+                          {"acquisition_ripple", e.argued.acquisition_ripple},
+                          {"service", e.argued.service},
+                          {"acquisition_spend", e.argued.acquisition_spend},
+                          {"terminal_value", e.argued.terminal},
+                          {"lost_total", e.lost.total},
                           {"by_channel", e.by_channel}});
   doc["events"] = events;
   doc["efficiency"] =
@@ -593,31 +656,77 @@ json cost_json(const Scenario& sc, const CostOutput& out, const CostOptions& o) 
   return doc;
 }
 
+void write_cost_events_csv(std::ostream& os, const CostOutput& out) {
+  // (column, field): the cost of arguing, then of losing the customer.
+  const std::pair<const char*, double CostSplit::*> parts[] = {{"total", &CostSplit::total},
+                                                               {"complainant", &CostSplit::complainant},
+                                                               {"ripple", &CostSplit::ripple},
+                                                               {"own_margin", &CostSplit::own_margin},
+                                                               {"retention_ripple", &CostSplit::retention_ripple},
+                                                               {"acquisition_ripple", &CostSplit::acquisition_ripple},
+                                                               {"service", &CostSplit::service},
+                                                               {"acquisition_spend", &CostSplit::acquisition_spend},
+                                                               {"terminal_value", &CostSplit::terminal},
+                                                               {"customers_lost", &CostSplit::customers_lost},
+                                                               {"prospects_not_won", &CostSplit::prospects_not_won},
+                                                               {"customer_gap", &CostSplit::customer_gap}};
+  os << "replicate,agent_id,degree,decile,stratified";
+  for (const auto& [name, field] : parts) os << ',' << name;
+  os << ",lost_or_not_won,lost_or_not_won_others";
+  for (const auto& [name, field] : parts) os << ",lost_" << name;
+  os << '\n';
+  for (const auto& e : out.events) {
+    os << e.replicate << ',' << e.agent_id << ',' << e.degree << ',' << e.decile << ',' << (e.stratified ? 1 : 0);
+    for (const auto& [name, field] : parts) os << ',' << number_text(e.argued.*field);
+    os << ',' << number_text(e.lost_or_not_won) << ',' << number_text(e.lost_or_not_won_others);
+    for (const auto& [name, field] : parts) os << ',' << (e.lost_priced ? number_text(e.lost.*field) : "");
+    os << '\n';
+  }
+}
+
 std::string format_cost_summary(const CostOutput& out) {
-  Sample total, ripple, lost;
+  Sample total, complainant, ripple, lost, lost_ripple, per100, per100_others;
   for (const auto& e : out.events) {
     if (e.stratified) continue;  // the by-degree draw is not part of the headline
-    total.push(e.total, e.replicate);
-    ripple.push(e.retention_ripple + e.acquisition_ripple, e.replicate);
-    lost.push(e.lost_total, e.replicate);
+    total.push(e.argued.total, e.replicate);
+    complainant.push(e.argued.complainant, e.replicate);
+    ripple.push(e.argued.ripple, e.replicate);
+    if (e.lost_priced) {
+      lost.push(e.lost.total, e.replicate);
+      lost_ripple.push(e.lost.ripple, e.replicate);
+    }
+    per100.push(100.0 * e.lost_or_not_won, e.replicate);
+    per100_others.push(100.0 * e.lost_or_not_won_others, e.replicate);
   }
-  const Estimate t = estimate_clustered(total.v, total.rep), rp = estimate_clustered(ripple.v, ripple.rep),
-                 l = estimate_clustered(lost.v, lost.rep);
+  auto E = [](const Sample& x) { return estimate_clustered(x.v, x.rep); };
   const std::string& c = out.currency;
+  auto ci = [&](const Estimate& e) {
+    return fmt::format("95 % CI {} to {}", money_text(e.ci_low, c), money_text(e.ci_high, c));
+  };
   std::string s;
-  s += fmt::format("focal events {} (step {}), {:.3g} s\n", total.v.size(), out.t0, out.wall_seconds);
+  s +=
+      fmt::format("focal events {} (step {}), {} s\n", total.v.size(), out.t0, fmt::format("{:.3g}", out.wall_seconds));
   if (out.cone_variants > 0 || out.full_variants > 0)
     s += fmt::format(
         "variants priced {} through causal cones (largest {} persons), {} by full runs; {} full runs in all; "
         "work = {:.1f} full runs of {:.3g} s\n",
         out.cone_variants, out.cone_peak, out.full_variants, out.runs,
         out.baseline_seconds > 0 ? out.wall_seconds / out.baseline_seconds : 0.0, out.baseline_seconds);
+  const Estimate t = E(total), cp = E(complainant), rp = E(ripple);
   s += fmt::format(
-      "each argued interaction costs about {}{:.0f} (95 % CI {}{:.0f} to {}{:.0f}), of which {}{:.0f} is "
-      "the ripple through other customers and prospects\n",
-      c, t.mean, c, t.ci_low, c, t.ci_high, c, rp.mean);
-  s += fmt::format("losing one customer outright costs about {}{:.0f} (95 % CI {}{:.0f} to {}{:.0f})\n", c, l.mean, c,
-                   l.ci_low, c, l.ci_high);
+      "each argued interaction costs about {} ({}): {} the complainant (own margin, terminal value, remedy) and {} "
+      "the ripple, everyone else (their margins, terminal values, acquisition spend; {})\n",
+      money_text(t.mean, c), ci(t), money_text(cp.mean, c), money_text(rp.mean, c), ci(rp));
+  const Estimate p = E(per100), po = E(per100_others);
+  s += fmt::format(
+      "per 100 argued complaints {:.0f} customers are lost or not won, complainant included (95 % CI {:.0f} to "
+      "{:.0f}); {:.0f} of them others (95 % CI {:.0f} to {:.0f})\n",
+      p.mean, p.ci_low, p.ci_high, po.mean, po.ci_low, po.ci_high);
+  if (!lost.v.empty()) {
+    const Estimate l = E(lost), lr = E(lost_ripple);
+    s += fmt::format("losing one customer outright costs about {} ({}), of which {} is the ripple\n",
+                     money_text(l.mean, c), ci(l), money_text(lr.mean, c));
+  }
   return s;
 }
 

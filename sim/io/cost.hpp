@@ -21,6 +21,7 @@
 /// without cones, is priced by a full run. Both paths give the same numbers bit for bit.
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -45,23 +46,42 @@ struct CostOptions {
   double max_cone = 0.05;      ///< a cone larger than this share of persons falls back to a full run
 };
 
-/// One focal event's paired results (acknowledge minus argue: the cost of arguing).
+/// A paired difference K − A of two runs (for the cost of arguing: acknowledge minus argue; for
+/// a lost customer: baseline minus lost), split exactly — agent by agent, in fixed point, so
+/// the parts add up to the total and a part that did not change is exactly 0 — two ways:
+///  * by kind: own margin + retention ripple + acquisition ripple + service + acquisition
+///    spend + terminal value;
+///  * by whom: the complainant (its margin, terminal value, remedies and contacts, any
+///    win-back CAC) + the ripple, everyone else (their margins, terminal values, service
+///    costs and acquisition spend). "The ripple" means everyone but the complainant.
+/// Service and acquisition spend are costs: a positive figure means K spent less.
+struct CostSplit {
+  double total = 0;
+  double own_margin = 0, retention_ripple = 0, acquisition_ripple = 0, service = 0, acquisition_spend = 0, terminal = 0;
+  double complainant = 0, complainant_terminal = 0, complainant_service = 0, complainant_acquisition = 0;
+  double ripple = 0, others_margin = 0, others_terminal = 0, others_service = 0, others_acquisition = 0;
+  double complainant_kept = 0;   ///< the complainant a customer at the horizon: K − A (0 or ±1)
+  double customers_lost = 0;     ///< other customers at t0 who are customers at the horizon: K − A
+  double prospects_not_won = 0;  ///< prospects/lapsed at t0 who are customers at the horizon: K − A
+  double customer_gap = 0;       ///< customers at the horizon: K − A (the three above)
+};
+
+/// One focal event's paired results.
 struct FocalCost {
   std::uint64_t replicate = 0;
   vid agent = 0;
   std::uint64_t agent_id = 0;
   vid degree = 0;
-  int decile = 0;           ///< 1..10: out-degree decile among all customers at t0 (this replicate)
-  bool stratified = false;  ///< drawn for the by-degree table (argue vs acknowledge only)
-  double total = 0;         ///< NPV(acknowledge) − NPV(argue), currency
-  double own_margin = 0, retention_ripple = 0, acquisition_ripple = 0, service = 0, acquisition_spend = 0, terminal = 0;
-  double customers_lost = 0;     ///< other customers at t0 kept by acknowledging, lost by arguing
-  double prospects_not_won = 0;  ///< prospects/lapsed at t0 won by acknowledging, not by arguing
-  double customer_gap = 0;       ///< customers at the horizon: acknowledge − argue
-  double lost_total = 0;         ///< NPV(baseline) − NPV(customer lost at t0)
-  double lost_own = 0, lost_ripple = 0, lost_other = 0;
-  double argued_ripple = 0;        ///< customers(baseline) − customers(argue) at the horizon, complainant included
-  std::vector<double> by_channel;  ///< cost(all channels) − cost(channel off), per channel (may be empty)
+  int decile = 0;            ///< 1..10: out-degree decile among all customers at t0 (this replicate)
+  bool stratified = false;   ///< drawn for the by-degree table (argue vs acknowledge only)
+  CostSplit argued;          ///< the cost of arguing: NPV(acknowledge) − NPV(argue)
+  CostSplit lost;            ///< the cost of losing the customer: NPV(baseline) − NPV(lost at t0)
+  bool lost_priced = false;  ///< `lost` was computed (not for stratified events or without losses)
+  /// Customers lost or not won by arguing, against the baseline without the complaint:
+  /// customers(baseline) − customers(argue) at the horizon, complainant included, and others only.
+  double lost_or_not_won = 0, lost_or_not_won_others = 0;
+  /// The ripple through each channel: ripple(all channels) − ripple(channel off from t0).
+  std::vector<double> by_channel;
 };
 
 struct CostOutput {
@@ -76,7 +96,8 @@ struct CostOutput {
   std::uint64_t cone_agent_steps = 0;      ///< persons re-simulated in cones, summed over steps
   std::uint64_t cone_peak = 0;             ///< largest cone
   double baseline_seconds = 0;             ///< mean wall time of one full run (for the efficiency figure)
-  std::vector<double> terminal_retention;  ///< per replicate: the baseline's r pinned for the terminal value
+  std::vector<double> terminal_retention;  ///< per replicate: the terminal value's r (the baseline's, pinned)
+  std::vector<double> terminal_cost;       ///< per replicate: its cost per customer-year c (the baseline's, pinned)
   nlohmann::ordered_json wom_by_channel;   ///< listeners by channel and valence in the baselines
 };
 
@@ -85,6 +106,10 @@ CostOutput run_cost(const Scenario& scenario, const CostOptions& options);
 
 /// The `cost.json` document (schema in README.md and report.cpp).
 nlohmann::ordered_json cost_json(const Scenario& scenario, const CostOutput& out, const CostOptions& options);
+
+/// `cost_events.csv`: one row per focal event (replicate, agent, degree, decile, whether it was
+/// drawn for the by-degree table, and every part of its cost of arguing and of losing it).
+void write_cost_events_csv(std::ostream& os, const CostOutput& out);
 
 /// The terminal summary of `wom cost`.
 std::string format_cost_summary(const CostOutput& out);

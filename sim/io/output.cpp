@@ -160,6 +160,31 @@ std::string readable_number(double v) {
   return s == "-0" ? "0" : s;
 }
 
+std::string group_thousands(const std::string& s) {
+  if (s.find_first_of("eE") != std::string::npos) return s;
+  const std::size_t start = (!s.empty() && (s[0] == '-' || s[0] == '+')) ? 1 : 0;
+  std::size_t end = s.find('.');
+  if (end == std::string::npos) end = s.size();
+  std::string out = s.substr(0, start);
+  const std::string digits = s.substr(start, end - start);
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out + s.substr(end);
+}
+
+std::string money_text(double v, const std::string& currency) {
+  if (!std::isfinite(v)) return "n/a";
+  const double a = std::fabs(v);
+  // Whole units from 10 up (cents there are noise to a reader), cents below.
+  const std::string body = a >= 10 ? group_thousands(fmt::format("{:.0f}", a)) : fmt::format("{:.2f}", a);
+  const bool word = std::any_of(currency.begin(), currency.end(), [](unsigned char c) { return std::isalpha(c); }) &&
+                    currency.size() > 1;  // "EUR 12", but "$12"
+  const bool zero = body.find_first_not_of("0.,") == std::string::npos;
+  return (v < 0 && !zero ? "−" : "") + currency + (word ? " " : "") + body;
+}
+
 std::string host_name() {
   char buf[256] = {};
   if (gethostname(buf, sizeof buf - 1) != 0) return "unknown";

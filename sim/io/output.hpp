@@ -122,6 +122,14 @@ std::string number_text(double v);
 /// ("19871", "12.35", "0.1234"), else scientific ("1.235e+08"); "n/a" when not finite.
 std::string readable_number(double v);
 
+/// Thousands separators in the integer part of a plain number ("19871" → "19,871"); text in
+/// scientific notation is returned as is.
+std::string group_thousands(const std::string& s);
+
+/// Money for people, in `currency`: whole units with thousands separators from 10 up ("$1,234",
+/// "EUR 12"), cents below ("$7.25"), a true minus sign ("−$27"); "n/a" when not finite.
+std::string money_text(double v, const std::string& currency);
+
 /// Host name for provenance blocks ("unknown" when it cannot be read).
 std::string host_name();
 

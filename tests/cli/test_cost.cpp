@@ -28,6 +28,29 @@ Scenario scenario(const std::string& extra, std::int64_t n = 3000, std::int64_t 
                                  "cost.yaml");
 }
 
+/// Every field of a CostSplit, for field-by-field checks.
+const std::pair<const char*, double CostSplit::*> kSplitFields[] = {
+    {"total", &CostSplit::total},
+    {"own_margin", &CostSplit::own_margin},
+    {"retention_ripple", &CostSplit::retention_ripple},
+    {"acquisition_ripple", &CostSplit::acquisition_ripple},
+    {"service", &CostSplit::service},
+    {"acquisition_spend", &CostSplit::acquisition_spend},
+    {"terminal", &CostSplit::terminal},
+    {"complainant", &CostSplit::complainant},
+    {"complainant_terminal", &CostSplit::complainant_terminal},
+    {"complainant_service", &CostSplit::complainant_service},
+    {"complainant_acquisition", &CostSplit::complainant_acquisition},
+    {"ripple", &CostSplit::ripple},
+    {"others_margin", &CostSplit::others_margin},
+    {"others_terminal", &CostSplit::others_terminal},
+    {"others_service", &CostSplit::others_service},
+    {"others_acquisition", &CostSplit::others_acquisition},
+    {"complainant_kept", &CostSplit::complainant_kept},
+    {"customers_lost", &CostSplit::customers_lost},
+    {"prospects_not_won", &CostSplit::prospects_not_won},
+    {"customer_gap", &CostSplit::customer_gap}};
+
 /// Two pricings of the same focal events give the same numbers, bit for bit, field by field.
 void check_same_numbers(const CostOutput& x, const CostOutput& y) {
   REQUIRE(x.events.size() == y.events.size());
@@ -35,22 +58,30 @@ void check_same_numbers(const CostOutput& x, const CostOutput& y) {
     const FocalCost &a = x.events[e], &b = y.events[e];
     INFO("focal event " << e);
     CHECK(a.agent_id == b.agent_id);
-    CHECK(a.total == b.total);
-    CHECK(a.own_margin == b.own_margin);
-    CHECK(a.retention_ripple == b.retention_ripple);
-    CHECK(a.acquisition_ripple == b.acquisition_ripple);
-    CHECK(a.service == b.service);
-    CHECK(a.acquisition_spend == b.acquisition_spend);
-    CHECK(a.terminal == b.terminal);
-    CHECK(a.customers_lost == b.customers_lost);
-    CHECK(a.prospects_not_won == b.prospects_not_won);
-    CHECK(a.customer_gap == b.customer_gap);
-    CHECK(a.lost_total == b.lost_total);
-    CHECK(a.lost_own == b.lost_own);
-    CHECK(a.lost_ripple == b.lost_ripple);
-    CHECK(a.argued_ripple == b.argued_ripple);
+    for (const auto& [name, field] : kSplitFields) {
+      INFO(name);
+      CHECK(a.argued.*field == b.argued.*field);
+      CHECK(a.lost.*field == b.lost.*field);
+    }
+    CHECK(a.lost_priced == b.lost_priced);
+    CHECK(a.lost_or_not_won == b.lost_or_not_won);
+    CHECK(a.lost_or_not_won_others == b.lost_or_not_won_others);
     CHECK(a.by_channel == b.by_channel);
   }
+}
+
+/// The two partitions of a split add up to its total (exactly but for the rounding of each
+/// part to a double), and the by-whom parts add up to theirs.
+void check_partition(const CostSplit& c) {
+  const double tol = 1e-9 * (1 + std::abs(c.total));
+  CHECK(c.own_margin + c.retention_ripple + c.acquisition_ripple + c.service + c.acquisition_spend + c.terminal ==
+        Approx(c.total).margin(tol));
+  CHECK(c.complainant + c.ripple == Approx(c.total).margin(tol));
+  CHECK(c.own_margin + c.complainant_terminal + c.complainant_service + c.complainant_acquisition ==
+        Approx(c.complainant).margin(tol));
+  CHECK(c.others_margin + c.others_terminal + c.others_service + c.others_acquisition == Approx(c.ripple).margin(tol));
+  CHECK(c.retention_ripple + c.acquisition_ripple == Approx(c.others_margin).margin(tol));
+  CHECK(c.complainant_kept + c.customers_lost + c.prospects_not_won == c.customer_gap);
 }
 
 }  // namespace
@@ -98,10 +129,9 @@ TEST_CASE("arguing costs more than acknowledging under the defaults, and the par
   REQUIRE(out.events.size() == 40);
   std::vector<double> total;
   for (const auto& e : out.events) {
-    total.push_back(e.total);
-    const double parts =
-        e.own_margin + e.retention_ripple + e.acquisition_ripple + e.service + e.acquisition_spend + e.terminal;
-    REQUIRE(parts == Approx(e.total).margin(1e-9 * (1 + std::abs(e.total))));
+    total.push_back(e.argued.total);
+    check_partition(e.argued);
+    check_partition(e.lost);
     REQUIRE(e.by_channel.size() == (e.agent == out.events[0].agent ? out.channels.size() : e.by_channel.size()));
   }
   const theory::Sample s{total};
@@ -110,6 +140,9 @@ TEST_CASE("arguing costs more than acknowledging under the defaults, and the par
   CHECK(out.channels.size() == 4);
   const auto doc = cost_json(sc, out, o);
   CHECK(doc["partition"].size() == 6);
+  CHECK(doc["by_whom"]["complainant"]["total"]["mean"].get<double>() + doc["ripple"]["mean"].get<double>() ==
+        Approx(doc["total"]["mean"].get<double>()));
+  CHECK(doc["by_whom"]["ripple"]["total"] == doc["ripple"]);
   // 40 focal customers over ten equal deciles of the customers at t0: most deciles hold some.
   CHECK(doc["by_degree_decile"].size() >= 6);
   for (const auto& d : doc["by_degree_decile"]) CHECK(d["degree_min"] <= d["degree_max"]);
@@ -162,9 +195,17 @@ TEST_CASE("with every WOM channel off, an argued complaint costs the retention g
 
   std::vector<double> total;
   for (const auto& e : out.events) {
-    total.push_back(e.total);
-    REQUIRE(e.retention_ripple == 0.0);  // nothing reaches anyone else
-    REQUIRE(e.acquisition_ripple == 0.0);
+    total.push_back(e.argued.total);
+    // Nothing reaches anyone else: every ripple figure is exactly zero (fixed point).
+    REQUIRE(e.argued.ripple == 0.0);
+    REQUIRE(e.argued.retention_ripple == 0.0);
+    REQUIRE(e.argued.acquisition_ripple == 0.0);
+    REQUIRE(e.argued.others_terminal == 0.0);
+    REQUIRE(e.argued.others_acquisition == 0.0);
+    REQUIRE(e.argued.customers_lost == 0.0);
+    REQUIRE(e.argued.prospects_not_won == 0.0);
+    REQUIRE(e.argued.complainant == e.argued.total);
+    REQUIRE(e.lost_or_not_won_others == 0.0);
   }
   const theory::Sample s{total};
   const Estimate est = estimate(total);
@@ -186,8 +227,8 @@ TEST_CASE("cost results are identical under vertex reordering, and losing a cust
   const CostOutput a = run_cost(plain, o), b = run_cost(reordered, o);
   check_same_numbers(a, b);
   for (const auto& e : a.events) {
-    CHECK(e.lost_own > 0);  // the customer's own margins from t0 on are gone
-    CHECK(e.lost_own + e.lost_ripple + e.lost_other == Approx(e.lost_total).margin(1e-6));
+    CHECK(e.lost.own_margin > 0);  // the customer's own margins from t0 on are gone
+    check_partition(e.lost);
   }
 }
 
@@ -202,7 +243,7 @@ TEST_CASE("a degree-stratified draw fills every decile and leaves the headline f
   o.by_degree = 2;
   const CostOutput strat = run_cost(sc, o);
   REQUIRE(strat.events.size() == 5 + 20);
-  for (std::size_t i = 0; i < 5; ++i) CHECK(strat.events[i].total == plain.events[i].total);
+  for (std::size_t i = 0; i < 5; ++i) CHECK(strat.events[i].argued.total == plain.events[i].argued.total);
   const auto doc = cost_json(sc, strat, o);
   CHECK(doc["focal_events"] == 5);
   REQUIRE(doc["by_degree_decile"].size() == 10);
@@ -228,7 +269,9 @@ TEST_CASE(
     "outside the causal cone a full run of the variant is bit-identical to the baseline, inside it the cone "
     "holds the full run's ledger",
     "[cost][cone]") {
-  const Scenario sc = scenario(std::string(kRatingHeavy) + "  economics: {terminal_retention: 0.8}\n", 3000, 300);
+  const Scenario sc = scenario(
+      std::string(kRatingHeavy) + "  economics: {terminal_retention: 0.8, terminal_cost_per_customer_year: 4}\n", 3000,
+      300);
   const Graph g = make_graph(sc.graph, sc.seed, 0);
   const RunPlan plan{sc.seed, 0, sc.steps, sc.step_days};
   const std::int64_t t0 = 60;
@@ -479,7 +522,7 @@ TEST_CASE("wom cost: cone and full paired runs agree bit for bit on randomly dra
     const CostOutput cone = run_cost(sc, o);
     CHECK(cone.full_variants == 0);
     peak = std::max(peak, cone.cone_peak);
-    for (const auto& e : cone.events) rippled += e.retention_ripple != 0 || e.acquisition_ripple != 0;
+    for (const auto& e : cone.events) rippled += e.argued.ripple != 0;
     check_same_numbers(full, cone);
   }
   INFO("largest cone " << peak << ", events with a ripple " << rippled);

@@ -568,7 +568,7 @@ TEST_CASE("remedies cost money and change nothing else", "[models][service_wom][
   CHECK(total(all, "remedy_cost") == 20.0 * total(all, "remedies"));
   for (const char* k : {"customers", "prospects", "lapsed", "revenue", "rating", "mean_attitude"})
     CHECK(last(all, k) == last(none, k));
-  CHECK(last(all, "npv") < last(none, "npv"));
+  CHECK(last(all, "npv_cash_flows") < last(none, "npv_cash_flows"));
 }
 
 TEST_CASE("public replies to negative reviews lift the rating and acquisitions", "[models][service_wom][mechanism]") {
@@ -664,7 +664,10 @@ TEST_CASE("negative word of mouth matters: talk changes the customer cost of arg
 
 TEST_CASE("the per-agent ledger sums to the discounted cash flows of the time series", "[models][service_wom][cost]") {
   const Graph g = ba(20000, 5, 13);
-  const Params p = params({{"economics.contact_cost", 3.0}, {"problems.rate_per_year", 0.5}});
+  const Params p = params({{"economics.contact_cost", 3.0},
+                           {"problems.rate_per_year", 0.5},
+                           {"policy.review_reply_rate", 0.5},
+                           {"policy.training_cost_per_year", 1000.0}});
   const std::int64_t steps = 365;
   AgentLedger led;
   double margin = 0, service = 0, acquisition = 0, terminal = 0;
@@ -688,7 +691,7 @@ TEST_CASE("the per-agent ledger sums to the discounted cash flows of the time se
   for (std::int64_t t = 1; t <= steps; ++t) {
     const double d = std::pow(1.1, -double(t) / 365);
     rev += tr.at(t, col(tr, "revenue")) * d;
-    svc += (tr.at(t, col(tr, "remedy_cost")) + tr.at(t, col(tr, "contact_cost"))) * d;
+    svc += (tr.at(t, col(tr, "remedy_cost")) + tr.at(t, col(tr, "contact_cost")) + tr.at(t, col(tr, "reply_cost"))) * d;
     acq += tr.at(t, col(tr, "acquisition_cost")) * d;
   }
   THEORY_REPORT(
@@ -700,6 +703,8 @@ TEST_CASE("the per-agent ledger sums to the discounted cash flows of the time se
   CHECK(acquisition == Approx(acq).epsilon(1e-9));
   CHECK(terminal == Approx(s.at("terminal_value")).epsilon(1e-6));
   CHECK(service > 0);
+  CHECK(total(tr, "reply_cost") == 5.0 * total(tr, "review_replies"));  // policy.review_reply_cost
+  CHECK(total(tr, "review_replies") > 0);
 }
 
 TEST_CASE("a focal complaint changes nothing before t0, and arguing it costs more than acknowledging",
@@ -925,4 +930,87 @@ TEST_CASE("the event log on the implicit complete graph (mean-field talk, no sto
   CHECK(log.count("talk") > 0);
   CHECK(log.count("tweet_post") == total(tr, "tweets"));
   CHECK(log.count("retweet") == 0);
+}
+
+TEST_CASE("annual retention is the one-year survival, also at high churn, and feeds the terminal value",
+          "[models][service_wom][theory][economics]") {
+  // Constant hazard h = 1.6 a year: 1 − h would be −0.6 (clamped to 0, no terminal value),
+  // while e^(−h) = 20 % of customers survive a year.
+  const double h = 1.6, m = 100, i = 0.10;
+  const vid n = 50000;
+  const Graph g = isolated(n);
+  const Params p = params(kQuiet, {{"population.customer_share", 1.0},
+                                   {"problems.rate_per_year", 0.0},
+                                   {"churn.base_rate_per_year", h},
+                                   {"churn.attitude_slope", 0.0},
+                                   {"economics.margin_sigma", 0.0},
+                                   {"economics.margin_per_year", m},
+                                   {"economics.discount_rate_per_year", i}});
+  const std::int64_t steps = 365;
+  const Trajectory tr = run(p, g, 0, steps);
+  const auto s = models::service_wom_summary(p, tr, 1.0);
+  const double r = s.at("retention_per_year"), expect = std::exp(-h);
+  // Delta method: r̂ = (1 − q̂)^365 with q̂ = D/E the per-step defection probability over E
+  // customer-steps at risk, Var q̂ ≈ q(1 − q)/E.
+  double E = 0;
+  for (std::int64_t t = 0; t < steps; ++t) E += tr.at(t, col(tr, "customers"));
+  const double q = 1 - std::exp(-h / 365), se = 365 * std::pow(1 - q, 364) * std::sqrt(q * (1 - q) / E);
+  // The same figure measured directly: the share of the step-0 cohort still there after a year.
+  const double survived = s.at("cohort_survival");
+  THEORY_REPORT(
+      "retention at hazard {}/year: {:.4f} vs e^-h = {:.4f} (se {:.4f}, z {:+.2f}); cohort one-year survival {:.4f}; "
+      "1 - h = {:.2f}",
+      h, r, expect, se, (r - expect) / se, survived, 1 - h);
+  CHECK(std::abs(r - expect) < 4 * se);
+  CHECK(std::abs(survived - expect) < 4 * std::sqrt(expect * (1 - expect) / n));
+  CHECK(s.at("annual_defection_rate") == Approx(h).epsilon(0.02));
+  // Terminal value: customers at the horizon × m × r/(1+i−r), discounted one year; no costs here.
+  const double cH = s.at("customers_end");
+  REQUIRE(cH > 0);
+  CHECK(s.at("terminal_cost_per_customer_year") == 0.0);
+  CHECK(s.at("terminal_value") == Approx(cH * m * r / (1 + i - r) / (1 + i)).epsilon(1e-9));
+  CHECK(s.at("npv") == Approx(s.at("npv_cash_flows") + s.at("terminal_value")).epsilon(1e-12));
+}
+
+TEST_CASE("a policy whose benefit exactly pays its continuing cost has a return of zero within its CI",
+          "[models][service_wom][theory][economics]") {
+  // B earns δ more per customer-year than A (equal margins, m + δ) and pays training T = δ × the
+  // mean customer-years per year: over the horizon and after it, at the same rates, the benefit
+  // pays the cost. Margins change no behaviour, so A and B share every trajectory on common
+  // random numbers and differ in money only. The terminal value carries the training per
+  // customer-year (docs/economics.md): without that, B would look better by the whole δ-perpetuity
+  // of the customers at the horizon.
+  const Graph g = ba(8000, 5, 21);
+  const double m = 100, delta = 10;
+  const std::int64_t steps = 365;
+  const int reps = 8;
+  const Params a = params({{"economics.margin_sigma", 0.0}, {"economics.margin_per_year", m}});
+  double customer_years = 0;
+  for (int rep = 0; rep < reps; ++rep) {
+    const Trajectory tr = run(a, g, std::uint64_t(rep), steps);
+    for (std::int64_t t = 0; t < steps; ++t) customer_years += tr.at(t, col(tr, "customers")) / 365.0;
+  }
+  const double training = delta * customer_years / reps;  // per year: the horizon is one year
+  const Params b = params({{"economics.margin_sigma", 0.0},
+                           {"economics.margin_per_year", m + delta},
+                           {"policy.training_cost_per_year", training}});
+  theory::Sample ret, cash, terminal, no_carry;
+  for (int rep = 0; rep < reps; ++rep) {
+    const Trajectory ta = run(a, g, std::uint64_t(rep), steps), tb = run(b, g, std::uint64_t(rep), steps);
+    REQUIRE(last(ta, "customers") == last(tb, "customers"));  // same world, money apart
+    const auto sa = models::service_wom_summary(a, ta, 1.0), sb = models::service_wom_summary(b, tb, 1.0);
+    ret.add(sb.at("npv") - sa.at("npv"));
+    cash.add(sb.at("npv_cash_flows") - sa.at("npv_cash_flows"));
+    terminal.add(sb.at("terminal_value") - sa.at("terminal_value"));
+    // What the terminal value would add if the training stopped at the horizon.
+    const double r = sb.at("retention_per_year"), i = 0.10;
+    no_carry.add(sb.at("customers_end") * delta * r / (1 + i - r) / (1 + i));
+  }
+  const double half = 2.365 * ret.se();  // t(0.975, 7)
+  THEORY_REPORT(
+      "benefit pays its cost: return {:.0f} (95 % CI ±{:.0f}) = cash flow {:.0f} + terminal {:.0f}; a terminal value "
+      "without the continuing training would add {:.0f}",
+      ret.mean(), half, cash.mean(), terminal.mean(), no_carry.mean());
+  CHECK(std::abs(ret.mean()) < half);
+  CHECK(no_carry.mean() > 10 * half);  // the test tells the two rules apart
 }
