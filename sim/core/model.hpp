@@ -162,6 +162,9 @@ struct ModelInfo {
   /// Derived per-replicate figures for summary.json (e.g. annual retention, NPV with
   /// terminal value), computed from the trajectory. Optional.
   std::function<std::vector<std::pair<std::string, double>>(const Params&, const Trajectory&, double dt)> metrics;
+  /// Memory of one replicate's agent state and model scratch, per agent and per stored arc
+  /// (the run's up-front memory check; measured figures in bench/RESULTS.md, rounded up).
+  double bytes_per_agent = 16, bytes_per_arc = 4;
   /// What each time-series column and each metric measures (see Measure). A column or metric
   /// the model does not declare reads as: a column named `new_*` a flow of persons (Sum), any
   /// other column a stock of persons (Level), a metric a unitless number.

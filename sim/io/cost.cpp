@@ -10,6 +10,7 @@
 
 #include "error.hpp"
 #include "generators.hpp"
+#include "memory_check.hpp"
 #include "parallel.hpp"
 #include "progress.hpp"
 #include "rng.hpp"
@@ -265,6 +266,8 @@ CostOutput run_cost(const Scenario& sc, const CostOptions& o) {
       out.channels.push_back(p.key.substr(9));
   const std::uint64_t seed = o.seed.value_or(sc.seed);
   const std::int64_t reps = o.replicates.value_or(sc.replicates);
+  // Per replicate: one world run at a time (baselines and their snapshots), or full runs side by side.
+  check_memory(sc, 1, o.cone ? 1 : std::max(1, ThreadLimit::hardware()));
   const auto start = Clock::now();
   // Progress in model steps: per replicate a baseline and a pinned baseline carrying the
   // variants, one baseline per channel switched off, and full runs for what the cone cannot do.

@@ -18,6 +18,7 @@
 #include "edgelist.hpp"
 #include "error.hpp"
 #include "generators.hpp"
+#include "memory_check.hpp"
 #include "parallel.hpp"
 #include "progress.hpp"
 
@@ -70,6 +71,9 @@ RunOutput run_scenario(const Scenario& scenario, const RunOptions& options) {
 
   ThreadLimit limit(options.threads);
   const GraphSpec& spec = scenario.graph;
+  const bool side_by_side = spec.generator != "file" && spec.generator != "complete" && out.replicates > 1 &&
+                            spec.n < kReplicateParallelBelow && out.threads > 1;
+  check_memory(scenario, out.replicates, side_by_side ? out.threads : 1);
   // A file graph (and the implicit complete graph) does not depend on the replicate: build
   // it once and share it read-only.
   const bool shared = spec.generator == "file" || spec.generator == "complete";

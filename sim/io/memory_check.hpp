@@ -1,0 +1,37 @@
+#pragma once
+/// A run too large for this machine is refused before it starts (issue 8 point 7): the
+/// estimate of what it needs (graphs, agent state, stored time series) against the memory
+/// available to this process, with the key that drives the need — not a bare std::bad_alloc
+/// after minutes of work, or the kernel's OOM killer.
+#include <cstdint>
+#include <string>
+
+#include "config.hpp"
+
+namespace wom {
+
+/// The estimated peak memory of a run, by part (bytes).
+struct MemoryNeed {
+  double graph = 0;       ///< graphs being built or held at once (CSR plus the arc list it is built from)
+  double state = 0;       ///< agent state and model scratch of the replicates held at once
+  double timeseries = 0;  ///< stored trajectories: (steps + 1) × columns × 8 bytes × replicates
+  double total() const { return graph + state + timeseries; }
+};
+
+/// The estimate for `replicates` replicates of the scenario, `concurrent` of them in memory at
+/// once (each with its own graph and state; the trajectories of all are kept).
+MemoryNeed estimate_memory(const Scenario& scenario, std::int64_t replicates, std::int64_t concurrent);
+
+/// Memory this process may still use: MemAvailable of /proc/meminfo, lowered by a cgroup
+/// (v2 memory.max or v1 limit_in_bytes) limit; a negative value when it cannot be read.
+double available_memory();
+
+/// Throws wom::Error when the estimate exceeds the available memory: the message gives the
+/// estimate by part, what is available, and the keys to lower (graph.n, time.steps,
+/// replicates). The env var WOM_MEMORY_LIMIT (bytes) replaces the available figure (tests).
+void check_memory(const Scenario& scenario, std::int64_t replicates, std::int64_t concurrent);
+
+/// "1.5 GiB", "320 MiB".
+std::string bytes_text(double bytes);
+
+}  // namespace wom
