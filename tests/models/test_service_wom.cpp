@@ -1014,3 +1014,27 @@ TEST_CASE("a policy whose benefit exactly pays its continuing cost has a return 
   CHECK(std::abs(ret.mean()) < half);
   CHECK(no_carry.mean() > 10 * half);  // the test tells the two rules apart
 }
+
+TEST_CASE("review replies cost their price over the horizon and in the terminal value, and change nothing else",
+          "[models][service_wom][economics]") {
+  const Graph g = ba(10000, 5, 23);
+  const double price = 40, i = 0.10;
+  const Params free = params({{"policy.review_reply_rate", 1.0}, {"policy.review_reply_cost", 0.0}});
+  const Params paid = params({{"policy.review_reply_rate", 1.0}, {"policy.review_reply_cost", price}});
+  const Trajectory a = run(free, g, 0, 365), b = run(paid, g, 0, 365);
+  for (const char* k : {"customers", "review_replies", "rating", "revenue"}) CHECK(last(a, k) == last(b, k));
+  REQUIRE(total(b, "review_replies") > 0);
+  double discounted = 0;
+  for (std::int64_t t = 1; t <= 365; ++t)
+    discounted += price * b.at(t, col(b, "review_replies")) * std::pow(1 + i, -t / 365.0);
+  const auto sa = models::service_wom_summary(free, a, 1.0), sb = models::service_wom_summary(paid, b, 1.0);
+  CHECK(sa.at("npv_cash_flows") - sb.at("npv_cash_flows") == Approx(discounted).epsilon(1e-9));
+  // After the horizon the replies go on at the policy's rate: c rises by their cost per customer-year.
+  double customer_years = 0;
+  for (std::int64_t t = 0; t < 365; ++t) customer_years += a.at(t, col(a, "customers")) / 365.0;
+  const double dc = price * total(b, "review_replies") / customer_years, r = sb.at("retention_per_year");
+  CHECK(sb.at("terminal_cost_per_customer_year") - sa.at("terminal_cost_per_customer_year") ==
+        Approx(dc).epsilon(1e-9));
+  CHECK(sa.at("terminal_value") - sb.at("terminal_value") ==
+        Approx(sb.at("customers_end") * dc * r / (1 + i - r) / (1 + i)).epsilon(1e-6));
+}
