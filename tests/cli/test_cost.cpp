@@ -167,7 +167,6 @@ TEST_CASE("with every WOM channel off, an argued complaint costs the retention g
   o.channel_focal = 0;
   o.t0_days = t0;
   o.severity = 1;  // large: argue keeps 0.19; acknowledge 0.82 at first contact (share FCR), else 0.54
-  o.lost = false;
   const CostOutput out = run_cost(sc, o);
   REQUIRE(out.terminal_retention.size() == 1);
 
@@ -206,6 +205,10 @@ TEST_CASE("with every WOM channel off, an argued complaint costs the retention g
     REQUIRE(e.argued.prospects_not_won == 0.0);
     REQUIRE(e.argued.complainant == e.argued.total);
     REQUIRE(e.lost_or_not_won_others == 0.0);
+    REQUIRE(e.lost_priced);
+    REQUIRE(e.lost.ripple == 0.0);  // also for a customer lost outright
+    REQUIRE(e.lost.others_margin == 0.0);
+    REQUIRE(e.lost.complainant == e.lost.total);
   }
   const theory::Sample s{total};
   const Estimate est = estimate(total);
