@@ -430,8 +430,8 @@ CostOutput run_cost(const Scenario& sc, const CostOptions& o) {
             full.insert(full.end(), mine.begin(), mine.end());
             continue;
           }
-          const RunOut b = run_sums(sc, job_params(world == 0 ? 0 : 3 + 2 * (world - 1)), w, {}, g.n, nullptr, -1,
-                                    nullptr, true, &variants, limit, &progress);
+          RunOut b = run_sums(sc, job_params(world == 0 ? 0 : 3 + 2 * (world - 1)), w, {}, g.n, nullptr, -1, nullptr,
+                              true, &variants, limit, &progress);
           ++out.runs;
           if (world == 0) cone_ok = b.variant.size() == mine.size();
           for (std::size_t i = 0; i < mine.size(); ++i) {
@@ -446,8 +446,8 @@ CostOutput run_cost(const Scenario& sc, const CostOptions& o) {
             out.cone_peak = std::max<std::uint64_t>(out.cone_peak, v.peak);
           }
           if (world == 0) {
-            base = b;
-            base.variant.clear();
+            b.variant.clear();
+            base = std::move(b);
           }
         }
       } else {
