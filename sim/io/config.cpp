@@ -334,6 +334,12 @@ void apply_set(Node& root, const std::string& arg) {
     if (p.empty()) throw Error(fmt::format("--set '{}': malformed key '{}'", arg, key));
   if (key == "extends" || key.rfind("extends.", 0) == 0)
     throw Error(fmt::format("--set '{}': 'extends' can be given only in a config file", arg));
+  // YAML reads an empty value as null, which would unset the key without a word.
+  if (value_text.find_first_not_of(" \t") == std::string::npos)
+    throw Error(fmt::format(
+        "--set '{}': empty value; give one (--set {}=VALUE), --set {}=null to unset the key (its default applies), "
+        "or --set '{}=\"\"' for an empty string",
+        arg, key, key, key));
   YAML::Node y;
   try {
     y = YAML::Load(value_text);
@@ -418,8 +424,12 @@ class Checker {
     const Node* n = parent.get(key);
     if (!n) return nullptr;
     if (!n->is_map()) {
-      error(
-          fmt::format("{}: {}: expected a section of keys, got {}", n->at.where(), join_key(path, key), describe(*n)));
+      if (!n->at.set_arg.empty())
+        error(fmt::format("{}: {} is a section of keys, not a value: set one of its keys, e.g. --set {}.KEY=VALUE",
+                          n->at.where(), join_key(path, key), join_key(path, key)));
+      else
+        error(fmt::format("{}: {}: expected a section of keys, got {}", n->at.where(), join_key(path, key),
+                          describe(*n)));
       return nullptr;
     }
     return n;
@@ -830,8 +840,14 @@ class ParamChecker {
       auto leaf = leaves_.find(rel);
       if (leaf == leaves_.end()) {  // a section of parameters, e.g. `initial:`
         if (!v.is_map()) {
-          ck_.error(fmt::format("{}: {}: expected a section with keys {}, got {}", v.at.where(), full,
-                                join_list(children_[rel]), describe(v)));
+          if (!v.at.set_arg.empty())
+            ck_.error(
+                fmt::format("{}: {} is a section of parameters, not a value: set one of its keys, e.g. --set "
+                            "{}.{}=VALUE (its keys: {})",
+                            v.at.where(), full, full, children_[rel].front(), join_list(children_[rel])));
+          else
+            ck_.error(fmt::format("{}: {}: expected a section with keys {}, got {}", v.at.where(), full,
+                                  join_list(children_[rel]), describe(v)));
           continue;
         }
         walk(v, rel, p, given);

@@ -393,7 +393,13 @@ TEST_CASE("a --set override wins over the file and its parents; its errors name 
   SECTION("the last --set of a key wins") {
     CHECK(wom::load_scenario(file, {"params.beta=0.1", "params.beta=0.2"}).params.real("beta") == 0.2);
   }
-  SECTION("an empty value unsets the key") { CHECK(wom::load_scenario(file, {"seed="}).seed == 1); }
+  SECTION("null unsets the key; an empty value is refused, saying how to write null and an empty string") {
+    CHECK(wom::load_scenario(file, {"seed=null"}).seed == 1);
+    const std::string msg = error_of(file, {"seed="});
+    CHECK_THAT(msg, Catch::Contains("--set 'seed=': empty value"));
+    CHECK_THAT(msg, Catch::Contains("--set seed=null"));
+    CHECK_THAT(msg, Catch::Contains("--set 'seed=\"\"' for an empty string"));
+  }
   SECTION("bad values and keys") {
     std::string msg = error_of(file, {"params.beta=abc"});
     CHECK_THAT(msg, Catch::Contains("--set 'params.beta=abc'"));
