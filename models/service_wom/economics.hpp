@@ -5,6 +5,7 @@
 /// these, so the terminal value summed over agents equals the summary's.
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace wom::models::swom {
 
@@ -13,15 +14,17 @@ namespace wom::models::swom {
 /// per-step defection probability is q = D·dt/E and r = (1 − q)^(1/dt), the one-year survival
 /// under that constant per-step hazard — e^(−h) as steps shrink, h = D/E the annual defection
 /// rate. Never 1 − h: at h = 1.6 that is 0, while 20 % of customers survive a year. With no
-/// customer-years at risk, r = 1 (no defection was possible).
+/// customer-years at risk r is undefined: NaN (shown as n/a; a terminal value that needs it is
+/// refused).
 inline double annual_survival(double defections, double customer_years, double dt_years) {
-  if (!(customer_years > 0)) return 1.0;
+  if (!(customer_years > 0)) return std::numeric_limits<double>::quiet_NaN();
   const double q = std::clamp(defections * dt_years / customer_years, 0.0, 1.0);
   return std::pow(1.0 - q, 1.0 / dt_years);
 }
 
 /// The continuing cost c of serving a customer for a year at the run's rates: remedies,
-/// contacts, review replies and training, undiscounted, per customer-year at risk.
+/// contacts, review replies and (for a policy's terminal value) training, undiscounted, per
+/// customer-year at risk.
 inline double cost_per_customer_year(double continuing_cost, double customer_years) {
   return customer_years > 0 ? continuing_cost / customer_years : 0.0;
 }

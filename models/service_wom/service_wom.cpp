@@ -806,9 +806,10 @@ void ServiceWom::step(const Graph& g, State&, const StepContext& ctx) {
 }
 
 /// Per-agent discounted cash flows up to the current row (DESIGN §4): closed customer spells
-/// plus the open one, remedies and contact costs, CAC, and the terminal value m·r/(1+i−r) of
-/// each customer at the horizon, r the run's measured annual retention so far (as in the
-/// summary). Summed over agents, margins equal the revenue column's discounted total.
+/// plus the open one, remedies, contact and reply costs, CAC, and the terminal value
+/// (m − c)·r/(1+i−r) of each customer at the horizon (terminal_rule(): r and c pinned, or the
+/// run's own so far, as in the summary). Summed over agents, margins equal the revenue column's
+/// discounted total and terminal values the summary's terminal value.
 AgentLedger ServiceWom::ledger() const {
   const std::size_t n = std::size_t(n_);
   led_margin_out_.assign(led_margin_->data(), led_margin_->data() + n);
@@ -1831,7 +1832,15 @@ ModelInfo service_wom_info() {
     const auto s = service_wom_summary(p, tr, step_days);
     return std::vector<std::pair<std::string, double>>(s.begin(), s.end());
   };
-  m.check = [](const Params& p) { (void)read_config(p); };  // every key present with its type
+  m.check = [](const Params& p) {
+    (void)read_config(p);  // every key present with its type
+    // One terminal rule: pinning r without c would give every what-if the same retention after
+    // the horizon but charge each its own continuing costs (and the reverse), a biased return.
+    if (p.has("economics.terminal_retention") != p.has("economics.terminal_cost_per_customer_year"))
+      throw Error(
+          "params.economics.terminal_retention and params.economics.terminal_cost_per_customer_year pin the terminal "
+          "value's rule together: set both, or neither (each run then measures its own)");
+  };
   // A teller reaches at most its out-degree: say how much of the intended reach is lost.
   m.graph_warnings = [](const Params& p, const Graph& g) {
     std::vector<std::string> out;

@@ -56,13 +56,13 @@ namespace wom::models {
 /// Registration record of service_wom (parameters with units, ranges and sources).
 ModelInfo service_wom_info();
 
-/// Summary metrics of one trajectory (DESIGN §4): retention per year and overall, acquisitions,
-/// NPV with terminal value, CLV analytic and empirical, share of positive stories, and more.
-/// `step_days` is the step length used for the run.
 /// What every timeseries column and summary metric measures (unit, aggregate, meaning, headline
 /// order): one declaration for the terminal, summary.json, compare and the report.
 std::vector<Measure> service_wom_measures();
 
+/// Summary metrics of one trajectory (DESIGN §4): retention per year and overall, acquisitions,
+/// NPV with terminal value, CLV analytic and empirical, share of positive stories, and more.
+/// `step_days` is the step length used for the run.
 std::map<std::string, double> service_wom_summary(const Params& params, const Trajectory& tr, double step_days);
 
 }  // namespace wom::models

@@ -94,12 +94,18 @@ std::vector<Measure> service_wom_measures() {
       metric("largest_cascade", U::Count, "persons reached by the largest tweet cascade of the run"),
       metric("base_change_per_year", U::Share, "growth of the customer base per year (negative: shrinking)"),
       metric("margin_per_customer_year", U::Money, "mean margin per customer-year"),
-      metric("clv_analytic", U::Money, "customer lifetime value m r/(1+i-r)"),
+      metric("clv_analytic", U::Money,
+             "customer lifetime value of the gross margin, m r/(1+i-r) (the terminal value nets continuing costs)"),
       metric("clv_empirical", U::Money, "discounted margins per step-0 customer over the horizon"),
       metric("clv_empirical_with_tail", U::Money, "clv_empirical plus the cohort's terminal value"),
       metric("cohort_survival", U::Share, "share of step-0 customers who never lapsed"),
+      metric("continuing_cost_per_customer_year", U::Money,
+             "continuing cost per customer-year measured over the run: remedies, contacts, replies and training"),
+      metric("service_cost_per_customer_year", U::Money,
+             "service cost per customer-year measured over the run: remedies, contacts and replies (no training)"),
+      metric("terminal_retention", U::Share, "the retention r the terminal value used (measured, or pinned)"),
       metric("terminal_cost_per_customer_year", U::Money,
-             "continuing cost per customer-year (remedies, contacts, replies, training) in the terminal value"),
+             "the continuing cost c the terminal value used (measured, or pinned)"),
       metric("remedy_cost", U::Money, "cost of remedies over the run (undiscounted)"),
       metric("contact_cost", U::Money, "cost of complaint handling over the run (undiscounted)"),
       metric("reply_cost", U::Money, "cost of review replies over the run (undiscounted)"),
@@ -192,13 +198,18 @@ std::map<std::string, double> service_wom_summary(const Params& params, const Tr
   const double m_end = cH > 0 ? tr.at(H, krev) / (cH * dt) : 0.0;
   // The terminal rule (economics.hpp): r and c are the run's own unless pinned (wom cost pins
   // both to its baseline's, so one focal event does not revalue every customer).
-  double continuing = 0;
-  for (const char* k : {"remedy_cost", "contact_cost", "reply_cost", "training_cost"}) continuing += sum(k);
-  const double c_measured = swom::cost_per_customer_year(continuing, exposure);
+  double service = 0;
+  for (const char* k : {"remedy_cost", "contact_cost", "reply_cost"}) service += sum(k);
+  const double c_service = swom::cost_per_customer_year(service, exposure),
+               c_measured = swom::cost_per_customer_year(service + sum("training_cost"), exposure);
   const swom::TerminalRule tv = swom::TerminalRule::of(c.terminal_retention >= 0 ? c.terminal_retention : r,
                                                        c.terminal_cost >= 0 ? c.terminal_cost : c_measured, i, disc(H));
   const double terminal = cH > 0 ? cH * tv.value(m_end) : 0.0;
-  s["terminal_cost_per_customer_year"] = c_measured;
+  // What the run measured, and what its terminal value used (the same unless pinned).
+  s["service_cost_per_customer_year"] = c_service;
+  s["continuing_cost_per_customer_year"] = c_measured;
+  s["terminal_retention"] = tv.retention;
+  s["terminal_cost_per_customer_year"] = tv.cost_per_year;
   s["npv_cash_flows"] = tr.at(H, col("npv_cash_flows"));
   s["terminal_value"] = terminal;
   s["npv"] = s["npv_cash_flows"] + terminal;

@@ -24,12 +24,19 @@ using json = nlohmann::ordered_json;
 
 constexpr rng::Purpose kFocal = 0xC057'0001, kStratum = 0xC057'0002, kDecileTie = 0xC057'0003;
 /// The terminal rule's measured inputs that wom cost pins to each replicate's baseline (model
-/// parameter, and the summary metric that measures it): otherwise one focal event would
-/// revalue every customer at the horizon through the run's estimates, an artefact of
-/// estimation, not a cost.
-const std::pair<const char*, const char*> kPins[] = {
-    {"economics.terminal_retention", "retention_per_year"},
-    {"economics.terminal_cost_per_customer_year", "terminal_cost_per_customer_year"}};
+/// parameter, the summary metric that measures it, where CostOutput keeps it): otherwise one
+/// focal event would revalue every customer at the horizon through the run's estimates, an
+/// artefact of estimation, not a cost. The continuing cost is the service cost alone: one
+/// customer more or less changes the remedies, contacts and replies spent, not the training
+/// budget (docs/economics.md).
+struct Pin {
+  const char* key;
+  const char* metric;
+  std::vector<double> CostOutput::*kept;
+};
+const Pin kPins[] = {
+    {"economics.terminal_retention", "retention_per_year", &CostOutput::terminal_retention},
+    {"economics.terminal_cost_per_customer_year", "service_cost_per_customer_year", &CostOutput::terminal_cost}};
 
 bool has_param(const ModelInfo& info, const std::string& key) {
   for (const auto& p : info.params)
@@ -47,7 +54,7 @@ enum Group { kFocalAgent = 0, kOtherCustomers = 1, kOthers = 2, kGroups = 3 };
 /// exactly zero, and the parts add up to the total.
 __extension__ typedef __int128 FixedSum;
 constexpr double kFixedScale = 4294967296.0;
-constexpr double kFixedLimit = 1e14;  // |amount| per agent: far inside 64 bits at 2^16 units
+constexpr double kFixedLimit = 1e14;  // |amount| per agent: 1e14 · 2^16 = 6.6e18 < 2^63 (llround's range)
 inline FixedSum to_fixed(double v) {
   if (!(std::fabs(v) < kFixedLimit))
     throw Error(fmt::format(
@@ -266,8 +273,9 @@ CostOutput run_cost(const Scenario& sc, const CostOptions& o) {
       out.channels.push_back(p.key.substr(9));
   const std::uint64_t seed = o.seed.value_or(sc.seed);
   const std::int64_t reps = o.replicates.value_or(sc.replicates);
-  // Per replicate: one world run at a time (baselines and their snapshots), or full runs side by side.
-  check_memory(sc, 1, o.cone ? 1 : std::max(1, ThreadLimit::hardware()));
+  // Per replicate: a world run carrying the variants beside the baseline's snapshot, and full
+  // runs side by side (one per thread).
+  check_memory(sc, 1, 1 + (o.threads > 0 ? std::min(o.threads, ThreadLimit::hardware()) : ThreadLimit::hardware()));
   const auto start = Clock::now();
   // Progress in model steps: per replicate a baseline and a pinned baseline carrying the
   // variants, one baseline per channel switched off, and full runs for what the cone cannot do.
@@ -301,16 +309,15 @@ CostOutput run_cost(const Scenario& sc, const CostOptions& o) {
       bool pinned = false;
       if (sc.info->metrics) {
         const auto metrics = sc.info->metrics(sc.params, base_tr, step_days);
-        for (const auto& [key, metric] : kPins) {
-          if (!has_param(*sc.info, key)) continue;
+        for (const Pin& pin : kPins) {
+          if (!has_param(*sc.info, pin.key)) continue;
           for (const auto& [name, v] : metrics)
-            if (name == metric) {
-              if (!sc.params.has(key)) {
-                params.set(key, v);
+            if (name == pin.metric) {
+              if (!sc.params.has(pin.key)) {
+                params.set(pin.key, v);
                 pinned = true;
               }
-              (std::string(key) == kPins[0].first ? out.terminal_retention : out.terminal_cost)
-                  .push_back(params.real(key));
+              (out.*pin.kept).push_back(params.real(pin.key));
             }
         }
       }
@@ -717,9 +724,9 @@ std::string format_cost_summary(const CostOutput& out) {
         out.baseline_seconds > 0 ? out.wall_seconds / out.baseline_seconds : 0.0, out.baseline_seconds);
   const Estimate t = E(total), cp = E(complainant), rp = E(ripple);
   s += fmt::format(
-      "each argued interaction costs about {} ({}): {} the complainant (own margin, terminal value, remedy) and {} "
-      "the ripple, everyone else (their margins, terminal values, acquisition spend; {})\n",
-      money_text(t.mean, c), ci(t), money_text(cp.mean, c), money_text(rp.mean, c), ci(rp));
+      "each argued interaction costs about {} ({}):\n  {} the complainant: own margin, own terminal value, remedy "
+      "({})\n  {} the ripple: everyone else's margins, terminal values, service costs and acquisition spend ({})\n",
+      money_text(t.mean, c), ci(t), money_text(cp.mean, c), ci(cp), money_text(rp.mean, c), ci(rp));
   const Estimate p = E(per100), po = E(per100_others);
   s += fmt::format(
       "per 100 argued complaints {:.0f} customers are lost or not won, complainant included (95 % CI {:.0f} to "

@@ -68,7 +68,7 @@ double read_number_file(const char* path) {
 
 MemoryNeed estimate_memory(const Scenario& sc, std::int64_t replicates, std::int64_t concurrent) {
   MemoryNeed need;
-  const double held = double(std::max<std::int64_t>(1, std::min(replicates, concurrent)));
+  const double held = double(std::max<std::int64_t>(1, concurrent));
   const bool shared = sc.graph.generator == "file" || sc.graph.generator == "complete";
   const double g = graph_bytes(sc.graph) + (sc.followers ? graph_bytes(*sc.followers) : 0.0);
   need.graph = shared ? g : g * held;
@@ -99,7 +99,14 @@ double available_memory() {
   const double v2 = read_number_file("/sys/fs/cgroup/memory.max"),
                v2_used = read_number_file("/sys/fs/cgroup/memory.current");
   if (v2 > 0) {
-    const double left = v2 - std::max(0.0, v2_used);
+    // memory.current counts the page cache too, which the kernel gives back under pressure.
+    double reclaimable = 0;
+    std::ifstream stat("/sys/fs/cgroup/memory.stat");
+    std::string key;
+    double value = 0;
+    while (stat >> key >> value)
+      if (key == "inactive_file") reclaimable = value;
+    const double left = v2 - std::max(0.0, v2_used - reclaimable);
     avail = avail < 0 ? left : std::min(avail, left);
   }
   const double v1 = read_number_file("/sys/fs/cgroup/memory/memory.limit_in_bytes"),

@@ -18,8 +18,9 @@ struct MemoryNeed {
   double total() const { return graph + state + timeseries; }
 };
 
-/// The estimate for `replicates` replicates of the scenario, `concurrent` of them in memory at
-/// once (each with its own graph and state; the trajectories of all are kept).
+/// The estimate for `replicates` stored trajectories of the scenario and `concurrent` runs in
+/// memory at once (each with its own graph, unless a file or complete graph is shared, and its
+/// own state).
 MemoryNeed estimate_memory(const Scenario& scenario, std::int64_t replicates, std::int64_t concurrent);
 
 /// Memory this process may still use: MemAvailable of /proc/meminfo, lowered by a cgroup

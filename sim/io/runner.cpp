@@ -73,7 +73,7 @@ RunOutput run_scenario(const Scenario& scenario, const RunOptions& options) {
   const GraphSpec& spec = scenario.graph;
   const bool side_by_side = spec.generator != "file" && spec.generator != "complete" && out.replicates > 1 &&
                             spec.n < kReplicateParallelBelow && out.threads > 1;
-  check_memory(scenario, out.replicates, side_by_side ? out.threads : 1);
+  check_memory(scenario, out.replicates, side_by_side ? std::min<std::int64_t>(out.threads, out.replicates) : 1);
   // A file graph (and the implicit complete graph) does not depend on the replicate: build
   // it once and share it read-only.
   const bool shared = spec.generator == "file" || spec.generator == "complete";

@@ -1013,6 +1013,29 @@ TEST_CASE("a policy whose benefit exactly pays its continuing cost has a return 
       ret.mean(), half, cash.mean(), terminal.mean(), no_carry.mean());
   CHECK(std::abs(ret.mean()) < half);
   CHECK(no_carry.mean() > 10 * half);  // the test tells the two rules apart
+
+  // Exactly, replicate by replicate: with T = δ × that replicate's own customer-years per year,
+  // the terminal values agree (c rises by exactly δ), and the cash flows differ by the closed
+  // form δ Σ_t C_{t+1} dt (1+i)^-(t+1)dt − T Σ_t dt (1+i)^-(t+1)dt.
+  for (int rep = 0; rep < 3; ++rep) {
+    const Trajectory ta = run(a, g, std::uint64_t(rep), steps);
+    double cy = 0, margins = 0, years = 0;
+    for (std::int64_t t = 0; t < steps; ++t) {
+      cy += ta.at(t, col(ta, "customers")) / 365.0;
+      const double d = std::pow(1.1, -double(t + 1) / 365.0);
+      margins += ta.at(t + 1, col(ta, "customers")) / 365.0 * d;
+      years += d / 365.0;
+    }
+    const Params bt = params({{"economics.margin_sigma", 0.0},
+                              {"economics.margin_per_year", m + delta},
+                              {"policy.training_cost_per_year", delta * cy}});
+    const Trajectory tb = run(bt, g, std::uint64_t(rep), steps);
+    const auto sa = models::service_wom_summary(a, ta, 1.0), sb = models::service_wom_summary(bt, tb, 1.0);
+    INFO("replicate " << rep);
+    CHECK(sb.at("terminal_value") - sa.at("terminal_value") == Approx(0).margin(1e-9 * sa.at("terminal_value")));
+    CHECK(sb.at("npv_cash_flows") - sa.at("npv_cash_flows") ==
+          Approx(delta * margins - delta * cy * years).margin(1e-9 * sa.at("npv_cash_flows")));
+  }
 }
 
 TEST_CASE("review replies cost their price over the horizon and in the terminal value, and change nothing else",
