@@ -135,6 +135,7 @@ struct CompareArgs {
   std::string out;
   bool report = false;
   bool quiet = false;
+  bool all = false;
   CLI::Option* seed_opt = nullptr;
   CLI::Option* replicates_opt = nullptr;
   CLI::Option* out_opt = nullptr;
@@ -178,7 +179,7 @@ int cmd_compare(const CompareArgs& a, const std::vector<std::string>& command) {
     written = write_compare_outputs(out_dir, cmp, doc, extra);
   }
   if (!a.quiet) {
-    fmt::print("{}", format_comparison(cmp));
+    fmt::print("{}", format_comparison(cmp, a.all));
     print_written(out_dir, written);
   }
   return 0;
@@ -427,6 +428,8 @@ int main(int argc, char** argv) {
   compare->add_flag("--report", ca.report, "also write report.html into the output folder; needs --out or output.dir")
       ->default_str("false");
   compare->add_flag("--quiet,-q", ca.quiet, "print nothing but warnings and errors")->default_str("false");
+  compare->add_flag("--all", ca.all, "print every compared figure, not only the model's headline figures")
+      ->default_str("false");
 
   std::string report_dir;
   bool report_quiet = false;

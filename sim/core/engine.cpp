@@ -41,13 +41,21 @@ const char* unit_name(Unit u) {
 }
 
 Measure ModelInfo::measure(const std::string& name, bool column) const {
+  // A column and a metric may share a name (acquisitions per step, and over the run): a model
+  // declares its columns before its metrics, so a column takes the first declaration of its
+  // name and a metric the last.
+  const Measure* found = nullptr;
   for (const Measure& m : measures) {
     const bool prefix = !m.name.empty() && m.name.back() == '*';
     if (prefix ? name.rfind(m.name.substr(0, m.name.size() - 1), 0) == 0 : name == m.name) {
-      Measure out = m;
-      out.name = name;
-      return out;
+      found = &m;
+      if (column) break;
     }
+  }
+  if (found) {
+    Measure out = *found;
+    out.name = name;
+    return out;
   }
   Measure d;
   d.name = name;

@@ -167,7 +167,9 @@ struct ModelInfo {
   double bytes_per_agent = 16, bytes_per_arc = 4;
   /// What each time-series column and each metric measures (see Measure). A column or metric
   /// the model does not declare reads as: a column named `new_*` a flow of persons (Sum), any
-  /// other column a stock of persons (Level), a metric a unitless number.
+  /// other column a stock of persons (Level), a metric a unitless number. Columns are declared
+  /// before metrics: a name that is both (acquisitions per step and over the run) reads as its
+  /// first declaration for the column and its last for the metric.
   std::vector<Measure> measures;
   /// The declared measure of `name`, or the default above (`column`: a time-series column).
   Measure measure(const std::string& name, bool column) const;

@@ -16,8 +16,11 @@ namespace fs = std::filesystem;
 using json = nlohmann::ordered_json;
 
 const char* const kReturnNote =
-    "return = paired difference in NPV to the baseline; NPV already nets remedy, training, contact and "
-    "acquisition costs, so nothing is subtracted twice";
+    "return = paired difference in NPV to the baseline, terminal value included, split exactly into "
+    "return_cash_flow (the discounted cash flow over the horizon) + return_terminal_value (the value of the "
+    "customers at the horizon after it); the cash flow already nets remedies, review replies, training, contacts "
+    "and acquisition spend, and the terminal value nets each what-if's continuing costs per customer-year "
+    "(remedies, contacts, replies and training at its own rates), so nothing is subtracted twice or left out";
 
 namespace {
 
@@ -85,9 +88,10 @@ std::string letter(std::size_t k) {
   return s;
 }
 
-/// Per-step estimate of column `col` across replicates; with `base`, of the paired difference
-/// run − base.
-SeriesSummary series_of(const RunOutput& run, std::size_t col, std::size_t rows, const RunOutput* base = nullptr) {
+/// Per-step estimate of column `col` (of unit `unit`) across replicates; with `base`, of the
+/// paired difference run − base.
+SeriesSummary series_of(const RunOutput& run, std::size_t col, std::size_t rows, Unit unit,
+                        const RunOutput* base = nullptr) {
   SeriesSummary s;
   std::vector<double> v(run.results.size());
   for (std::size_t t = 0; t < rows; ++t) {
@@ -95,7 +99,7 @@ SeriesSummary series_of(const RunOutput& run, std::size_t col, std::size_t rows,
       v[r] = run.results[r].trajectory.at(std::int64_t(t), col);
       if (base) v[r] -= base->results[r].trajectory.at(std::int64_t(t), col);
     }
-    const Estimate e = estimate(v);
+    const Estimate e = base ? estimate(v) : bounded(estimate(v), unit);  // a difference may be negative
     s.mean.push_back(e.mean);
     s.se.push_back(e.se);
     s.ci_low.push_back(e.ci_low);
@@ -110,17 +114,33 @@ json values_json(const std::vector<double>& v) {
   return a;
 }
 
-/// A cell as "mean [low, high]" for the terminal.
-std::string cell_text(const Estimate& e) {
-  if (e.count < 2) return readable_number(e.mean);
-  return fmt::format("{} [{}, {}]", readable_number(e.mean), readable_number(e.ci_low), readable_number(e.ci_high));
+/// A cell as "mean [low, high]" for the terminal, the bounds at the mean's precision and without
+/// the unit the mean carries.
+std::string cell_text(const Estimate& e, FigureFormat f) {
+  const auto t = f.texts(e);
+  if (e.count < 2) return t[0];
+  f.bare = true;
+  const auto b = f.texts(e);
+  return fmt::format("{} [{}, {}]", t[0], b[1], b[2]);
 }
 
 /// "*" marks a paired difference whose 95 % CI excludes 0.
-std::string diff_text(const Estimate& e) {
-  std::string s = cell_text(e);
+std::string diff_text(const Estimate& e, const FigureFormat& f) {
+  std::string s = cell_text(e, f);
   if (e.count >= 2 && (e.ci_low > 0 || e.ci_high < 0)) s += " *";
   return s;
+}
+
+const char* kind_of(Aggregate a) {
+  switch (a) {
+    case Aggregate::Level:
+      return "final";
+    case Aggregate::Sum:
+      return "total";
+    case Aggregate::Max:
+      return "max";
+  }
+  return "final";
 }
 
 std::string csv_field(const std::string& s) {
@@ -289,28 +309,36 @@ Comparison run_comparison(std::vector<WhatIf> whatifs, const RunOptions& options
                                 cmp.whatifs[0].label, cmp.whatifs[k].label, r, base.results[r].population,
                                 cmp.runs[k].results[r].population));
 
-  // Final values of every column.
+  cmp.currency = scenario_currency(cmp.whatifs.front().scenario);
+  // Every column as its model declares it reads: a stock at the last step, a flow's total over
+  // the run, a maximum's maximum.
   std::vector<std::vector<ColumnSummary>> finals;
-  for (const auto& run : cmp.runs) finals.push_back(summarize(run));
+  for (std::size_t k = 0; k < cmp.runs.size(); ++k) finals.push_back(summarize(cmp.whatifs[k].scenario, cmp.runs[k]));
   for (const auto& c : finals.front()) cmp.columns.push_back(c.name);
   for (std::size_t c = 0; c < cmp.columns.size(); ++c) {
-    CompareRow row{cmp.columns[c], "final", {}};
+    const Measure& m = finals[0][c].measure;
+    const bool level = m.aggregate == Aggregate::Level;
+    CompareRow row{cmp.columns[c], kind_of(m.aggregate), m, {}};
     for (std::size_t k = 0; k < cmp.runs.size(); ++k) {
+      const ColumnSummary& s = finals[k][c];
       CompareCell cell;
-      cell.values = finals[k][c].final_values;
-      cell.estimate = finals[k][c].value;
-      if (k > 0) cell.difference = paired_difference(cell.values, finals[0][c].final_values, &cell.differences);
+      cell.values = level ? s.final_values : s.run_values;
+      cell.estimate = level ? s.value : s.run;
+      if (k > 0)
+        cell.difference = paired_difference(cell.values, level ? finals[0][c].final_values : finals[0][c].run_values,
+                                            &cell.differences);
       row.cells.push_back(std::move(cell));
     }
     cmp.rows.push_back(std::move(row));
   }
 
-  // Model metrics (NPV, retention, ...), then the return of each change.
+  // Model metrics (NPV, retention, ...), then the return of each change beside the NPV.
   std::vector<std::vector<MetricSummary>> metrics;
   for (std::size_t k = 0; k < cmp.runs.size(); ++k)
     metrics.push_back(summarize_metrics(cmp.whatifs[k].scenario, cmp.runs[k]));
+  std::vector<CompareRow> metric_rows;
   for (std::size_t m = 0; m < metrics.front().size(); ++m) {
-    CompareRow row{metrics.front()[m].name, "metric", {}};
+    CompareRow row{metrics.front()[m].name, "metric", metrics.front()[m].measure, {}};
     for (std::size_t k = 0; k < cmp.runs.size(); ++k) {
       CompareCell cell;
       cell.values = metrics[k][m].values;
@@ -318,22 +346,38 @@ Comparison run_comparison(std::vector<WhatIf> whatifs, const RunOptions& options
       if (k > 0) cell.difference = paired_difference(cell.values, metrics[0][m].values, &cell.differences);
       row.cells.push_back(std::move(cell));
     }
-    if (row.name == "npv") {
-      CompareRow ret{"return", "return", {}};
-      for (std::size_t k = 0; k < row.cells.size(); ++k) {
-        CompareCell cell;
-        // The return is a difference only: no level of its own to show beside it.
-        if (k > 0) {
-          cell.differences = row.cells[k].differences;
-          cell.difference = row.cells[k].difference;
-        }
-        ret.cells.push_back(std::move(cell));
+    metric_rows.push_back(std::move(row));
+  }
+  // The return is a difference only: no level of its own to show beside it.
+  auto return_row = [](const CompareRow& from, const char* name, const char* meaning) {
+    CompareRow ret{name, "return", Measure{name, Unit::Money, Aggregate::Level, meaning, 0}, {}};
+    for (std::size_t k = 0; k < from.cells.size(); ++k) {
+      CompareCell cell;
+      if (k > 0) {
+        cell.differences = from.cells[k].differences;
+        cell.difference = from.cells[k].difference;
       }
-      cmp.rows.push_back(std::move(row));
-      cmp.rows.push_back(std::move(ret));
-      continue;
+      ret.cells.push_back(std::move(cell));
     }
-    cmp.rows.push_back(std::move(row));
+    return ret;
+  };
+  auto metric_row = [&](const char* name) -> const CompareRow* {
+    for (const auto& r : metric_rows)
+      if (r.name == name) return &r;
+    return nullptr;
+  };
+  const CompareRow *cash = metric_row("npv_cash_flows"), *terminal = metric_row("terminal_value");
+  for (const auto& row : metric_rows) {
+    cmp.rows.push_back(row);
+    if (row.name != "npv") continue;
+    cmp.rows.push_back(return_row(row, "return", "paired difference in NPV to the baseline, terminal value included"));
+    if (cash && terminal) {
+      cmp.rows.push_back(return_row(*cash, "return_cash_flow",
+                                    "the return's discounted cash flow over the horizon (paired Δ npv_cash_flows)"));
+      cmp.rows.push_back(
+          return_row(*terminal, "return_terminal_value",
+                     "the return's terminal value, the customers at the horizon after it (paired Δ terminal_value)"));
+    }
   }
 
   // Per-step series for plots.
@@ -344,8 +388,9 @@ Comparison run_comparison(std::vector<WhatIf> whatifs, const RunOptions& options
   for (std::size_t k = 0; k < cmp.runs.size(); ++k) {
     std::vector<SeriesSummary> per_column, diff_column;
     for (std::size_t c = 0; c < cmp.columns.size(); ++c) {
-      per_column.push_back(series_of(cmp.runs[k], c, rows));
-      if (k > 0) diff_column.push_back(series_of(cmp.runs[k], c, rows, &cmp.runs[0]));
+      const Unit unit = cmp.rows[c].measure.unit;  // the column rows come first, in column order
+      per_column.push_back(series_of(cmp.runs[k], c, rows, unit));
+      if (k > 0) diff_column.push_back(series_of(cmp.runs[k], c, rows, unit, &cmp.runs[0]));
     }
     cmp.series.push_back(std::move(per_column));
     cmp.difference_series.push_back(std::move(diff_column));
@@ -354,7 +399,7 @@ Comparison run_comparison(std::vector<WhatIf> whatifs, const RunOptions& options
 }
 
 void write_compare_csv(std::ostream& out, const Comparison& cmp) {
-  out << "row,kind,whatif,label,replicates,mean,se,ci_low,ci_high,diff_mean,diff_se,diff_ci_low,diff_ci_high\n";
+  out << "row,kind,whatif,label,replicates,mean,se,ci_low,ci_high,diff_mean,diff_se,diff_ci_low,diff_ci_high,unit\n";
   for (const auto& row : cmp.rows) {
     for (std::size_t k = 0; k < row.cells.size(); ++k) {
       const CompareCell& c = row.cells[k];
@@ -370,7 +415,7 @@ void write_compare_csv(std::ostream& out, const Comparison& cmp) {
             << csv_number(c.difference->ci_low) << ',' << csv_number(c.difference->ci_high);
       else
         out << ",,,,";
-      out << '\n';
+      out << ',' << unit_name(row.measure.unit) << '\n';
     }
   }
 }
@@ -385,6 +430,7 @@ json compare_json(const Comparison& cmp, const ProvenanceExtras& extras) {
   doc["steps"] = base.steps;
   doc["vary"] = cmp.vary_key.empty() ? json(nullptr) : json(cmp.vary_key);
   doc["baseline"] = cmp.whatifs.front().label;
+  if (!cmp.currency.empty()) doc["currency"] = cmp.currency;
   json whatifs = json::array();
   for (std::size_t k = 0; k < cmp.whatifs.size(); ++k)
     whatifs.push_back(json{{"id", letter(k)}, {"label", cmp.whatifs[k].label}});
@@ -394,6 +440,12 @@ json compare_json(const Comparison& cmp, const ProvenanceExtras& extras) {
       "a difference is the mean of per-replicate differences to the baseline '{}', its SE = sample SD / √R and 95 % "
       "CI = mean ± t(0.975, R−1) × SE (paired t)",
       base.seed, cmp.whatifs.front().label);
+  json measures{{"columns", json::object()}, {"metrics", json::object()}, {"returns", json::object()}};
+  for (const auto& row : cmp.rows)
+    measures[row.kind == "metric"   ? "metrics"
+             : row.kind == "return" ? "returns"
+                                    : "columns"][row.name] = measure_json(row.measure);
+  doc["measures"] = measures;
   json rows = json::array();
   for (const auto& row : cmp.rows) {
     json cells = json::array();
@@ -406,9 +458,10 @@ json compare_json(const Comparison& cmp, const ProvenanceExtras& extras) {
                            {"values", values_json(c.values)},
                            {"differences", values_json(c.differences)}});
     }
-    json r{{"name", row.name}, {"kind", row.kind}};
+    json r{{"name", row.name}, {"kind", row.kind}, {"unit", unit_name(row.measure.unit)}};
     if (row.kind == "final") r["step"] = base.steps;
-    if (row.kind == "return") r["note"] = kReturnNote;
+    if (row.kind == "total" || row.kind == "max") r["steps"] = fmt::format("1 to {}", base.steps);
+    if (row.kind == "return") r["note"] = row.name == "return" ? std::string(kReturnNote) : row.measure.meaning;
     r["whatifs"] = cells;
     rows.push_back(r);
   }
@@ -462,7 +515,7 @@ json compare_json(const Comparison& cmp, const ProvenanceExtras& extras) {
   return doc;
 }
 
-std::string format_comparison(const Comparison& cmp) {
+std::string format_comparison(const Comparison& cmp, bool all) {
   const RunOutput& base = cmp.runs.front();
   std::string s;
   s += fmt::format("compare     {} what-ifs of model {}, paired on seed {} × {} replicate{} × {} steps ({:.3g} s)\n",
@@ -470,20 +523,76 @@ std::string format_comparison(const Comparison& cmp) {
                    base.replicates == 1 ? "" : "s", base.steps, cmp.wall_seconds);
   for (std::size_t k = 0; k < cmp.whatifs.size(); ++k)
     s += fmt::format("  {}  {}{}\n", letter(k), cmp.whatifs[k].label, k == 0 ? "  (baseline)" : "");
-  s += fmt::format("mean [95 % CI]; Δ = paired difference to A over the same replicates; * = CI excludes 0\n");
+  auto find = [&](const char* name) -> const CompareRow* {
+    for (const auto& r : cmp.rows)
+      if (r.name == name) return &r;
+    return nullptr;
+  };
 
+  // The verdict on each change: its return, with the split and whether its CI excludes 0.
+  const CompareRow* ret = find("return");
+  const CompareRow *ret_cash = find("return_cash_flow"), *ret_terminal = find("return_terminal_value");
+  const FigureFormat money{Unit::Money, cmp.currency};
+  if (ret)
+    for (std::size_t k = 1; k < ret->cells.size(); ++k) {
+      const Estimate& e = *ret->cells[k].difference;
+      std::string line = fmt::format("{} ({}): return {}", letter(k), cmp.whatifs[k].label, money.with_ci(e));
+      if (ret_cash && ret_terminal) {
+        // The parts at the precision of the return.
+        const double cash = ret_cash->cells[k].difference->mean, terminal = ret_terminal->cells[k].difference->mean;
+        const int d = money.decimals(std::max({std::fabs(e.mean), std::fabs(e.ci_low), std::fabs(e.ci_high)}));
+        line += fmt::format(" = cash flow over the horizon {} + terminal value {}", money.text(cash, d),
+                            money.text(terminal, d));
+      }
+      line += e.count < 2                       ? "; one replicate: no CI"
+              : (e.ci_low > 0 || e.ci_high < 0) ? "; the CI excludes 0"
+                                                : "; the CI includes 0";
+      s += line + "\n";
+    }
+
+  // The rows shown: the model's headline figures in its order, then the returns; every row
+  // with --all or when the model declares no headline.
+  std::vector<const CompareRow*> shown;
+  if (!all) {
+    for (const auto& r : cmp.rows)
+      if (r.kind == "metric" && r.measure.headline > 0) shown.push_back(&r);
+    std::stable_sort(shown.begin(), shown.end(), [](const CompareRow* a, const CompareRow* b) {
+      return a->measure.headline < b->measure.headline;
+    });
+    if (!shown.empty())
+      for (const auto& r : cmp.rows)
+        if (r.kind == "return") shown.push_back(&r);
+  }
+  if (shown.empty())
+    for (const auto& r : cmp.rows) shown.push_back(&r);
+
+  s += "mean [95 % CI]; Δ = paired difference to A over the same replicates; * = CI excludes 0; shares in %, "
+       "their differences in percentage points (pp)\n";
   std::vector<std::string> header{"figure"};
   for (std::size_t k = 0; k < cmp.whatifs.size(); ++k) {
     header.push_back(letter(k));
     if (k > 0) header.push_back(fmt::format("Δ {}−A", letter(k)));
   }
   std::vector<std::vector<std::string>> table{header};
-  for (const auto& row : cmp.rows) {
-    std::vector<std::string> line{row.kind == "final" ? row.name + " (final)" : row.name};
+  for (std::size_t i = 0; i < shown.size(); ++i) {
+    const CompareRow& row = *shown[i];
+    // A split right below what it splits reads as its parts: npv = cash flows + terminal value.
+    const std::string prev = i > 0 ? shown[i - 1]->name : "", prev2 = i > 1 ? shown[i - 2]->name : "";
+    std::string label = row.name;
+    if ((row.name == "npv_cash_flows" && prev == "npv") || (row.name == "return_cash_flow" && prev == "return"))
+      label = "  = " + row.name;
+    else if ((row.name == "terminal_value" && prev == "npv_cash_flows" && prev2 == "npv") ||
+             (row.name == "return_terminal_value" && prev == "return_cash_flow" && prev2 == "return"))
+      label = "  + " + row.name;
+    else if (row.kind != "metric" && row.kind != "return")
+      label += " (" + row.kind + ")";
+    std::vector<std::string> line{label};
+    const FigureFormat level = figure_format(row.measure, cmp.currency);
+    const FigureFormat diff = figure_format(row.measure, cmp.currency, true);
     for (std::size_t k = 0; k < row.cells.size(); ++k) {
       const CompareCell& c = row.cells[k];
-      line.push_back(c.estimate ? cell_text(*c.estimate) : "-");
-      if (k > 0) line.push_back(c.difference ? diff_text(*c.difference) : "-");
+      line.push_back(c.estimate ? cell_text(*c.estimate, level) : "-");
+      if (k > 0) line.push_back(c.difference ? diff_text(*c.difference, diff) : "-");
     }
     table.push_back(std::move(line));
   }
@@ -510,11 +619,12 @@ std::string format_comparison(const Comparison& cmp) {
     while (!l.empty() && l.back() == ' ') l.pop_back();
     s += l + "\n";
   }
-  for (const auto& row : cmp.rows)
-    if (row.kind == "return") {
-      s += fmt::format("{}\n", kReturnNote);
-      break;
-    }
+  if (shown.size() < cmp.rows.size())
+    s += fmt::format(
+        "({} of {} figures shown, the model's headline; all of them with --all, and in compare.csv and "
+        "compare.json with --out DIR)\n",
+        shown.size(), cmp.rows.size());
+  if (ret) s += fmt::format("{}\n", kReturnNote);
   return s;
 }
 

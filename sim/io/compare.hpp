@@ -64,10 +64,12 @@ struct CompareCell {
   std::optional<Estimate> difference;  ///< paired estimate (none for the baseline)
 };
 
-/// A compared figure: a column's value at the last step, a model metric, or the return.
+/// A compared figure: a column as its model declares it reads (a stock's value at the last step,
+/// a flow's total over the run, a maximum's maximum), a model metric, or the return of a change.
 struct CompareRow {
   std::string name;
-  std::string kind;                ///< "final", "metric" or "return"
+  std::string kind;                ///< "final" (Level column), "total" (Sum), "max" (Max), "metric" or "return"
+  Measure measure;                 ///< unit, aggregate and meaning (a return: money)
   std::vector<CompareCell> cells;  ///< one per what-if
 };
 
@@ -88,6 +90,7 @@ struct Comparison {
   /// difference_series[k][c]: per-step paired difference of what-if k to the baseline (empty for k = 0).
   std::vector<std::vector<SeriesSummary>> difference_series;
   std::string vary_key;  ///< the --vary key, empty when the what-ifs are files
+  std::string currency;  ///< the baseline's economics.currency, empty when the model has none
   double wall_seconds = 0;
   std::string started_at;
 };
@@ -103,21 +106,28 @@ Comparison run_comparison(std::vector<WhatIf> whatifs, const RunOptions& options
 Estimate paired_difference(const std::vector<double>& values, const std::vector<double>& baseline,
                            std::vector<double>* differences = nullptr);
 
-/// The sentence that explains the "return" row.
+/// The sentence that explains the "return" rows: `return` = ΔNPV, split exactly into
+/// `return_cash_flow` (Δ npv_cash_flows, over the horizon) and `return_terminal_value`
+/// (Δ terminal_value, after it).
 extern const char* const kReturnNote;
 
 /// `compare.csv`: one line per (row, what-if): row, kind, whatif, label, replicates, mean, se,
-/// ci_low, ci_high, diff_mean, diff_se, diff_ci_low, diff_ci_high (diff_* empty for the baseline).
+/// ci_low, ci_high, diff_mean, diff_se, diff_ci_low, diff_ci_high (diff_* empty for the baseline),
+/// unit (as in the `measures` block).
 void write_compare_csv(std::ostream& out, const Comparison& cmp);
 
-/// `compare.json`: what-ifs, rows (estimates, per-replicate values, paired differences),
+/// `compare.json`: what-ifs, a `measures` block (unit, aggregate and meaning of every column,
+/// metric and return row), rows (estimates, per-replicate values, paired differences, unit),
 /// per-step series for plotting, and a `provenance` block (each what-if's resolved config,
 /// version, git commit, threads, wall time, host, command). Everything outside `provenance` is
 /// a pure function of the configs, seed and replicates.
 nlohmann::ordered_json compare_json(const Comparison& cmp, const ProvenanceExtras& extras = {});
 
-/// The side-by-side terminal table.
-std::string format_comparison(const Comparison& cmp);
+/// The terminal view: the what-ifs, one verdict line per change (its return, the 95 % CI, the
+/// split into cash flow over the horizon and terminal value, and whether the CI excludes 0),
+/// then the side-by-side table of the headline figures in the order and units the model
+/// declares (a model without headline figures: every row). `all`: every row.
+std::string format_comparison(const Comparison& cmp, bool all = false);
 
 /// Writes compare.csv and `doc` (from `compare_json`) as compare.json, plus `extra` files
 /// (e.g. report.html), into `dir` atomically. Returns the paths written.

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <boost/math/distributions/students_t.hpp>
 #include <cerrno>
 #include <cmath>
@@ -122,8 +123,6 @@ class Staging {
   std::vector<std::string> names_;
 };
 
-std::string percent(double f) { return fmt::format("{:.4g} %", 100.0 * f); }
-
 }  // namespace
 
 json json_number(double v) {
@@ -174,15 +173,151 @@ std::string group_thousands(const std::string& s) {
   return out + s.substr(end);
 }
 
-std::string money_text(double v, const std::string& currency) {
+std::string money_text(double v, const std::string& currency) { return FigureFormat{Unit::Money, currency}.text(v); }
+
+Estimate bounded(Estimate e, Unit u) {
+  if (u == Unit::Persons || u == Unit::Count) {
+    e.ci_low = std::max(e.ci_low, 0.0);
+    e.ci_high = std::max(e.ci_high, 0.0);
+  }
+  return e;
+}
+
+const char* aggregate_name(Aggregate a) {
+  switch (a) {
+    case Aggregate::Level:
+      return "level";
+    case Aggregate::Sum:
+      return "sum";
+    case Aggregate::Max:
+      return "max";
+  }
+  return "level";
+}
+
+Unit unit_of_name(const std::string& name) {
+  for (Unit u :
+       {Unit::Persons, Unit::Count, Unit::Share, Unit::PerYear, Unit::Money, Unit::Stars, Unit::Attitude, Unit::Number})
+    if (name == unit_name(u)) return u;
+  return Unit::Number;
+}
+
+Aggregate aggregate_of_name(const std::string& name) {
+  for (Aggregate a : {Aggregate::Level, Aggregate::Sum, Aggregate::Max})
+    if (name == aggregate_name(a)) return a;
+  return Aggregate::Level;
+}
+
+json measure_json(const Measure& m) {
+  json j{{"unit", unit_name(m.unit)}, {"aggregate", aggregate_name(m.aggregate)}, {"meaning", m.meaning}};
+  if (m.headline > 0) j["headline"] = m.headline;
+  return j;
+}
+
+json measures_json(const std::vector<ColumnSummary>& columns, const std::vector<MetricSummary>& metrics) {
+  json cols = json::object(), mets = json::object();
+  for (const auto& c : columns) cols[c.name] = measure_json(c.measure);
+  for (const auto& m : metrics) mets[m.name] = measure_json(m.measure);
+  return json{{"columns", cols}, {"metrics", mets}};
+}
+
+std::string scenario_currency(const Scenario& scenario) {
+  return scenario.params.has("economics.currency") ? scenario.params.str("economics.currency") : std::string();
+}
+
+namespace {
+
+/// Decimals that give `sig` significant digits to figures of magnitude `a`, in [0, most].
+int significant_decimals(double a, int sig, int most) {
+  if (!(a > 0) || !std::isfinite(a)) return 0;
+  return std::clamp(sig - 1 - int(std::floor(std::log10(a))), 0, most);
+}
+
+bool integral(double v) { return std::isfinite(v) && std::floor(v) == v; }
+
+/// Width of UTF-8 text in code points ("−" and "★" are one each).
+std::size_t code_points(const std::string& t) {
+  std::size_t n = 0;
+  for (unsigned char c : t) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+}  // namespace
+
+int FigureFormat::decimals(double reference, bool whole) const {
+  const double a = std::fabs(reference);
+  switch (unit) {
+    case Unit::Money:
+      return a >= 10 ? 0 : 2;  // cents are noise to a reader from 10 up
+    case Unit::Share:
+    case Unit::PerYear:
+      return significant_decimals(100 * a, 3, 4);
+    case Unit::Persons:
+    case Unit::Count:
+      if (whole || a >= 1000) return 0;
+      return a >= 1 ? 1 : std::max(1, significant_decimals(a, 2, 4));
+    case Unit::Stars:
+      return 2;
+    case Unit::Attitude:
+      return 3;
+    case Unit::Number:
+      return whole ? 0 : significant_decimals(a, 4, 6);
+  }
+  return 0;
+}
+
+std::string FigureFormat::text(double v, int decimals) const {
   if (!std::isfinite(v)) return "n/a";
-  const double a = std::fabs(v);
-  // Whole units from 10 up (cents there are noise to a reader), cents below.
-  const std::string body = a >= 10 ? group_thousands(fmt::format("{:.0f}", a)) : fmt::format("{:.2f}", a);
-  const bool word = std::any_of(currency.begin(), currency.end(), [](unsigned char c) { return std::isalpha(c); }) &&
-                    currency.size() > 1;  // "EUR 12", but "$12"
+  const bool percent = unit == Unit::Share || unit == Unit::PerYear;
+  const double a = std::fabs(percent ? 100 * v : v);
+  const std::string body = group_thousands(fmt::format("{:.{}f}", a, std::max(decimals, 0)));
   const bool zero = body.find_first_not_of("0.,") == std::string::npos;
-  return (v < 0 && !zero ? "−" : "") + currency + (word ? " " : "") + body;
+  const std::string sign = v < 0 && !zero ? "−" : "";
+  if (bare) return sign + body;
+  switch (unit) {
+    case Unit::Money: {
+      const bool word =
+          std::any_of(currency.begin(), currency.end(), [](unsigned char c) { return std::isalpha(c); }) &&
+          currency.size() > 1;  // "EUR 12", but "$12"
+      return sign + currency + (word ? " " : "") + body;
+    }
+    case Unit::Share:
+      return sign + body + (difference ? " pp" : " %");
+    case Unit::PerYear:
+      return sign + body + (difference ? " pp/yr" : " %/yr");
+    case Unit::Stars:
+      return sign + body + " ★";
+    default:
+      return sign + body;
+  }
+}
+
+std::string FigureFormat::text(double v) const { return text(v, decimals(v, integral(v))); }
+
+std::vector<std::string> FigureFormat::texts(const Estimate& e) const {
+  double ref = 0;
+  bool whole = true;
+  for (double v : {e.mean, e.ci_low, e.ci_high})
+    if (std::isfinite(v)) {
+      ref = std::max(ref, std::fabs(v));
+      whole = whole && integral(v);
+    }
+  const int d = decimals(ref, whole);
+  return {text(e.mean, d), text(e.ci_low, d), text(e.ci_high, d)};
+}
+
+std::string FigureFormat::with_ci(const Estimate& e) const {
+  const auto t = texts(e);
+  if (e.count < 2 || e.ci_low == e.ci_high) return t[0];
+  return fmt::format("{} (95 % CI {} to {})", t[0], t[1], t[2]);
+}
+
+FigureFormat figure_format(const Measure& m, const std::string& currency, bool difference) {
+  FigureFormat f;
+  f.unit = m.unit;
+  f.currency = currency;
+  f.difference = difference;
+  return f;
 }
 
 std::string host_name() {
@@ -272,21 +407,34 @@ Estimate estimate_clustered(std::span<const double> values, std::span<const std:
   return e;
 }
 
-std::vector<ColumnSummary> summarize(const RunOutput& run) {
+std::vector<ColumnSummary> summarize(const Scenario& scenario, const RunOutput& run) {
   std::vector<ColumnSummary> out;
   if (run.results.empty()) return out;
+  static const ModelInfo undeclared;  // a scenario without a model: every column by the default rules
+  const ModelInfo& info = scenario.info ? *scenario.info : undeclared;
   const auto& columns = run.results.front().trajectory.columns;
   for (std::size_t c = 0; c < columns.size(); ++c) {
     ColumnSummary s;
     s.name = columns[c];
+    s.measure = info.measure(s.name, true);
     for (const auto& r : run.results) {
       const Trajectory& tr = r.trajectory;
-      const double v = tr.rows() ? tr.at(std::int64_t(tr.rows()) - 1, c) : 0.0;
+      const std::int64_t rows = std::int64_t(tr.rows());
+      const double v = rows ? tr.at(rows - 1, c) : 0.0;
       s.final_values.push_back(v);
-      s.final_fractions.push_back(r.population ? v / double(r.population) : 0.0);
+      if (s.has_fraction()) s.final_fractions.push_back(r.population ? v / double(r.population) : 0.0);
+      double over = v;
+      if (s.measure.aggregate != Aggregate::Level && rows > 1) {
+        // Steps 1..H: row 0 is the initial state, before any step has run.
+        over = s.measure.aggregate == Aggregate::Sum ? 0.0 : -std::numeric_limits<double>::infinity();
+        for (std::int64_t t = 1; t < rows; ++t)
+          over = s.measure.aggregate == Aggregate::Sum ? over + tr.at(t, c) : std::max(over, tr.at(t, c));
+      }
+      s.run_values.push_back(over);
     }
-    s.value = estimate(s.final_values);
-    s.fraction = estimate(s.final_fractions);
+    s.value = bounded(estimate(s.final_values), s.measure.unit);
+    if (s.has_fraction()) s.fraction = bounded(estimate(s.final_fractions), Unit::Persons);
+    s.run = bounded(estimate(s.run_values), s.measure.unit);
     out.push_back(std::move(s));
   }
   return out;
@@ -332,36 +480,60 @@ std::vector<MetricSummary> summarize_metrics(const Scenario& scenario, const Run
     const double dt = scenario.info->step_in_days ? scenario.step_days : scenario.dt;
     const auto m = scenario.info->metrics(scenario.params, r.trajectory, dt);
     if (i == 0)
-      for (const auto& [name, v] : m) out.push_back(MetricSummary{name, {}, {}});
+      for (const auto& [name, v] : m) out.push_back(MetricSummary{name, scenario.info->measure(name, false), {}, {}});
     for (std::size_t k = 0; k < m.size() && k < out.size(); ++k) out[k].values.push_back(m[k].second);
   }
-  for (auto& e : out) e.value = estimate(e.values);
+  for (auto& e : out) e.value = bounded(estimate(e.values), e.measure.unit);
   return out;
 }
 
+namespace {
+
+/// The key of a column's figure: "count" for persons and counts, "value" for anything else
+/// (money, a rating).
+const char* value_key(const ColumnSummary& c) {
+  return c.measure.unit == Unit::Persons || c.measure.unit == Unit::Count ? "count" : "value";
+}
+
+/// The key of a column's figure over the run: "total" for a flow, "max" for a maximum.
+const char* over_run_key(const ColumnSummary& c) { return c.measure.aggregate == Aggregate::Sum ? "total" : "max"; }
+
+}  // namespace
+
 json summary_json(const Scenario& scenario, const RunOutput& run, const ProvenanceExtras& extras) {
-  const auto columns = summarize(run);
+  const auto columns = summarize(scenario, run);
   const auto metrics = summarize_metrics(scenario, run);
+  const std::string currency = scenario_currency(scenario);
   json doc;
   doc["model"] = scenario.model;
   doc["seed"] = run.seed;
   doc["replicates"] = run.replicates;
   doc["steps"] = run.steps;
+  if (!currency.empty()) doc["currency"] = currency;
   json names = json::array();
   for (const auto& c : columns) names.push_back(c.name);
   doc["columns"] = names;
+  doc["measures"] = measures_json(columns, metrics);
+  const bool days = scenario.info && scenario.info->step_in_days;
+  const double step_length = days ? scenario.step_days : scenario.dt;
+  doc["over_run_period"] = json{{"first_step", run.steps > 0 ? 1 : 0},
+                                {"last_step", run.steps},
+                                {"length", number(double(run.steps) * step_length)},
+                                {"unit", days ? "days" : "time.dt units"}};
 
   json reps = json::array();
   for (std::size_t i = 0; i < run.results.size(); ++i) {
     const ReplicateResult& r = run.results[i];
-    json final_state;
-    for (const auto& c : columns)
-      final_state[c.name] = json{{"count", number(c.final_values[i])}, {"fraction", number(c.final_fractions[i])}};
-    json rep{{"replicate", r.replicate},
-             {"population", r.population},
-             {"arcs", r.arcs},
-             {"steps_computed", r.trajectory.steps_computed},
-             {"final", final_state}};
+    json final_state, over_run = json::object();
+    for (const auto& c : columns) {
+      json f{{value_key(c), number(c.final_values[i])}};
+      if (c.has_fraction()) f["fraction"] = number(c.final_fractions[i]);
+      final_state[c.name] = f;
+      if (c.measure.aggregate != Aggregate::Level) over_run[c.name] = json{{over_run_key(c), number(c.run_values[i])}};
+    }
+    json rep{{"replicate", r.replicate}, {"population", r.population},
+             {"arcs", r.arcs},           {"steps_computed", r.trajectory.steps_computed},
+             {"final", final_state},     {"over_run", over_run}};
     if (!metrics.empty()) {
       json m;
       for (const auto& e : metrics) m[e.name] = number(e.values[i]);
@@ -373,14 +545,20 @@ json summary_json(const Scenario& scenario, const RunOutput& run, const Provenan
 
   json across;
   across["replicates"] = run.replicates;
-  across["interval"] = run.replicates > 1
-                           ? fmt::format("95 % CI = mean ± t(0.975, df = {}) × SE, t = {:.6g}; SE = sample SD / √R",
-                                         run.replicates - 1, t_quantile_975(run.replicates - 1))
-                           : std::string("one replicate: SE = 0 and the CI is [mean, mean] (no spread estimable)");
-  json cols;
-  for (const auto& c : columns)
-    cols[c.name] = json{{"count", estimate_json(c.value)}, {"fraction", estimate_json(c.fraction)}};
+  across["interval"] =
+      (run.replicates > 1 ? fmt::format("95 % CI = mean ± t(0.975, df = {}) × SE, t = {:.6g}; SE = sample SD / √R",
+                                        run.replicates - 1, t_quantile_975(run.replicates - 1))
+                          : std::string("one replicate: SE = 0 and the CI is [mean, mean] (no spread estimable)")) +
+      "; the CI of persons and counts is cut at 0";
+  json cols, over = json::object();
+  for (const auto& c : columns) {
+    json f{{value_key(c), estimate_json(c.value)}};
+    if (c.has_fraction()) f["fraction"] = estimate_json(c.fraction);
+    cols[c.name] = f;
+    if (c.measure.aggregate != Aggregate::Level) over[c.name] = json{{over_run_key(c), estimate_json(c.run)}};
+  }
   across["final"] = cols;
+  across["over_run"] = over;
   if (!metrics.empty()) {
     json m;
     for (const auto& e : metrics) m[e.name] = estimate_json(e.value);
@@ -471,66 +649,90 @@ std::string format_run_summary(const Scenario& scenario, const RunOutput& run) {
                           run.wall_seconds));
   const auto metrics = summarize_metrics(scenario, run);
   const bool spread = run.replicates > 1;
+  const std::string cur = scenario_currency(scenario);
   if (!metrics.empty()) {
-    // A model with derived figures (service_wom): the headline figures in plain words, with
-    // the currency; every figure and every column is in summary.json / timeseries.csv.
-    const std::string cur = scenario.params.has("economics.currency") ? scenario.params.str("economics.currency") : "";
-    auto is_money = [](const std::string& n) {
-      for (const char* part : {"npv", "clv", "revenue", "cost", "margin", "value", "spend", "profit", "cash"})
-        if (n.find(part) != std::string::npos) return true;
-      return false;
+    // A model with derived figures (service_wom): its headline figures, in the order and units
+    // it declares; every figure and every column is in summary.json / timeseries.csv.
+    std::vector<const MetricSummary*> headline;
+    for (const auto& e : metrics)
+      if (e.measure.headline > 0) headline.push_back(&e);
+    std::stable_sort(headline.begin(), headline.end(), [](const MetricSummary* a, const MetricSummary* b) {
+      return a->measure.headline < b->measure.headline;
+    });
+    if (headline.empty())
+      for (const auto& e : metrics) headline.push_back(&e);
+    auto find = [&](const char* name) -> const MetricSummary* {
+      for (const auto& e : metrics)
+        if (e.name == name) return &e;
+      return nullptr;
     };
-    auto is_share = [](const std::string& n) {
-      for (const char* part : {"retention", "rate", "share", "survival"})
-        if (n.find(part) != std::string::npos) return true;
-      return false;
-    };
-    auto show = [&](const std::string& name, double v) {
-      if (is_money(name)) return fmt::format("{}{}", cur, readable_number(v));
-      if (is_share(name)) return fmt::format("{:.1f} %", 100.0 * v);
-      return readable_number(v);
-    };
-    auto figure = [&](const MetricSummary& e) {
-      std::string t = show(e.name, e.value.mean);
-      if (spread) t += fmt::format("  (95 % CI {} to {})", show(e.name, e.value.ci_low), show(e.name, e.value.ci_high));
-      return t;
-    };
+    // The NPV is shown with its split: cash flow over the horizon + terminal value.
+    const MetricSummary *npv = find("npv"), *cash = find("npv_cash_flows"), *terminal = find("terminal_value");
+    const bool split = npv && cash && terminal;
+    auto figure = [&](const MetricSummary& e) { return figure_format(e.measure, cur).with_ci(e.value); };
     s += fmt::format("figures (mean over {} replicate{}{}):\n", run.replicates, spread ? "s" : "",
                      spread ? ", 95 % CI across replicates" : "");
-    const std::vector<std::string> headline = {"retention_per_year", "annual_defection_rate",  "customers_start",
-                                               "customers_end",      "acquisitions",           "npv",
-                                               "terminal_value",     "share_positive_stories", "rating_end"};
     std::size_t shown = 0;
-    for (const auto& key : headline)
-      for (const auto& e : metrics)
-        if (e.name == key) {
-          s += fmt::format("  {:<24}{}\n", e.name, figure(e));
-          ++shown;
-        }
+    for (const MetricSummary* e : headline) {
+      if (split && (e == cash || e == terminal)) continue;
+      s += fmt::format("  {:<26}{}\n", e->name, figure(*e));
+      ++shown;
+      if (split && e == npv) {
+        s += fmt::format("    = {:<22}{}  cash flow over the horizon\n", cash->name, figure(*cash));
+        s += fmt::format("    + {:<22}{}  after the horizon\n", terminal->name, figure(*terminal));
+        shown += 2;
+      }
+    }
     if (shown < metrics.size())
       s += fmt::format("  ({} more figures and {} time series in summary.json and timeseries.csv: --out DIR)\n",
                        metrics.size() - shown, run.results.empty() ? 0 : run.results.front().trajectory.columns.size());
     return s;
   }
-  const auto columns = summarize(run);
+  const auto columns = summarize(scenario, run);
   if (columns.empty()) return s;
 
-  s += fmt::format("final state at step {}{}:\n", run.steps,
-                   spread ? fmt::format(" (mean ± standard error over {} replicates)", run.replicates) : "");
+  // A model without metrics: every column as it reads, stocks at the end and flows over the run.
   std::size_t w = 6;
   for (const auto& c : columns) w = std::max(w, c.name.size());
-  std::vector<std::string> counts, shares;
+  auto pm = [&](const FigureFormat& f, const Estimate& e) {
+    // The mean and its standard error at one precision.
+    const bool whole = integral(e.mean) && (!spread || integral(e.se));
+    const int d = f.decimals(std::max(std::fabs(e.mean), e.se), whole);
+    if (!spread) return f.text(e.mean, d);
+    FigureFormat spread_format = f;  // a share's SE in percentage points, a count's bare
+    spread_format.bare = f.unit != Unit::Share;
+    spread_format.difference = true;
+    return fmt::format("{} ± {}", f.text(e.mean, d), spread_format.text(e.se, d));
+  };
+  const std::string how = spread ? fmt::format(" (mean ± standard error over {} replicates)", run.replicates) : "";
+  // (name, figure, share of the population) per stock; (name, figure) per flow or maximum.
+  std::vector<std::array<std::string, 3>> level;
+  std::vector<std::pair<std::string, std::string>> over;
+  std::size_t wv = 0;
   for (const auto& c : columns) {
-    counts.push_back(spread ? fmt::format("{:.6g} ± {:.3g}", c.value.mean, c.value.se)
-                            : fmt::format("{:.6g}", c.value.mean));
-    shares.push_back(spread ? fmt::format("{} ± {}", percent(c.fraction.mean), percent(c.fraction.se))
-                            : percent(c.fraction.mean));
+    const FigureFormat f = figure_format(c.measure, cur);
+    if (c.measure.aggregate == Aggregate::Level) {
+      const std::string share =
+          c.has_fraction() ? pm(FigureFormat{Unit::Share, "", false, false}, c.fraction) + " of the population" : "";
+      level.push_back({c.name, pm(f, c.value), share});
+      wv = std::max(wv, code_points(level.back()[1]));
+    } else {
+      over.emplace_back(c.name, (c.measure.aggregate == Aggregate::Sum ? "total " : "maximum ") + pm(f, c.run));
+    }
   }
-  std::size_t wc = 5;
-  for (const auto& c : counts) wc = std::max(wc, c.size());
-  s += fmt::format("  {:<{}}  {:>{}}  {}\n", "column", w, "count", wc, "share of population");
-  for (std::size_t i = 0; i < columns.size(); ++i)
-    s += fmt::format("  {:<{}}  {:>{}}  {}\n", columns[i].name, w, counts[i], wc, shares[i]);
+  if (!level.empty()) {
+    s += fmt::format("final state at step {}{}:\n", run.steps, how);
+    for (const auto& [name, text, share] : level) {
+      std::string l =
+          fmt::format("  {:<{}}  {}{}   {}", name, w, text, std::string(wv - code_points(text), ' '), share);
+      while (!l.empty() && l.back() == ' ') l.pop_back();
+      s += l + "\n";
+    }
+  }
+  if (!over.empty()) {
+    s += fmt::format("over the run (steps 1 to {}){}:\n", run.steps, level.empty() ? how : "");
+    for (const auto& [name, text] : over) s += fmt::format("  {:<{}}  {}\n", name, w, text);
+  }
   return s;
 }
 

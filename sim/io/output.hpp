@@ -43,27 +43,90 @@ Estimate estimate_clustered(std::span<const double> values, std::span<const std:
 /// The 0.975 quantile of Student's t with `df` degrees of freedom (df ≥ 1).
 double t_quantile_975(std::int64_t df);
 
-/// Final state of one timeseries column across replicates.
+/// One timeseries column across replicates, read as its model declares it (ModelInfo::measure):
+/// a stock or level (Aggregate::Level) by its value at the last step, a flow per step
+/// (Aggregate::Sum) by its total over steps 1..H, a per-step maximum (Aggregate::Max) by its
+/// maximum over steps 1..H.
 struct ColumnSummary {
   std::string name;
+  Measure measure;                      ///< the declared unit, aggregate and meaning
   std::vector<double> final_values;     ///< per replicate, at step `steps`
-  std::vector<double> final_fractions;  ///< final value / population, per replicate
-  Estimate value;
-  Estimate fraction;
+  std::vector<double> final_fractions;  ///< final value / population, per replicate (Level persons columns only)
+  std::vector<double> run_values;       ///< per replicate, the column over the run (see above)
+  Estimate value;                       ///< of final_values
+  Estimate fraction;                    ///< of final_fractions (count 0 when not a Level persons column)
+  Estimate run;                         ///< of run_values
+  /// A stock of persons: the only kind of column that has a share of the population.
+  bool has_fraction() const { return measure.aggregate == Aggregate::Level && measure.unit == Unit::Persons; }
 };
 
-/// Final values and fractions of population for every column.
-std::vector<ColumnSummary> summarize(const RunOutput& run);
+/// Every column of the run, read by the scenario's model declarations. Estimates of persons and
+/// counts have their CI cut at 0 (a count cannot be negative; see `bounded`).
+std::vector<ColumnSummary> summarize(const Scenario& scenario, const RunOutput& run);
 
 /// A model-derived figure (ModelInfo::metrics) across replicates.
 struct MetricSummary {
   std::string name;
+  Measure measure;             ///< the declared unit and meaning
   std::vector<double> values;  ///< per replicate
   Estimate value;
 };
 
 /// The model's derived figures for every replicate (empty when the model has none).
 std::vector<MetricSummary> summarize_metrics(const Scenario& scenario, const RunOutput& run);
+
+/// `e` with its CI cut to what figures of unit `u` can be: persons and counts are never
+/// negative. Other units are returned as they are (money and growth rates may be negative).
+Estimate bounded(Estimate e, Unit u);
+
+/// The names of units and aggregates in files (`measures` blocks): unit_name(u) and "level",
+/// "sum", "max"; and back (an unknown name reads as Unit::Number, Aggregate::Level).
+const char* aggregate_name(Aggregate a);
+Unit unit_of_name(const std::string& name);
+Aggregate aggregate_of_name(const std::string& name);
+
+/// A `measures` entry: {"unit", "aggregate", "meaning"}, plus "headline" (its order among the
+/// headline figures) when the model shows it first.
+nlohmann::ordered_json measure_json(const Measure& m);
+
+/// The `measures` block of summary.json and compare.json: {"columns": {name: entry},
+/// "metrics": {name: entry}} for every column of the run and every metric of the model (a
+/// column and a metric may share a name, e.g. acquisitions per step and over the run).
+nlohmann::ordered_json measures_json(const std::vector<ColumnSummary>& columns,
+                                     const std::vector<MetricSummary>& metrics);
+
+/// The model's currency (`params.economics.currency`), empty when the model has none.
+std::string scenario_currency(const Scenario& scenario);
+
+/// How a figure of one unit is shown to people, the same in the terminal and in report.html:
+/// money in the currency with thousands separators (whole units from 10 up, cents below);
+/// shares as percentages and rates per year as percentages a year (a difference of either in
+/// percentage points, "pp"), 3 significant digits; persons and counts with thousands
+/// separators, whole when integral or from 1,000 up, else one decimal (two significant digits
+/// below 1); stars with 2 decimals; attitude with 3; any other number with 4 significant
+/// digits. Negative values carry a true minus sign ("−").
+struct FigureFormat {
+  Unit unit = Unit::Number;
+  std::string currency;     ///< for Unit::Money
+  bool difference = false;  ///< a difference of two figures (shares in percentage points)
+  bool bare = false;        ///< the number alone, without currency or unit (a CI bound beside its mean)
+
+  /// Decimals for figures as large as `reference` (the largest magnitude shown together);
+  /// `integral`: every figure shown together is a whole number.
+  int decimals(double reference, bool integral = false) const;
+  /// `v` with `decimals` decimals (in percent for shares and rates), with its unit.
+  std::string text(double v, int decimals) const;
+  /// `v` on its own.
+  std::string text(double v) const;
+  /// The mean and its CI bounds, all with the decimals the largest of them needs, so a mean
+  /// and its interval read at one precision: {mean, ci_low, ci_high}.
+  std::vector<std::string> texts(const Estimate& e) const;
+  /// "mean (95 % CI low to high)", or the mean alone when the CI is a point (one replicate).
+  std::string with_ci(const Estimate& e) const;
+};
+
+/// The format of a figure the model declares with `m`.
+FigureFormat figure_format(const Measure& m, const std::string& currency, bool difference = false);
 
 /// Extra provenance known only to the caller.
 struct ProvenanceExtras {
@@ -139,8 +202,11 @@ std::string host_name();
 nlohmann::ordered_json provenance_base(std::uint64_t seed, std::int64_t replicates, int threads, double wall_seconds,
                                        const std::string& started_at, const std::vector<std::string>& command);
 
-/// The short terminal summary of `wom run`: model, graph, replicates, wall time and final
-/// counts and fractions (mean ± SE) per column.
+/// The short terminal summary of `wom run`: model, graph, replicates and wall time, then the
+/// model's headline figures in the order and units it declares (Measure::headline; the NPV
+/// beside its split, cash flow over the horizon + terminal value), or, for a model without
+/// metrics, every column as it reads over the run (stocks at the end with their share of the
+/// population, flows as totals over the run, maxima as the maximum; mean ± standard error).
 std::string format_run_summary(const Scenario& scenario, const RunOutput& run);
 
 }  // namespace wom

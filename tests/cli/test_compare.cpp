@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -83,6 +84,15 @@ TEST_CASE("wom compare --vary: a strong effect gives a paired difference whose C
   CHECK(d["ci_low"].get<double>() > 0);
   CHECK(d["count"] == 4);
   CHECK(rec["whatifs"][0]["difference"].is_null());
+  CHECK(rec["unit"] == "persons");
+  // What each row measures, declared once: SIR declares nothing, so its stocks read as persons
+  // (level) and new_* as flows of persons (sum), shown as totals over the run.
+  CHECK(doc["measures"]["columns"]["recovered"]["unit"] == "persons");
+  CHECK(doc["measures"]["columns"]["recovered"]["aggregate"] == "level");
+  CHECK(doc["measures"]["columns"]["new_infections"]["aggregate"] == "sum");
+  CHECK(doc["measures"]["metrics"].empty());
+  CHECK(row(doc, "new_infections")["kind"] == "total");
+  CHECK(row(doc, "new_infections")["steps"] == "1 to 25");
 
   // The difference is the paired t estimate of the per-replicate differences.
   const auto a = rec["whatifs"][0]["values"].get<std::vector<double>>();
@@ -103,6 +113,16 @@ TEST_CASE("wom compare --vary: a strong effect gives a paired difference whose C
   const json summary = json::parse(slurp(dir.path / "run04" / "summary.json"));
   for (std::size_t i = 0; i < 4; ++i)
     CHECK(summary["per_replicate"][i]["final"]["recovered"]["count"].get<double>() == b[i]);
+  // A flow's row is its total over steps 1..25, as `wom run` reports it.
+  const auto flows = row(doc, "new_infections")["whatifs"][1]["values"].get<std::vector<double>>();
+  for (std::size_t i = 0; i < 4; ++i)
+    CHECK(summary["per_replicate"][i]["over_run"]["new_infections"]["total"].get<double>() == flows[i]);
+  // A model without metrics: no verdict, and every row in the terminal table, each column read
+  // as it is declared.
+  CHECK_THAT(r.out, !Catch::Contains("return"));
+  CHECK_THAT(r.out, Catch::Contains("recovered (final)"));
+  CHECK_THAT(r.out, Catch::Contains("new_infections (total)"));
+  CHECK_THAT(r.out, !Catch::Contains("--all"));
 
   // Time series per what-if: mean and 95 % CI per step of every column, for plots.
   const json& ts = doc["timeseries"];
@@ -123,10 +143,12 @@ TEST_CASE("wom compare --vary: a strong effect gives a paired difference whose C
   // compare.csv: one line per figure and what-if.
   const std::string csv = slurp(dir.path / "cmp" / "compare.csv");
   CHECK_THAT(csv, Catch::StartsWith("row,kind,whatif,label,replicates,mean,se,ci_low,ci_high,diff_mean,diff_se,"
-                                    "diff_ci_low,diff_ci_high\n"));
+                                    "diff_ci_low,diff_ci_high,unit\n"));
   CHECK(count_lines(csv) == 1 + doc["rows"].size() * 2);
   CHECK_THAT(csv, Catch::Contains("\nrecovered,final,B,params.beta=0.4,4,"));
   CHECK_THAT(csv, Catch::Contains("\nrecovered,final,A,params.beta=0.05,4,"));
+  CHECK_THAT(csv, Catch::Contains("\nnew_infections,total,B,params.beta=0.4,4,"));
+  CHECK_THAT(csv, Catch::Contains(",persons\n"));
 }
 
 TEST_CASE("wom compare: identical what-ifs give bit-identical runs and a difference of exactly 0", "[compare]") {
@@ -157,24 +179,123 @@ TEST_CASE("wom compare: identical what-ifs give bit-identical runs and a differe
   CHECK(ts[0]["series"] == ts[1]["series"]);
 }
 
-TEST_CASE("wom compare: the return is the paired ΔNPV when the model reports NPV", "[compare]") {
+/// The line of `text` that starts with `start` after leading spaces ("" when there is none).
+std::string line_of(const std::string& text, const std::string& start) {
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    const auto b = line.find_first_not_of(' ');
+    if (b != std::string::npos && line.compare(b, start.size(), start) == 0) return line;
+  }
+  return "";
+}
+
+TEST_CASE("wom compare: the return is the paired ΔNPV, split into cash flow and terminal value", "[compare]") {
   TempDir dir;
   dir.write("svc.yaml",
-            "model: service_wom\nseed: 2\nreplicates: 2\ntime:\n  steps: 40\n  step_days: 1\n"
+            "model: service_wom\nseed: 2\nreplicates: 3\ntime:\n  steps: 40\n  step_days: 1\n"
             "graph:\n  generator: barabasi_albert\n  n: 400\n  m: 3\n");
-  Result r = run_wom(dir, "compare svc.yaml --vary params.policy.acknowledge_rate=0.32,1 --out cmp -q");
+  Result r = run_wom(dir, "compare svc.yaml --vary params.policy.acknowledge_rate=0.32,1 --out cmp");
   INFO(r.err);
   REQUIRE(r.rc == 0);
   const json doc = json::parse(slurp(dir.path / "cmp" / "compare.json"));
   const json& npv = row(doc, "npv");
   const json& ret = row(doc, "return");
   CHECK(ret["kind"] == "return");
-  CHECK_THAT(ret["note"].get<std::string>(), Catch::Contains("NPV already nets remedy, training"));
+  CHECK(ret["unit"] == "currency");
+  CHECK_THAT(ret["note"].get<std::string>(), Catch::Contains("return_cash_flow"));
+  CHECK_THAT(ret["note"].get<std::string>(), Catch::Contains("continuing costs"));
   CHECK(ret["whatifs"][0]["difference"].is_null());
   CHECK(ret["whatifs"][1]["difference"] == npv["whatifs"][1]["difference"]);
   CHECK(ret["whatifs"][1]["estimate"].is_null());
+  // The split: Δ npv_cash_flows and Δ terminal_value, which add up to the return in every
+  // replicate (NPV = cash flows + terminal value, up to the rounding of one addition).
+  const json& cash = row(doc, "return_cash_flow");
+  const json& terminal = row(doc, "return_terminal_value");
+  CHECK(cash["kind"] == "return");
+  CHECK(terminal["kind"] == "return");
+  CHECK(cash["whatifs"][1]["differences"] == row(doc, "npv_cash_flows")["whatifs"][1]["differences"]);
+  CHECK(terminal["whatifs"][1]["differences"] == row(doc, "terminal_value")["whatifs"][1]["differences"]);
+  const auto d = ret["whatifs"][1]["differences"].get<std::vector<double>>();
+  const auto dc = cash["whatifs"][1]["differences"].get<std::vector<double>>();
+  const auto dt = terminal["whatifs"][1]["differences"].get<std::vector<double>>();
+  const auto a = npv["whatifs"][0]["values"].get<std::vector<double>>();
+  const auto b = npv["whatifs"][1]["values"].get<std::vector<double>>();
+  REQUIRE(d.size() == 3);
+  REQUIRE(dc.size() == 3);
+  REQUIRE(dt.size() == 3);
+  for (std::size_t i = 0; i < d.size(); ++i) {
+    INFO("replicate " << i);
+    // Three roundings of numbers no larger than |a| + |b|.
+    CHECK(std::fabs(d[i] - (dc[i] + dt[i])) <= 4 * 2.3e-16 * (std::fabs(a[i]) + std::fabs(b[i])));
+  }
+  // Rows next to each other, right after the NPV.
+  std::vector<std::string> names;
+  for (const auto& rw : doc["rows"]) names.push_back(rw["name"]);
+  const auto at = std::find(names.begin(), names.end(), "npv") - names.begin();
+  REQUIRE(std::size_t(at + 3) < names.size());
+  CHECK(names[std::size_t(at + 1)] == "return");
+  CHECK(names[std::size_t(at + 2)] == "return_cash_flow");
+  CHECK(names[std::size_t(at + 3)] == "return_terminal_value");
+  // Units: every row says its unit, the measures block says what each figure is.
+  CHECK(npv["unit"] == "currency");
+  CHECK(row(doc, "retention_per_year")["unit"] == "share");
+  CHECK(doc["currency"] == "$");
+  CHECK(doc["measures"]["metrics"]["npv"]["unit"] == "currency");
+  CHECK(doc["measures"]["metrics"]["npv"]["headline"].get<int>() > 0);
+  CHECK(doc["measures"]["metrics"]["acquisitions"]["aggregate"] == "level");
+  CHECK(doc["measures"]["columns"]["acquisitions"]["aggregate"] == "sum");
+  CHECK(doc["measures"]["columns"]["rating"]["unit"] == "stars");
+  CHECK(doc["measures"]["returns"]["return_terminal_value"]["unit"] == "currency");
+  for (const auto& rw : doc["rows"]) {
+    INFO(rw["name"]);
+    const char* group = rw["kind"] == "metric" ? "metrics" : rw["kind"] == "return" ? "returns" : "columns";
+    CHECK(doc["measures"][group].contains(rw["name"].get<std::string>()));
+  }
   // customers is among the columns, so its series is there for the report's plot.
   CHECK(doc["timeseries"]["whatifs"][1]["series"].contains("customers"));
+  const std::string csv = slurp(dir.path / "cmp" / "compare.csv");
+  CHECK_THAT(csv, Catch::Contains("\nreturn_cash_flow,return,B,"));
+  CHECK_THAT(csv, Catch::Contains("\nreturn_terminal_value,return,B,"));
+
+  // The terminal: a verdict per change, then the headline figures in the model's order and units.
+  const std::string verdict = line_of(r.out, "B (params.policy.acknowledge_rate=1): return ");
+  INFO(r.out);
+  REQUIRE(!verdict.empty());
+  CHECK_THAT(verdict,
+             Catch::Matches(R"(B \(params\.policy\.acknowledge_rate=1\): return −?\$[0-9,]+ \(95 % CI −?\$.*)"));
+  CHECK_THAT(verdict, Catch::Contains(" = cash flow over the horizon "));
+  CHECK_THAT(verdict, Catch::Contains(" + terminal value "));
+  const json& e = ret["whatifs"][1]["difference"];
+  const bool excludes = e["ci_low"].get<double>() > 0 || e["ci_high"].get<double>() < 0;
+  CHECK_THAT(verdict, Catch::EndsWith(excludes ? "; the CI excludes 0" : "; the CI includes 0"));
+  std::size_t last = 0;
+  for (const char* name : {"retention_per_year", "annual_defection_rate", "customers_start", "customers_end",
+                           "acquisitions", "npv", "= npv_cash_flows", "+ terminal_value", "share_positive_stories",
+                           "rating_end", "return", "= return_cash_flow", "+ return_terminal_value"}) {
+    INFO(name);
+    const auto pos = r.out.find(std::string("  ") + name + " ", last);
+    REQUIRE(pos != std::string::npos);
+    last = pos;
+  }
+  CHECK_THAT(line_of(r.out, "retention_per_year"), Catch::Contains(" % ["));
+  CHECK_THAT(line_of(r.out, "retention_per_year"), Catch::Contains(" pp ["));  // a difference of shares
+  CHECK_THAT(line_of(r.out, "npv "), Catch::Contains("$"));
+  CHECK_THAT(line_of(r.out, "rating_end"), Catch::Contains(" ★ ["));
+  CHECK_THAT(line_of(r.out, "customers_end"), !Catch::Contains("e+"));
+  CHECK_THAT(r.out, !Catch::Contains("prospects (final)"));  // only with --all
+  CHECK_THAT(r.out, Catch::Contains("with --all"));
+  CHECK_THAT(r.out, Catch::Contains("compare.csv"));
+
+  // --all: every row, columns read as the model declares them.
+  Result all = run_wom(dir, "compare svc.yaml --vary params.policy.acknowledge_rate=0.32,1 --all");
+  INFO(all.err);
+  REQUIRE(all.rc == 0);
+  CHECK_THAT(all.out, Catch::Contains("prospects (final)"));
+  CHECK_THAT(all.out, Catch::Contains("acquisitions (total)"));
+  CHECK_THAT(all.out, Catch::Contains("largest_cascade (max)"));
+  CHECK_THAT(all.out, Catch::Contains("clv_analytic"));
+  CHECK_THAT(all.out, !Catch::Contains("with --all"));
+  CHECK(count_lines(all.out) > count_lines(r.out) + 50);
 }
 
 TEST_CASE("wom compare: what-ifs that cannot be paired are refused, naming the key", "[compare]") {
