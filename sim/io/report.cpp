@@ -76,51 +76,36 @@ std::string vlist(const std::vector<double>& v) {
   return s;
 }
 
-/// Thousands separators in the integer part of a plain number ("19871" → "19,871").
-std::string grouped(const std::string& s) {
-  if (s.find_first_of("eE") != std::string::npos) return s;
-  std::size_t start = (!s.empty() && (s[0] == '-' || s[0] == '+')) ? 1 : 0;
-  std::size_t end = s.find('.');
-  if (end == std::string::npos) end = s.size();
-  std::string out = s.substr(0, start);
-  const std::string digits = s.substr(start, end - start);
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out + s.substr(end);
-}
-
+/// A plain number for axis ticks and tooltips: 4 significant digits, thousands separators, a
+/// true minus sign. Figures with a unit go through FigureFormat.
 std::string plain(double v) {
-  std::string s = grouped(readable_number(v));
+  std::string s = group_thousands(readable_number(v));
   if (!s.empty() && s[0] == '-') s = "−" + s.substr(1);  // a true minus sign reads better
   return s;
-}
-
-/// Money in the configured currency: whole units from 100 up, cents below.
-std::string money(const std::string& currency, double v) {
-  if (!std::isfinite(v)) return "n/a";
-  const double a = std::fabs(v);
-  // Whole units from 10 up (cents there are noise to a reader), cents below.
-  std::string body = a >= 10 ? grouped(fmt::format("{:.0f}", a)) : fmt::format("{:.2f}", a);
-  const bool word = std::any_of(currency.begin(), currency.end(), [](unsigned char c) { return std::isalpha(c); }) &&
-                    currency.size() > 1;  // "EUR 12", but "$12"
-  const bool zero = body.find_first_not_of("0.,") == std::string::npos;
-  return (v < 0 && !zero ? "−" : "") + currency + (word ? " " : "") + body;
 }
 
 std::string humanize(const std::string& name) {
   std::string s = name;
   std::replace(s.begin(), s.end(), '_', ' ');
+  // Acronyms a finance reader knows, as whole words.
+  for (const auto& [word, acronym] : {std::pair<std::string, std::string>{"npv", "NPV"}, {"clv", "CLV"}}) {
+    for (std::size_t pos = s.find(word); pos != std::string::npos; pos = s.find(word, pos + acronym.size())) {
+      const bool starts = pos == 0 || s[pos - 1] == ' ';
+      const bool ends = pos + word.size() == s.size() || s[pos + word.size()] == ' ';
+      if (starts && ends) s.replace(pos, word.size(), acronym);
+    }
+  }
   return s;
 }
 
-/// Model metrics carry no unit; these name parts mark money.
-bool is_money_name(const std::string& name) {
-  for (const char* part : {"npv", "clv", "revenue", "cost", "margin", "value", "spend", "profit", "cash"})
-    if (name.find(part) != std::string::npos) return true;
-  return false;
+/// `text` with a capital first letter.
+std::string capitalized(std::string text) {
+  if (!text.empty()) text[0] = char(std::toupper(static_cast<unsigned char>(text[0])));
+  return text;
 }
+
+/// "NPV cash flows" from "npv_cash_flows": a figure's name as the start of a sentence.
+std::string sentence(const std::string& name) { return capitalized(humanize(name)); }
 
 std::string ptr_token(const std::string& s) {
   std::string o;
@@ -207,31 +192,111 @@ std::string quote(const Value& v, const std::string& shown) {
   return fmt::format("<span class=\"fig\"{}>{}</span>", attrs(v.trace, vtext(v.v)), esc(shown));
 }
 
-/// How to show a figure: money in the currency, else a plain number.
-struct Unit {
-  std::string currency;  ///< empty: not money
-  bool percent = false;  ///< a share: shown ×100 with "%"
-  std::string show(double v) const {
-    if (!currency.empty()) return money(currency, v);
-    return percent && std::isfinite(v) ? plain(100 * v) + " %" : plain(v);
-  }
-};
+/// The estimate an Est quotes (NaN bounds when it has none).
+Estimate as_estimate(const Est& e) {
+  Estimate x;
+  x.mean = e.mean.v;
+  x.ci_low = e.lo.v;
+  x.ci_high = e.hi.v;
+  x.count = std::isfinite(e.count) ? std::int64_t(e.count) : e.has_ci() ? 2 : 1;
+  return x;
+}
 
-/// "1,234 (95 % CI 1,100 to 1,300)" with every number traced.
-std::string est_text(const Est& e, const Unit& u) {
-  std::string s = quote(e.mean, u.show(e.mean.v));
-  if (e.has_ci() && e.lo.v != e.hi.v)
-    s += fmt::format(" (95 % CI {} to {})", quote(e.lo, u.show(e.lo.v)), quote(e.hi, u.show(e.hi.v)));
+bool shows_ci(const Est& e) { return e.has_ci() && e.lo.v != e.hi.v; }
+
+/// "1,234 (95 % CI 1,100 to 1,300)" with every number traced; the bounds take the mean's
+/// precision.
+std::string est_text(const Est& e, const FigureFormat& f) {
+  const auto t = f.texts(as_estimate(e));
+  std::string s = quote(e.mean, t[0]);
+  if (shows_ci(e)) s += fmt::format(" (95 % CI {} to {})", quote(e.lo, t[1]), quote(e.hi, t[2]));
   return s;
 }
 
+/// The mean alone, traced, at the precision its CI is shown with.
+std::string mean_text(const Est& e, const FigureFormat& f) { return quote(e.mean, f.texts(as_estimate(e))[0]); }
+
+/// "low to high", traced, at the mean's precision; "—" without an interval.
+std::string ci_text(const Est& e, const FigureFormat& f) {
+  if (!shows_ci(e)) return "—";
+  const auto t = f.texts(as_estimate(e));
+  return quote(e.lo, t[1]) + " to " + quote(e.hi, t[2]);
+}
+
 /// A table cell: the mean, and its CI on a line of its own.
-std::string est_cell(const Est& e, const Unit& u) {
+std::string est_cell(const Est& e, const FigureFormat& f) {
   if (!e.mean.ok()) return "—";
-  std::string s = quote(e.mean, u.show(e.mean.v));
-  if (e.has_ci() && e.lo.v != e.hi.v)
-    s += fmt::format("<span class=\"ci\">{} to {}</span>", quote(e.lo, u.show(e.lo.v)), quote(e.hi, u.show(e.hi.v)));
+  const auto t = f.texts(as_estimate(e));
+  std::string s = quote(e.mean, t[0]);
+  if (shows_ci(e)) s += fmt::format("<span class=\"ci\">{} to {}</span>", quote(e.lo, t[1]), quote(e.hi, t[2]));
   return s;
+}
+
+const FigureFormat kPlain{};
+
+/// What the columns, metrics and returns of an output file measure: its `measures` block, else
+/// the model's declarations in this build, else the defaults of ModelInfo::measure.
+class Measures {
+ public:
+  Measures(const json& doc, const std::string& model)
+      : block_(at_ptr(doc, "/measures")), info_(Registry::instance().find(model)) {}
+  Measure column(const std::string& name) const { return get("columns", name, true); }
+  Measure metric(const std::string& name) const { return get("metrics", name, false); }
+  /// A compare.json row by its kind, with the row's own "unit" when it has one.
+  Measure row(const json& r) const {
+    const std::string name = r.value("name", std::string()), kind = r.value("kind", std::string());
+    Measure m = kind == "metric"   ? metric(name)
+                : kind == "return" ? get("returns", name, false, Unit::Money)
+                                   : column(name);
+    if (const auto u = r.find("unit"); u != r.end() && u->is_string()) m.unit = unit_of_name(u->get<std::string>());
+    return m;
+  }
+
+ private:
+  Measure get(const std::string& group, const std::string& name, bool column,
+              std::optional<Unit> fallback = std::nullopt) const {
+    if (block_)
+      if (const json* m = at_ptr(*block_, "/" + group + "/" + ptr_token(name)); m && m->is_object()) {
+        Measure x;
+        x.name = name;
+        x.unit = unit_of_name(m->value("unit", std::string("number")));
+        x.aggregate = aggregate_of_name(m->value("aggregate", std::string("level")));
+        x.meaning = m->value("meaning", std::string());
+        x.headline = m->value("headline", 0);
+        return x;
+      }
+    static const ModelInfo none;
+    Measure m = (info_ ? *info_ : none).measure(name, column);
+    if (fallback && !info_) m.unit = *fallback;
+    return m;
+  }
+  const json* block_;
+  const ModelInfo* info_;
+};
+
+/// Names ordered as the model shows them: its headline figures first, in its order, then the
+/// rest as they come.
+std::vector<std::string> headline_first(std::vector<std::string> names,
+                                        const std::function<int(const std::string&)>& order) {
+  std::stable_sort(names.begin(), names.end(), [&](const std::string& a, const std::string& b) {
+    const int x = order(a), y = order(b);
+    return (x > 0 ? x : INT32_MAX) < (y > 0 ? y : INT32_MAX);
+  });
+  return names;
+}
+
+/// A unit as a plot's or column's label: "persons", "$", "stars" (empty for a plain number).
+std::string unit_label(Unit u, const std::string& currency) {
+  switch (u) {
+    case Unit::Money:
+      return currency.empty() ? "money" : currency;
+    case Unit::Number:
+      return "";
+    case Unit::Share:
+      return "share";
+    default:
+      return unit_name(u);
+  }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -471,7 +536,7 @@ std::vector<std::string> wrap(const std::string& text, std::size_t width) {
 
 std::string bar_chart(const std::string& title, const std::string& ylabel, const std::vector<Category>& cats,
                       const std::vector<std::pair<std::string, std::string>>& legend_items, bool connectors,
-                      const Unit& unit, double w = 680, double h = 320) {
+                      const FigureFormat& unit, double w = 680, double h = 320) {
   const double top = legend_items.empty() ? 30 : 44;
   Frame f(w, h, 70, 14, top, 52);
   double lo = 0, hi = 0;
@@ -521,9 +586,9 @@ std::string bar_chart(const std::string& title, const std::string& ylabel, const
                          c2(f.Y(b.base + b.hi.v)), c2(cx - 5), c2(cx + 5), attrs(b.hi.trace, vtext(b.hi.v)));
         label_y = std::min(label_y, std::min(f.Y(b.base + b.hi.v), f.Y(b.base + b.lo.v)) - 4);
       }
-      if (c.bars.size() == 1)
+      if (c.bars.size() == 1 || bw >= 44)  // grouped bars are labelled where the label fits
         s += fmt::format("<text class=\"vlabel\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>", c2(cx),
-                         c2(label_y), esc(unit.show(b.value.v)));
+                         c2(label_y), esc(unit.text(b.value.v)));
       prev_end_x = bx + bw;
       prev_level = end;
     }
@@ -655,7 +720,13 @@ std::string provenance_block(const std::string& source, const json& prov) {
   for (const char* k : {"version", "git_commit", "seed", "replicates", "threads", "wall_time_seconds", "hostname",
                         "started_at", "config_file"}) {
     if (!prov.contains(k)) continue;
-    s += fmt::format("<dt>{}</dt><dd>{}</dd>", esc(humanize(k)), esc(json_text(prov[k])));
+    std::string text = json_text(prov[k]);
+    if (std::string(k) == "wall_time_seconds" && prov[k].is_number())
+      text = fmt::format("{:.3g} s", prov[k].get<double>());  // the full figure is in the file below
+    if (std::string(k) == "threads" && prov[k].is_number() && prov[k].get<double>() == 0)
+      text = "all cores (--threads 0)";  // what was asked for; a file that records the count shows it
+    s += fmt::format("<dt>{}</dt><dd>{}</dd>", esc(k == std::string("wall_time_seconds") ? "wall time" : humanize(k)),
+                     esc(text));
   }
   if (prov.contains("command") && prov["command"].is_array()) {
     std::string cmd;
@@ -688,105 +759,153 @@ std::string step_label(const json* config) {
   return "step";
 }
 
-/// Metrics a manager asks for first, when a model has them (service_wom's names).
-const std::vector<std::string> kHeadlineMetrics = {
-    "npv", "annual_retention", "retention_per_year", "annual_defection_rate", "customers_end", "acquisitions"};
-
 /// Columns plotted first (service_wom's main observables); other models plot every column.
 const std::vector<std::string> kMainColumns = {"customers", "prospects", "lapsed",      "acquisitions",
-                                               "rating",    "revenue",   "remedy_cost", "npv"};
+                                               "rating",    "revenue",   "remedy_cost", "npv_cash_flows"};
 
-std::string metric_phrase(const std::string& name) {
-  static const std::map<std::string, std::string> phrases = {
-      {"npv", "Net present value over the run, terminal value included"},
-      {"annual_retention", "Share of customers kept per year"},
-      {"retention_per_year", "Share of customers kept per year"},
-      {"annual_defection_rate", "Share of customers lost per year"},
-      {"customers_end", "Customers at the end"},
-      {"acquisitions", "Customers won over the run"}};
-  auto it = phrases.find(name);
-  if (it != phrases.end()) return it->second;
-  std::string s = humanize(name);
-  if (!s.empty()) s[0] = char(std::toupper(static_cast<unsigned char>(s[0])));
-  return s;
+/// The currency of an output file: its `currency`, else its resolved config's.
+std::string currency_in(const json& doc, const json* config) {
+  if (const auto c = doc.find("currency"); c != doc.end() && c->is_string()) return c->get<std::string>();
+  return currency_of(config);
 }
 
-/// Shares shown as percentages, money in the currency, the rest as plain numbers.
-Unit metric_unit(const std::string& name, const Unit& money_unit) {
-  if (is_money_name(name) && !money_unit.currency.empty()) return money_unit;
-  Unit u;
-  u.percent = name.find("retention") != std::string::npos || name.find("rate") != std::string::npos ||
-              name.find("share") != std::string::npos || name.find("survival") != std::string::npos;
-  return u;
+/// What "over the run" covers in summary.json: "steps 1 to 730 (730 days)", and its length in
+/// years when the steps are days (NaN otherwise).
+struct Period {
+  std::string text;
+  double years = kNaN;
+};
+
+Period run_period(const json& summary, std::int64_t steps) {
+  Period p;
+  p.text = fmt::format("steps 1 to {}", steps);
+  if (const json* o = at_ptr(summary, "/over_run_period"); o && o->is_object()) {
+    const double length = dbl(at_ptr(*o, "/length"));
+    if (o->value("unit", std::string()) == "days" && std::isfinite(length)) {
+      p.text += fmt::format(", {} days", plain(length));
+      p.years = length / 365.0;
+    }
+  }
+  return p;
+}
+
+/// A figure's name with what it measures below it.
+std::string name_cell(const std::string& label, const Measure& m) {
+  return fmt::format("<td>{}{}</td>", label,
+                     m.meaning.empty() ? "" : "<div class=\"help\">" + esc(m.meaning) + "</div>");
 }
 
 Section run_section(const json& summary, const std::optional<std::string>& csv) {
   Section out;
   const json* config = at_ptr(summary, "/provenance/config");
-  const Unit money_unit{currency_of(config)};
+  const Measures measures(summary, summary.value("model", std::string()));
+  const std::string currency = currency_in(summary, config);
   const std::string src = "summary.json";
   const std::int64_t replicates = summary.value("replicates", std::int64_t(0));
   const std::int64_t steps = summary.value("steps", std::int64_t(0));
+  const Period period = run_period(summary, steps);
 
-  // Headline: a few figures a manager asks for first (when the model has them), in words;
-  // every figure follows in the table below.
+  // Headline: the model's headline figures in its order and units, in words (the NPV beside
+  // its split); every figure follows in the tables below.
   std::string metrics_table;
   std::size_t headlines = 0;
   if (const json* m = at_ptr(summary, "/across_replicates/metrics"); m && m->is_object() && !m->empty()) {
-    std::vector<std::string> chosen;
-    for (const auto& k : kHeadlineMetrics)
-      if (m->contains(k) && chosen.size() < 5) chosen.push_back(k);
-    for (auto it = m->begin(); it != m->end() && chosen.size() < 4; ++it)
-      if (std::find(chosen.begin(), chosen.end(), it.key()) == chosen.end()) chosen.push_back(it.key());
-    for (const auto& k : chosen) {
-      const Est e = read_est(summary, src, "/across_replicates/metrics/" + ptr_token(k));
-      out.headline += fmt::format("<li>{}: {}</li>", esc(metric_phrase(k)), est_text(e, metric_unit(k, money_unit)));
+    std::vector<std::string> names;
+    for (auto it = m->begin(); it != m->end(); ++it) names.push_back(it.key());
+    const auto order = [&](const std::string& n) { return measures.metric(n).headline; };
+    const std::vector<std::string> ordered = headline_first(names, order);
+    auto est_of = [&](const std::string& n) {
+      return read_est(summary, src, "/across_replicates/metrics/" + ptr_token(n));
+    };
+    auto format_of = [&](const std::string& n) { return figure_format(measures.metric(n), currency); };
+    auto has = [&](const char* n) { return m->contains(n); };
+    const bool split = has("npv") && has("npv_cash_flows") && has("terminal_value");
+    std::vector<std::string> top;
+    for (const auto& n : ordered)
+      if (order(n) > 0) top.push_back(n);
+    if (top.empty()) top.assign(ordered.begin(), ordered.begin() + std::min<std::ptrdiff_t>(4, ordered.size()));
+    for (const auto& n : top) {
+      if (split && (n == "npv_cash_flows" || n == "terminal_value")) continue;
+      const Measure me = measures.metric(n);
+      std::string li = fmt::format("<li><b>{}</b>: {}", esc(sentence(n)), est_text(est_of(n), format_of(n)));
+      if (split && n == "npv")
+        li += fmt::format(" = cash flow over the horizon {} + terminal value {}",
+                          mean_text(est_of("npv_cash_flows"), format_of("npv_cash_flows")),
+                          mean_text(est_of("terminal_value"), format_of("terminal_value")));
+      if (!me.meaning.empty()) li += " <span class=\"note\">— " + esc(me.meaning) + "</span>";
+      out.headline += li + "</li>";
       ++headlines;
     }
-    metrics_table =
-        "<h3>Figures</h3><div class=\"scroll\"><table class=\"figures\"><thead><tr><th>figure</th>"
-        "<th>mean</th><th>95 % CI</th></tr></thead><tbody>";
-    for (auto it = m->begin(); it != m->end(); ++it) {
-      const Est e = read_est(summary, src, "/across_replicates/metrics/" + ptr_token(it.key()));
-      const Unit u = metric_unit(it.key(), money_unit);
-      metrics_table += fmt::format(
-          "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>", esc(humanize(it.key())),
-          quote(e.mean, u.show(e.mean.v)),
-          e.has_ci() ? quote(e.lo, u.show(e.lo.v)) + " to " + quote(e.hi, u.show(e.hi.v)) : std::string("—"));
+    metrics_table = fmt::format(
+        "<h3>Figures of the run ({})</h3><div class=\"scroll\"><table class=\"figures\"><thead><tr><th>figure</th>"
+        "<th>mean</th><th>95 % CI</th></tr></thead><tbody>",
+        esc(period.text));
+    for (std::size_t i = 0; i < ordered.size(); ++i) {
+      const std::string& n = ordered[i];
+      const std::string prev = i > 0 ? ordered[i - 1] : "", prev2 = i > 1 ? ordered[i - 2] : "";
+      std::string label = esc(humanize(n));
+      if (split && n == "npv_cash_flows" && prev == "npv") label = "&nbsp;&nbsp;= " + label;
+      if (split && n == "terminal_value" && prev == "npv_cash_flows" && prev2 == "npv")
+        label = "&nbsp;&nbsp;+ " + label;
+      if (split && n == "npv") label += " <small>(= NPV cash flows + terminal value)</small>";
+      const Est e = est_of(n);
+      metrics_table += "<tr>" + name_cell(label, measures.metric(n)) +
+                       fmt::format("<td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+                                   mean_text(e, format_of(n)), ci_text(e, format_of(n)));
     }
     metrics_table += "</tbody></table></div>";
   }
-  std::string table;
+
+  // Columns as the model declares they read: stocks at the end (persons with their share of
+  // the population), flows as totals over the run, maxima as the maximum.
+  std::string level_rows, over_rows;
   TimeseriesBands bands;
   if (csv) bands = timeseries_bands(*csv);
+  std::size_t level_i = 0;
   if (const json* fin = at_ptr(summary, "/across_replicates/final"); fin && fin->is_object()) {
-    table = fmt::format(
-        "<div class=\"scroll\"><table class=\"figures\"><thead><tr><th>column</th><th>at the start</th><th>at step {} "
-        "(mean)</th><th>95 % CI</th><th>share of population</th></tr></thead><tbody>",
-        steps);
-    std::size_t i = 0;
-    for (auto it = fin->begin(); it != fin->end(); ++it, ++i) {
-      const std::string p = "/across_replicates/final/" + ptr_token(it.key());
-      const Est c = read_est(summary, src, p + "/count");
-      const Est fr = read_est(summary, src, p + "/fraction");
-      std::string start = "";
-      auto col = std::find(bands.columns.begin(), bands.columns.end(), it.key());
-      if (col != bands.columns.end() && !bands.stats[std::size_t(col - bands.columns.begin())].empty()) {
-        const double v = bands.stats[std::size_t(col - bands.columns.begin())].front().mean;
-        start = quote(Value{v, {"timeseries.csv", it.key() + "/mean/0"}}, plain(v));
+    for (auto it = fin->begin(); it != fin->end(); ++it) {
+      const std::string& name = it.key();
+      const Measure me = measures.column(name);
+      const FigureFormat f = figure_format(me, currency);
+      if (me.aggregate == Aggregate::Level) {
+        const std::string p = "/across_replicates/final/" + ptr_token(name);
+        const Est c = read_est(summary, src, p + (it->contains("count") ? "/count" : "/value"));
+        std::string start;
+        auto col = std::find(bands.columns.begin(), bands.columns.end(), name);
+        if (col != bands.columns.end() && !bands.stats[std::size_t(col - bands.columns.begin())].empty()) {
+          const double v = bands.stats[std::size_t(col - bands.columns.begin())].front().mean;
+          start = quote(Value{v, {"timeseries.csv", name + "/mean/0"}}, f.text(v));
+        }
+        std::string share;
+        if (it->contains("fraction")) {
+          const Est fr = read_est(summary, src, p + "/fraction");
+          share = est_text(fr, FigureFormat{Unit::Share, "", false, false});
+        }
+        level_rows += "<tr>" + name_cell(esc(humanize(name)), me) +
+                      fmt::format(
+                          "<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
+                          "<td class=\"num\">{}</td></tr>",
+                          start, mean_text(c, f), ci_text(c, f), share);
+        if (headlines == 0 && level_i < 3 && c.mean.ok())
+          out.headline +=
+              fmt::format("<li>{} at the end (step {}): {}</li>", esc(humanize(name)), steps, est_text(c, f));
+        ++level_i;
+      } else {
+        const bool sum = me.aggregate == Aggregate::Sum;
+        const std::string p = "/across_replicates/over_run/" + ptr_token(name) + (sum ? "/total" : "/max");
+        const Est c = read_est(summary, src, p);
+        if (!c.mean.ok()) continue;  // a summary.json from before over_run: no total to show
+        std::string per_year;
+        if (sum && std::isfinite(period.years) && period.years > 0) {
+          per_year = f.text(c.mean.v / period.years, f.decimals(c.mean.v / period.years));
+        }
+        over_rows += "<tr>" + name_cell(esc(humanize(name)), me) +
+                     fmt::format("<td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>",
+                                 sum ? "total" : "largest at one step", mean_text(c, f), ci_text(c, f)) +
+                     (std::isfinite(period.years) ? "<td class=\"num\">" + per_year + "</td>" : std::string()) +
+                     "</tr>";
       }
-      table += fmt::format(
-          "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
-          "<td class=\"num\">{}</td></tr>",
-          esc(humanize(it.key())), start, quote(c.mean, plain(c.mean.v)),
-          c.has_ci() ? fmt::format("{} to {}", quote(c.lo, plain(c.lo.v)), quote(c.hi, plain(c.hi.v)))
-                     : std::string("—"),
-          fr.mean.ok() ? quote(fr.mean, fmt::format("{} %", plain(100 * fr.mean.v))) : "");
-      if (headlines == 0 && i < 3 && c.mean.ok())
-        out.headline +=
-            fmt::format("<li>{} at the end (step {}): {}</li>", esc(humanize(it.key())), steps, est_text(c, Unit{}));
     }
-    table += "</tbody></table></div>";
   }
 
   std::string body = "<section id=\"run\"><h2>Run</h2>";
@@ -794,24 +913,47 @@ Section run_section(const json& summary, const std::optional<std::string>& csv) 
       "<p>{} replicate{} of {} steps. Figures are means over replicates with 95 % confidence "
       "intervals (Student t); bands in the plots are the 95 % CI of the mean at each step.</p>",
       replicates, replicates == 1 ? "" : "s", steps);
-  body += metrics_table + "<h3>Final state</h3>" + table;
+  body += metrics_table;
+  if (!level_rows.empty())
+    body += fmt::format(
+        "<h3>State at the end (step {})</h3><div class=\"scroll\"><table class=\"figures\"><thead><tr><th>column</th>"
+        "<th>at the start</th><th>at step {} (mean)</th><th>95 % CI</th><th>share of the population</th></tr></thead>"
+        "<tbody>{}</tbody></table></div>",
+        steps, steps, level_rows);
+  if (!over_rows.empty())
+    body += fmt::format(
+        "<h3>Over the run ({})</h3><div class=\"scroll\"><table class=\"figures\"><thead><tr><th>column</th>"
+        "<th>figure</th><th>mean</th><th>95 % CI</th>{}</tr></thead><tbody>{}</tbody></table></div>",
+        esc(period.text), std::isfinite(period.years) ? "<th>per year</th>" : "", over_rows);
+  if (!level_rows.empty() || !over_rows.empty())
+    body +=
+        "<p class=\"note\">Only stocks of persons have a share of the population. The 95 % CI of persons and counts "
+        "is cut at 0 (a count cannot be negative).</p>";
   if (csv) {
     const std::string xlabel = step_label(config);
+    const std::string per = xlabel == "day" ? "day" : "step";
     std::vector<double> xs;
     const std::size_t n = bands.stats.empty() ? 0 : bands.stats.front().size();
     for (std::size_t t = 0; t < n; ++t) xs.push_back(double(t));
     auto plot = [&](std::size_t c) {
+      const Measure me = measures.column(bands.columns[c]);
       LineSeries s;
       s.label = bands.columns[c];
       s.color = kPalette[0];
       for (const auto& e : bands.stats[c]) {
         s.mean.push_back(e.mean);
-        if (bands.replicates > 1) s.lo.push_back(e.ci_low), s.hi.push_back(e.ci_high);
+        const Estimate b = bounded(e, me.unit);  // persons and counts: the band stops at 0
+        if (bands.replicates > 1) s.lo.push_back(b.ci_low), s.hi.push_back(b.ci_high);
       }
       s.mean_trace = {"timeseries.csv", bands.columns[c] + "/mean"};
       s.lo_trace = {"timeseries.csv", bands.columns[c] + "/ci_low"};
       s.hi_trace = {"timeseries.csv", bands.columns[c] + "/ci_high"};
-      return line_plot(humanize(bands.columns[c]), xlabel, "", xs, {s}, 340, 210, false);
+      std::string title = humanize(bands.columns[c]);
+      if (me.aggregate == Aggregate::Sum) title += " per " + per;
+      if (me.aggregate == Aggregate::Max) title += ", largest of the " + per;
+      const std::string unit = unit_label(me.unit, currency);
+      if (!unit.empty()) title += " (" + unit + ")";
+      return line_plot(title, xlabel, "", xs, {s}, 340, 210, false);
     };
     // The main columns first; a model with many columns keeps the rest one click away.
     std::vector<std::size_t> main, rest;
@@ -845,7 +987,9 @@ Section compare_section(const json& cmp) {
   if (!whatifs || !whatifs->is_array() || whatifs->size() < 2)
     throw Error("compare.json: 'whatifs' must list two or more what-ifs");
   const json* config0 = at_ptr(cmp, "/provenance/whatifs/0/config");
-  const std::string currency = currency_of(config0);
+  const std::string currency = currency_in(cmp, config0);
+  const Measures measures(cmp, cmp.value("model", std::string()));
+  const FigureFormat money{Unit::Money, currency, false, false};
   std::vector<std::string> ids, labels;
   for (const auto& w : *whatifs) {
     ids.push_back(w.value("id", std::string()));
@@ -853,11 +997,21 @@ Section compare_section(const json& cmp) {
   }
   auto name_of = [&](std::size_t k) { return ids[k] + " (" + labels[k] + ")"; };
 
-  // Rows by name.
+  // Rows by name; a metric or return row wins over a column of the same name.
   const json* rows = at_ptr(cmp, "/rows");
   if (!rows || !rows->is_array()) throw Error("compare.json: 'rows' is missing");
   std::map<std::string, std::size_t> row_index;
-  for (std::size_t i = 0; i < rows->size(); ++i) row_index[(*rows)[i].value("name", std::string())] = i;
+  for (std::size_t i = 0; i < rows->size(); ++i) {
+    const std::string name = (*rows)[i].value("name", std::string()), kind = (*rows)[i].value("kind", std::string());
+    if (!row_index.count(name) || kind == "metric" || kind == "return") row_index[name] = i;
+  }
+  auto find_row = [&](const std::string& name) -> std::optional<std::size_t> {
+    auto it = row_index.find(name);
+    return it == row_index.end() ? std::nullopt : std::optional<std::size_t>(it->second);
+  };
+  auto diff_of = [&](std::size_t row, std::size_t k) {
+    return read_est(cmp, src, fmt::format("/rows/{}/whatifs/{}/difference", row, k));
+  };
 
   // The plotted column: customers when the model has it.
   const json* cols = at_ptr(cmp, "/timeseries/columns");
@@ -867,24 +1021,32 @@ Section compare_section(const json& cmp) {
     for (const auto& c : *cols)
       if (c == "customers") main_col = "customers";
   }
+  const Measure main_measure = measures.column(main_col);
+  const std::string main_unit = unit_label(main_measure.unit, currency);
 
-  // Headline: the return of each change (when the model has NPV), and the main column.
-  auto ret = row_index.find("return");
+  // Headline: the return of each change with its split (when the model has NPV), and the main column.
+  const auto ret = find_row("return"), ret_cash = find_row("return_cash_flow"),
+             ret_terminal = find_row("return_terminal_value");
+  const bool split = ret && ret_cash && ret_terminal;
   for (std::size_t k = 1; k < ids.size(); ++k) {
-    if (ret != row_index.end()) {
-      const std::string p = fmt::format("/rows/{}/whatifs/{}/difference", ret->second, k);
-      const Est e = read_est(cmp, src, p);
+    if (ret) {
+      const Est e = diff_of(*ret, k);
       const std::string caveat = !(e.count >= 2)     ? " (one replicate: no confidence interval)"
-                                 : e.excludes_zero() ? ""
+                                 : e.excludes_zero() ? " — the 95 % CI excludes zero"
                                                      : " — not distinguishable from zero at 95 %";
-      out.headline += fmt::format("<li>{} compared with {}: a return of {} in net present value{}.</li>",
-                                  esc(name_of(k)), esc(ids[0]), est_text(e, Unit{currency}), caveat);
+      std::string parts;
+      if (split)
+        parts = fmt::format(" = cash flow over the horizon {} + terminal value {}",
+                            mean_text(diff_of(*ret_cash, k), money), mean_text(diff_of(*ret_terminal, k), money));
+      out.headline += fmt::format("<li>{} compared with {}: a return of {} in net present value{}{}.</li>",
+                                  esc(name_of(k)), esc(ids[0]), est_text(e, money), parts, caveat);
     }
-    auto it = row_index.find(main_col);
+    const auto it = row_index.find(main_col);
     if (!main_col.empty() && it != row_index.end()) {
-      const Est e = read_est(cmp, src, fmt::format("/rows/{}/whatifs/{}/difference", it->second, k));
-      out.headline += fmt::format("<li>{} changes {} at the end by {} compared with {}.</li>", esc(name_of(k)),
-                                  esc(humanize(main_col)), est_text(e, Unit{}), esc(ids[0]));
+      const Est e = diff_of(it->second, k);
+      out.headline +=
+          fmt::format("<li>{} changes {} at the end by {} compared with {}.</li>", esc(name_of(k)),
+                      esc(humanize(main_col)), est_text(e, figure_format(main_measure, currency, true)), esc(ids[0]));
     }
   }
 
@@ -895,6 +1057,7 @@ Section compare_section(const json& cmp) {
   body += fmt::format("<p>{}</p>", esc(str_at(cmp, "/pairing")));
 
   if (!main_col.empty()) {
+    const std::string ylabel = humanize(main_col) + (main_unit.empty() ? "" : " (" + main_unit + ")");
     std::vector<LineSeries> series;
     std::vector<double> xs;
     for (std::size_t k = 0; k < ids.size(); ++k) {
@@ -912,8 +1075,8 @@ Section compare_section(const json& cmp) {
         for (std::size_t t = 0; t < s.mean.size(); ++t) xs.push_back(double(t));
       series.push_back(std::move(s));
     }
-    body += line_plot(humanize(main_col) + " over time, per what-if (mean, 95 % CI band)", step_label(config0),
-                      humanize(main_col), xs, series, 720, 340, true);
+    body += line_plot(humanize(main_col) + " over time, per what-if (mean, 95 % CI band)", step_label(config0), ylabel,
+                      xs, series, 720, 340, true);
     // The paired difference per step: what common random numbers buy.
     std::vector<LineSeries> diffs;
     for (std::size_t k = 1; k < ids.size(); ++k) {
@@ -932,64 +1095,121 @@ Section compare_section(const json& cmp) {
     }
     if (!diffs.empty())
       body += line_plot(humanize(main_col) + ": paired difference to " + ids[0] + " over time (mean, 95 % CI band)",
-                        step_label(config0), "Δ " + humanize(main_col), xs, diffs, 720, 300, true);
+                        step_label(config0), "Δ " + ylabel, xs, diffs, 720, 300, true);
   }
 
-  if (ret != row_index.end()) {
+  if (ret) {
+    // The return of each change beside its split: cash flow over the horizon + terminal value.
     std::vector<Category> cats;
     for (std::size_t k = 1; k < ids.size(); ++k) {
-      const Est e = read_est(cmp, src, fmt::format("/rows/{}/whatifs/{}/difference", ret->second, k));
-      Bar b{e.mean,
-            0,
-            e.lo,
-            e.hi,
-            e.mean.v < 0 ? kCostColor : kGainColor,
-            fmt::format("{}: return {}", name_of(k), Unit{currency}.show(e.mean.v))};
-      cats.push_back(Category{name_of(k), {b}});
+      auto bar = [&](std::size_t row, const std::string& what, const std::string& color) {
+        const Est e = diff_of(row, k);
+        return Bar{e.mean, 0, e.lo, e.hi, color, fmt::format("{}: {} {}", name_of(k), what, money.text(e.mean.v))};
+      };
+      Category c{name_of(k), {}};
+      if (split) {
+        c.bars = {bar(*ret, "return", kTotalColor), bar(*ret_cash, "cash flow over the horizon", kPalette[0]),
+                  bar(*ret_terminal, "terminal value", kPalette[4])};
+      } else {
+        const Est e = diff_of(*ret, k);
+        c.bars = {bar(*ret, "return", e.mean.v < 0 ? kCostColor : kGainColor)};
+      }
+      cats.push_back(std::move(c));
     }
+    std::vector<std::pair<std::string, std::string>> legend_items;
+    if (split)
+      legend_items = {
+          {"return (ΔNPV)", kTotalColor}, {"cash flow over the horizon", kPalette[0]}, {"terminal value", kPalette[4]}};
     body += bar_chart("Return of each change against " + ids[0] + " (paired ΔNPV, 95 % CI)",
-                      currency.empty() ? "ΔNPV" : "ΔNPV (" + currency + ")", cats, {}, false, Unit{currency});
-    body += fmt::format("<p class=\"note\">{}.</p>", esc(str_at(cmp, fmt::format("/rows/{}/note", ret->second))));
+                      currency.empty() ? "ΔNPV" : "ΔNPV (" + currency + ")", cats, legend_items, false, money);
+    body += fmt::format("<p class=\"note\">{}.</p>", esc(str_at(cmp, fmt::format("/rows/{}/note", *ret))));
   }
 
-  // The side-by-side table.
-  body += "<h3>Side by side</h3><div class=\"scroll\"><table class=\"figures\"><thead><tr><th>figure</th>";
-  for (std::size_t k = 0; k < ids.size(); ++k) {
-    body += fmt::format("<th>{}</th>", esc(ids[k]));
-    if (k > 0) body += fmt::format("<th>Δ {}−{} (paired)</th>", esc(ids[k]), esc(ids[0]));
-  }
-  body += "</tr></thead><tbody>";
-  for (std::size_t i = 0; i < rows->size(); ++i) {
-    const json& row = (*rows)[i];
-    const std::string name = row.value("name", std::string());
-    const std::string kind = row.value("kind", std::string());
-    const Unit u = kind == "return" ? Unit{currency} : kind == "metric" ? metric_unit(name, Unit{currency}) : Unit{};
-    body += fmt::format("<tr><td>{}{}</td>", esc(humanize(name)), kind == "final" ? " <small>(final)</small>" : "");
+  // The side-by-side table: the model's headline figures and the returns, then every figure.
+  auto table = [&](const std::vector<std::size_t>& which) {
+    std::string t = "<div class=\"scroll\"><table class=\"figures\"><thead><tr><th>figure</th>";
     for (std::size_t k = 0; k < ids.size(); ++k) {
-      const std::string p = fmt::format("/rows/{}/whatifs/{}", i, k);
-      const Est e = read_est(cmp, src, p + "/estimate");
-      body += fmt::format("<td class=\"num\">{}</td>", est_cell(e, u));
-      if (k > 0) {
-        const Est d = read_est(cmp, src, p + "/difference");
-        const bool sure = d.excludes_zero();
-        body += fmt::format("<td class=\"num{}\">{}</td>", sure ? " sure" : "", est_cell(d, u));
-      }
+      t += fmt::format("<th>{}</th>", esc(ids[k]));
+      if (k > 0) t += fmt::format("<th>Δ {}−{} (paired)</th>", esc(ids[k]), esc(ids[0]));
     }
-    body += "</tr>";
+    t += "</tr></thead><tbody>";
+    for (std::size_t j = 0; j < which.size(); ++j) {
+      const std::size_t i = which[j];
+      const json& row = (*rows)[i];
+      const std::string name = row.value("name", std::string());
+      const std::string kind = row.value("kind", std::string());
+      const std::string prev = j > 0 ? (*rows)[which[j - 1]].value("name", std::string()) : "";
+      const Measure m = measures.row(row);
+      std::string label = esc(humanize(name));
+      if ((name == "npv_cash_flows" && prev == "npv") || (name == "return_cash_flow" && prev == "return"))
+        label = "&nbsp;&nbsp;= " + label;
+      else if ((name == "terminal_value" && prev == "npv_cash_flows") ||
+               (name == "return_terminal_value" && prev == "return_cash_flow"))
+        label = "&nbsp;&nbsp;+ " + label;
+      else if (kind == "final")
+        label += " <small>(at the end)</small>";
+      else if (kind == "total")
+        label += " <small>(total over the run)</small>";
+      else if (kind == "max")
+        label += " <small>(largest at one step)</small>";
+      t += "<tr>" + name_cell(label, m);
+      const FigureFormat level = figure_format(m, currency), diff = figure_format(m, currency, true);
+      for (std::size_t k = 0; k < ids.size(); ++k) {
+        const std::string p = fmt::format("/rows/{}/whatifs/{}", i, k);
+        const Est e = read_est(cmp, src, p + "/estimate");
+        t += fmt::format("<td class=\"num\">{}</td>", est_cell(e, level));
+        if (k > 0) {
+          const Est d = read_est(cmp, src, p + "/difference");
+          t += fmt::format("<td class=\"num{}\">{}</td>", d.excludes_zero() ? " sure" : "", est_cell(d, diff));
+        }
+      }
+      t += "</tr>";
+    }
+    return t + "</tbody></table></div>";
+  };
+  std::vector<std::size_t> headline, every;
+  for (std::size_t i = 0; i < rows->size(); ++i) {
+    every.push_back(i);
+    const json& row = (*rows)[i];
+    if (row.value("kind", std::string()) == "metric" && measures.row(row).headline > 0) headline.push_back(i);
+  }
+  std::stable_sort(headline.begin(), headline.end(), [&](std::size_t a, std::size_t b) {
+    return measures.row((*rows)[a]).headline < measures.row((*rows)[b]).headline;
+  });
+  if (!headline.empty())
+    for (std::size_t i = 0; i < rows->size(); ++i)
+      if ((*rows)[i].value("kind", std::string()) == "return") headline.push_back(i);
+  if (!headline.empty() && headline.size() < every.size()) {
+    body += "<h3>Side by side: the headline figures</h3>" + table(headline);
+    body +=
+        fmt::format("<details><summary>all {} figures side by side</summary>{}</details>", every.size(), table(every));
+  } else {
+    body += "<h3>Side by side</h3>" + table(every);
   }
   body +=
-      "</tbody></table></div><p class=\"note\">Values are means with their 95 % CI below. Bold differences have a 95 % "
-      "CI that excludes zero.</p>";
+      "<p class=\"note\">Values are means with their 95 % CI below. Bold differences have a 95 % CI that excludes "
+      "zero. Differences of shares are in percentage points (pp). The 95 % CI of persons and counts is cut at 0.</p>";
   out.body = body + "</section>";
   return out;
 }
 
 const std::vector<std::string> kPartitionOrder = {"own_margin", "retention_ripple",  "acquisition_ripple",
-                                                  "remedy",     "acquisition_spend", "terminal_value"};
+                                                  "service",    "acquisition_spend", "terminal_value"};
+
+/// What each part of a cost means (cost.json's `partition` and `by_whom`).
+const std::map<std::string, std::string> kPartMeaning = {
+    {"own_margin", "the complainant's margins lost over the horizon"},
+    {"retention_ripple", "margins of other customers lost through word of mouth"},
+    {"acquisition_ripple", "margins of prospects not won through word of mouth"},
+    {"service", "remedies, complaint contacts and review replies"},
+    {"acquisition_spend", "acquisition spend to win customers back"},
+    {"terminal_value", "value after the horizon of the customers lost or not won"},
+    {"margins", "their margins over the horizon"},
+    {"own_terminal_value", "the complainant's value after the horizon"}};
 
 /// The partition as a waterfall: each part moves the running total; the last bar is the
 /// total from zero.
-std::string waterfall(const json& cost, const std::string& base, const std::string& title, const Unit& u) {
+std::string waterfall(const json& cost, const std::string& base, const std::string& title, const FigureFormat& u) {
   const std::string src = "cost.json";
   const json* part = at_ptr(cost, base + "/partition");
   if (!part || !part->is_object()) return "";
@@ -1007,54 +1227,131 @@ std::string waterfall(const json& cost, const std::string& base, const std::stri
           e.lo,
           e.hi,
           e.mean.v < 0 ? kGainColor : kCostColor,
-          fmt::format("{}: {}", humanize(k), u.show(e.mean.v))};
+          fmt::format("{}: {}", humanize(k), u.text(e.mean.v))};
     cats.push_back(Category{humanize(k), {b}});
     if (e.mean.ok()) level += e.mean.v;
   }
   const Est t = read_est(cost, src, base + "/total");
-  cats.push_back(Category{"total", {Bar{t.mean, 0, t.lo, t.hi, kTotalColor, "total: " + u.show(t.mean.v)}}});
+  cats.push_back(Category{"total", {Bar{t.mean, 0, t.lo, t.hi, kTotalColor, "total: " + u.text(t.mean.v)}}});
   return bar_chart(title, u.currency.empty() ? "cost" : "cost (" + u.currency + ")", cats, {}, true, u);
+}
+
+/// A table of estimates, one row per (label, help, JSON pointer): mean, 95 % CI, SE and n.
+/// `strong` rows (subtotals, totals) are bold.
+struct EstRow {
+  std::string label, help, pointer;
+  FigureFormat format;
+  bool strong = false;
+};
+
+std::string est_table(const json& doc, const std::string& src, const std::vector<EstRow>& rows,
+                      const std::string& first_header = "figure") {
+  std::string t = fmt::format(
+      "<div class=\"scroll\"><table class=\"figures\"><thead><tr><th>{}</th><th>mean</th><th>95 % CI</th><th>SE</th>"
+      "<th>n</th></tr></thead><tbody>",
+      esc(first_header));
+  for (const auto& r : rows) {
+    const Est e = read_est(doc, src, r.pointer);
+    if (!e.mean.ok()) continue;
+    const Value se{dbl(at_ptr(doc, r.pointer + "/se")), {src, r.pointer + "/se"}};
+    const Value n{dbl(at_ptr(doc, r.pointer + "/count")), {src, r.pointer + "/count"}};
+    FigureFormat se_format = r.format;
+    se_format.difference = true;  // a spread: shares in percentage points
+    // The SE at the precision of the mean and its CI.
+    double ref = 0;
+    for (double v : {e.mean.v, e.lo.v, e.hi.v})
+      if (std::isfinite(v)) ref = std::max(ref, std::fabs(v));
+    t += fmt::format(
+        "<tr{}><td>{}{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td "
+        "class=\"num\">{}</td></tr>",
+        r.strong ? " class=\"strong\"" : "", esc(r.label),
+        r.help.empty() ? "" : "<div class=\"help\">" + esc(r.help) + "</div>", mean_text(e, r.format),
+        ci_text(e, r.format), se.ok() ? quote(se, se_format.text(se.v, r.format.decimals(ref))) : "—",
+        n.ok() ? quote(n, FigureFormat{Unit::Count, "", false, false}.text(n.v)) : "—");
+  }
+  return t + "</tbody></table></div>";
+}
+
+/// The rows of a cost split by whom under `base` (cost.json's `by_whom`): the complainant's
+/// parts and subtotal, the ripple's (everyone else) parts and subtotal, and the total.
+std::vector<EstRow> by_whom_rows(const json& cost, const std::string& base, const FigureFormat& u) {
+  std::vector<EstRow> rows;
+  const std::vector<std::pair<std::string, std::string>> who = {
+      {"complainant", "the complainant: own margin, own terminal value, remedy"},
+      {"ripple", "the ripple — everyone else: their margins, terminal values and acquisition spend"}};
+  for (const auto& [w, label] : who) {
+    const std::string p = base + "/by_whom/" + w;
+    rows.push_back(EstRow{label, "", p + "/total", u, true});
+    if (const json* parts = at_ptr(cost, p); parts && parts->is_object())
+      for (auto it = parts->begin(); it != parts->end(); ++it) {
+        if (it.key() == "total") continue;
+        auto m = kPartMeaning.find(it.key());
+        rows.push_back(EstRow{"    " + humanize(it.key()), m == kPartMeaning.end() ? "" : m->second,
+                              p + "/" + ptr_token(it.key()), u, false});
+      }
+  }
+  rows.push_back(EstRow{"total (complainant + ripple)", "", base + "/total", u, true});
+  return rows;
+}
+
+/// The rows of a cost split by kind under `base` (cost.json's `partition`), and the total.
+std::vector<EstRow> by_kind_rows(const json& cost, const std::string& base, const FigureFormat& u) {
+  std::vector<EstRow> rows;
+  if (const json* part = at_ptr(cost, base + "/partition"); part && part->is_object()) {
+    std::vector<std::string> keys;
+    for (const auto& k : kPartitionOrder)
+      if (part->contains(k)) keys.push_back(k);
+    for (auto it = part->begin(); it != part->end(); ++it)
+      if (std::find(keys.begin(), keys.end(), it.key()) == keys.end()) keys.push_back(it.key());
+    for (const auto& k : keys) {
+      auto m = kPartMeaning.find(k);
+      rows.push_back(
+          EstRow{humanize(k), m == kPartMeaning.end() ? "" : m->second, base + "/partition/" + ptr_token(k), u, false});
+    }
+  }
+  rows.push_back(EstRow{"total", "", base + "/total", u, true});
+  return rows;
 }
 
 Section cost_section(const json& cost) {
   Section out;
   const std::string src = "cost.json";
   const std::string currency = cost.value("currency", std::string("$"));
-  const Unit u{currency};
+  const FigureFormat u{Unit::Money, currency, false, false};
+  const FigureFormat persons{Unit::Persons, "", false, false};
+  const FigureFormat listeners{Unit::Count, "", false, false};
   const Est total = read_est(cost, src, "/total");
-  const Est ret = read_est(cost, src, "/partition/retention_ripple");
-  const Est acq = read_est(cost, src, "/partition/acquisition_ripple");
   if (!total.mean.ok()) throw Error("cost.json: 'total' must be an estimate {mean, se, ci_low, ci_high, count}");
 
-  Value ripple;
-  if (ret.mean.ok() && acq.mean.ok())
-    ripple =
-        Value{ret.mean.v + acq.mean.v, {src, "/partition/retention_ripple/mean + /partition/acquisition_ripple/mean"}};
-  std::string headline =
-      fmt::format("<li class=\"lead\">Each argued interaction costs about {}", quote(total.mean, u.show(total.mean.v)));
-  if (ripple.ok())
-    headline += fmt::format(", of which {} is the ripple (customers lost and prospects not won through word of mouth)",
-                            quote(ripple, u.show(ripple.v)));
-  headline += ".";
-  if (total.has_ci())
-    headline += fmt::format(" 95 % CI of the total: {} to {}.", quote(total.lo, u.show(total.lo.v)),
-                            quote(total.hi, u.show(total.hi.v)));
-  headline += "</li>";
-  const Est lost = read_est(cost, src, "/lost_customer/total");
-  if (lost.mean.ok())
-    headline += fmt::format("<li>Losing one customer outright costs about {}.</li>", est_text(lost, u));
-  const Est cl = read_est(cost, src, "/customers_lost"), pn = read_est(cost, src, "/prospects_not_won");
-  if (cl.mean.ok() && pn.mean.ok())
+  // The headline splits the cost by whom: the complainant, and the ripple (everyone else).
+  const Est complainant = read_est(cost, src, "/by_whom/complainant/total");
+  const Est ripple = read_est(cost, src, "/by_whom/ripple/total");
+  std::string headline = fmt::format("<li class=\"lead\">Each argued interaction costs about {}", est_text(total, u));
+  if (complainant.mean.ok() && ripple.mean.ok())
     headline += fmt::format(
-        "<li>Through the ripple, each argued interaction loses {} other customers and fails to win "
-        "{} prospects.</li>",
-        est_text(cl, Unit{}), est_text(pn, Unit{}));
+        ": {} the complainant (own margin, own terminal value, remedy) and {} the ripple — everyone else (their "
+        "margins, terminal values and acquisition spend)",
+        mean_text(complainant, u), mean_text(ripple, u));
+  headline += ".</li>";
+  const Est per100 = read_est(cost, src, "/lost_or_not_won_per_100_argued");
+  const Est per100_others = read_est(cost, src, "/others_lost_or_not_won_per_100_argued");
+  if (per100.mean.ok())
+    headline +=
+        fmt::format("<li>Customers lost or not won per 100 argued complaints, complainant included: {}{}.</li>",
+                    est_text(per100, persons),
+                    per100_others.mean.ok() ? "; others only: " + est_text(per100_others, persons) : std::string());
+  const Est lost = read_est(cost, src, "/lost_customer/total");
+  const Est lost_ripple = read_est(cost, src, "/lost_customer/ripple");
+  if (lost.mean.ok())
+    headline += fmt::format(
+        "<li>Losing one customer outright costs about {}{}.</li>", est_text(lost, u),
+        lost_ripple.mean.ok() ? ", of which " + mean_text(lost_ripple, u) + " is the ripple" : std::string());
   const Est gap = read_est(cost, src, "/customer_gap"), repl = read_est(cost, src, "/replacement_cost");
   if (gap.mean.ok() && repl.mean.ok())
     headline += fmt::format(
-        "<li>At the horizon the customer base is {} smaller; buying it back at the acquisition "
-        "cost would take {}.</li>",
-        est_text(gap, Unit{}), est_text(repl, u));
+        "<li>At the horizon the customer base is {} smaller, complainant included; buying it back at the "
+        "acquisition cost would take {}.</li>",
+        est_text(gap, persons), est_text(repl, u));
   out.headline = headline;
 
   std::string body = "<section id=\"cost\"><h2>The cost of an argued interaction</h2>";
@@ -1062,16 +1359,36 @@ Section cost_section(const json& cost) {
       "<p>Each focal event is a complaint injected into the same world twice, on common random "
       "numbers: handled <b>argue</b> in one run and <b>acknowledge</b> in the other. The cost is the "
       "paired difference in net present value (terminal value included), averaged over {} focal "
-      "events in {} replicates, and split exactly — by construction, not as a residual — into the parts "
-      "below.</p>",
+      "events in {} replicates, and split exactly — by construction, agent by agent, not as a residual — by whom "
+      "(the complainant, and the ripple: everyone else) and by kind.</p>",
       esc(json_text(cost.value("focal_events", json(nullptr)))),
       esc(json_text(cost.value("replicates", json(nullptr)))));
   if (cost.contains("definition") && cost["definition"].is_string())
     body += fmt::format("<p class=\"note\">Definition: {}.</p>", esc(cost["definition"].get<std::string>()));
-  body += waterfall(cost, "", "Cost of one argued interaction, part by part (mean, 95 % CI)", u);
-  if (at_ptr(cost, "/lost_customer/partition"))
-    body += waterfall(cost, "/lost_customer", "Cost of losing one customer outright, part by part (mean, 95 % CI)", u);
 
+  body += "<h3>By whom</h3>" + est_table(cost, src, by_whom_rows(cost, "", u), "who pays");
+  body +=
+      "<p class=\"note\">The complainant's parts sum to its subtotal, the ripple's to its own, and the two "
+      "subtotals to the total. Costs count positive when acknowledging keeps more value.</p>";
+  body += "<h3>By kind</h3>" + est_table(cost, src, by_kind_rows(cost, "", u), "part");
+  body += waterfall(cost, "", "Cost of one argued interaction, part by part (mean, 95 % CI)", u);
+
+  if (const json* ch = at_ptr(cost, "/by_channel"); ch && ch->is_object() && !ch->empty()) {
+    std::vector<Category> cats;
+    if (ripple.mean.ok())
+      cats.push_back(Category{
+          "ripple, every channel on",
+          {Bar{ripple.mean, 0, ripple.lo, ripple.hi, kTotalColor, "the whole ripple: " + u.text(ripple.mean.v)}}});
+    for (auto it = ch->begin(); it != ch->end(); ++it) {
+      const Est e = read_est(cost, src, "/by_channel/" + ptr_token(it.key()));
+      cats.push_back(Category{humanize(it.key()),
+                              {Bar{e.mean, 0, e.lo, e.hi, kPalette[2], humanize(it.key()) + ": " + u.text(e.mean.v)}}});
+    }
+    body += bar_chart("The ripple through each word-of-mouth channel (mean, 95 % CI)", "ripple (" + currency + ")",
+                      cats, {}, false, u);
+    const std::string def = str_at(cost, "/by_channel_definition");
+    if (!def.empty()) body += fmt::format("<p class=\"note\">{}.</p>", esc(capitalized(def)));
+  }
   if (const json* dec = at_ptr(cost, "/by_degree_decile"); dec && dec->is_array() && !dec->empty()) {
     std::vector<Category> cats;
     for (std::size_t i = 0; i < dec->size(); ++i) {
@@ -1081,20 +1398,10 @@ Section cost_section(const json& cost) {
       const std::string label =
           fmt::format("D{} (degree {}–{})", json_text(d.value("decile", json(i + 1))),
                       json_text(d.value("degree_min", json(nullptr))), json_text(d.value("degree_max", json(nullptr))));
-      cats.push_back(Category{label, {Bar{e.mean, 0, e.lo, e.hi, kPalette[0], label + ": " + u.show(e.mean.v)}}});
+      cats.push_back(Category{label, {Bar{e.mean, 0, e.lo, e.hi, kPalette[0], label + ": " + u.text(e.mean.v)}}});
     }
     body += bar_chart("Cost by the focal customer's degree (deciles; mean, 95 % CI)", "cost (" + currency + ")", cats,
                       {}, false, u, 760, 320);
-  }
-  if (const json* ch = at_ptr(cost, "/by_channel"); ch && ch->is_object() && !ch->empty()) {
-    std::vector<Category> cats;
-    for (auto it = ch->begin(); it != ch->end(); ++it) {
-      const Est e = read_est(cost, src, "/by_channel/" + ptr_token(it.key()));
-      cats.push_back(Category{humanize(it.key()),
-                              {Bar{e.mean, 0, e.lo, e.hi, kPalette[2], humanize(it.key()) + ": " + u.show(e.mean.v)}}});
-    }
-    body += bar_chart("Cost carried by each word-of-mouth channel (switched off in turn; mean, 95 % CI)",
-                      "cost (" + currency + ")", cats, {}, false, u);
   }
   if (const json* wc = at_ptr(cost, "/wom_by_channel"); wc && wc->is_object() && !wc->empty()) {
     std::vector<Category> cats;
@@ -1104,45 +1411,41 @@ Section cost_section(const json& cost) {
                                                                          {"negative", kCostColor}};
       for (const auto& [valence, color] : valences) {
         const Est e = read_est(cost, src, "/wom_by_channel/" + ptr_token(it.key()) + "/" + valence);
-        c.bars.push_back(
-            Bar{e.mean, 0, e.lo, e.hi, color, fmt::format("{}, {}: {}", humanize(it.key()), valence, plain(e.mean.v))});
+        c.bars.push_back(Bar{e.mean, 0, e.lo, e.hi, color,
+                             fmt::format("{}, {}: {}", humanize(it.key()), valence, listeners.text(e.mean.v))});
       }
       cats.push_back(std::move(c));
     }
-    body += bar_chart("Word of mouth by channel", "stories", cats, {{"positive", kGainColor}, {"negative", kCostColor}},
-                      false, Unit{});
+    body += bar_chart(
+        "Word of mouth by channel: listeners reached over the run, per replicate of the world without "
+        "a focal complaint",
+        "listeners", cats, {{"positive", kGainColor}, {"negative", kCostColor}}, false, listeners);
   }
 
-  // Every figure of cost.json in one table.
+  if (at_ptr(cost, "/lost_customer/total")) {
+    body += "<h3>Losing one customer outright</h3>";
+    if (at_ptr(cost, "/lost_customer/by_whom"))
+      body += est_table(cost, src, by_whom_rows(cost, "/lost_customer", u), "who pays");
+    body += est_table(cost, src, by_kind_rows(cost, "/lost_customer", u), "part");
+    if (at_ptr(cost, "/lost_customer/partition"))
+      body +=
+          waterfall(cost, "/lost_customer", "Cost of losing one customer outright, part by part (mean, 95 % CI)", u);
+  }
+
+  // The customers behind the cost, each in its unit.
   body +=
-      "<h3>All figures</h3><table class=\"figures\"><thead><tr><th>figure</th><th>mean</th><th>95 % CI</th>"
-      "<th>SE</th><th>n</th></tr></thead><tbody>";
-  auto row = [&](const std::string& label, const std::string& p, const Unit& unit) {
-    const Est e = read_est(cost, src, p);
-    if (!e.mean.ok()) return;
-    const Value se{dbl(at_ptr(cost, p + "/se")), {src, p + "/se"}};
-    const Value n{dbl(at_ptr(cost, p + "/count")), {src, p + "/count"}};
-    body += fmt::format(
-        "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td "
-        "class=\"num\">{}</td></tr>",
-        esc(label), quote(e.mean, unit.show(e.mean.v)),
-        e.has_ci() ? quote(e.lo, unit.show(e.lo.v)) + " to " + quote(e.hi, unit.show(e.hi.v)) : std::string("—"),
-        se.ok() ? quote(se, unit.show(se.v)) : "—", n.ok() ? quote(n, plain(n.v)) : "—");
-  };
-  row("total", "/total", u);
-  if (const json* part = at_ptr(cost, "/partition"); part && part->is_object())
-    for (auto it = part->begin(); it != part->end(); ++it)
-      row("  " + humanize(it.key()), "/partition/" + ptr_token(it.key()), u);
-  row("customers lost (ripple)", "/customers_lost", Unit{});
-  row("prospects not won (ripple)", "/prospects_not_won", Unit{});
-  row("customer gap at the horizon", "/customer_gap", Unit{});
-  row("replacement cost of the gap", "/replacement_cost", u);
-  row("ripple per 100 argued interactions", "/ripple_per_100_argued", Unit{});
-  row("lost customer: total", "/lost_customer/total", u);
-  if (const json* part = at_ptr(cost, "/lost_customer/partition"); part && part->is_object())
-    for (auto it = part->begin(); it != part->end(); ++it)
-      row("  lost customer: " + humanize(it.key()), "/lost_customer/partition/" + ptr_token(it.key()), u);
-  body += "</tbody></table>";
+      "<h3>Customers lost or not won</h3>" +
+      est_table(cost, src,
+                {{"customers lost or not won per 100 argued complaints, complainant included", "",
+                  "/lost_or_not_won_per_100_argued", persons, false},
+                 {"customers lost or not won per 100 argued complaints, others only", "",
+                  "/others_lost_or_not_won_per_100_argued", persons, false},
+                 {"other customers lost, per argued interaction", "", "/customers_lost", persons, false},
+                 {"prospects not won, per argued interaction", "", "/prospects_not_won", persons, false},
+                 {"customer gap at the horizon, complainant included", "", "/customer_gap", persons, false},
+                 {"replacement cost of the gap", "customer gap × acquisition cost", "/replacement_cost", u, false}});
+  const std::string lost_def = str_at(cost, "/lost_or_not_won_definition");
+  if (!lost_def.empty()) body += fmt::format("<p class=\"note\">{}.</p>", esc(capitalized(lost_def)));
   out.body = body + "</section>";
   return out;
 }
@@ -1170,6 +1473,7 @@ th, td { border-bottom: 1px solid var(--rule); padding: 4px 10px; text-align: le
 th { background: var(--shade); }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 td.sure { font-weight: 700; }
+tr.strong td { font-weight: 600; }
 td.changed { background: #fef5e7; }
 td.varies { background: #fdebd0; font-weight: 600; }
 .help { color: var(--muted); font-size: 12px; max-width: 460px; }

@@ -3,13 +3,17 @@
 ///
 /// The page loads nothing: CSS is inline, plots are inline SVG drawn here, there is no script,
 /// and a Content-Security-Policy forbids any fetch. It renders whatever an output folder holds:
-/// - `summary.json` + `timeseries.csv` (`wom run`): headline figures, every column over time
-///   (mean with a 95 % CI band across replicates);
-/// - `compare.json` (`wom compare`): `customers` (else the first column) over time per what-if
-///   with CI bands, the paired-difference table and the return of each change;
-/// - `cost.json` (`wom cost`): "each argued interaction costs about $X, of which $Y is the
-///   ripple", the cost partition as a waterfall, cost by focal-degree decile, by channel and
-///   word of mouth by channel;
+/// - `summary.json` + `timeseries.csv` (`wom run`): the model's headline figures (the NPV beside
+///   its split, cash flow over the horizon + terminal value), every figure, the stocks at the end
+///   (persons with their share of the population), the flows as totals over the stated period
+///   and per year, every column over time (mean with a 95 % CI band across replicates);
+/// - `compare.json` (`wom compare`): the return of each change with its split, `customers`
+///   (else the first column) over time per what-if with CI bands, the headline figures side by
+///   side with their paired differences, and every figure one click away;
+/// - `cost.json` (`wom cost`): "each argued interaction costs about $X: $Y the complainant and
+///   $Z the ripple — everyone else", the cost by whom and by kind (tables and a waterfall), the
+///   ripple through each channel, cost by focal-degree decile, word of mouth by channel,
+///   customers lost or not won per 100 argued complaints, and the same for a lost customer;
 /// plus the scenario, what differs from the model's defaults, and the provenance.
 ///
 /// Traceability: every plotted mark (and every figure quoted in the text) carries
@@ -18,11 +22,14 @@
 /// value is the number there, or the comma-separated array there, printed in the shortest form
 /// that reads back to the same double ("null" for a missing number). For `timeseries.csv` the
 /// key is `COLUMN/STAT` (STAT = mean, ci_low, ci_high): the per-step estimate across
-/// replicates (`wom::estimate`), comma-separated by step.
+/// replicates (`wom::estimate`, its CI cut at 0 for persons and counts as `wom::bounded`),
+/// comma-separated by step.
 ///
-/// Money: figures are shown in `params.economics.currency` when the config has it. A model
-/// metric counts as money when its name contains npv, clv, revenue, cost, margin, value, spend,
-/// profit or cash (metrics carry no unit).
+/// Units: every figure is shown in the unit its model declares (the `measures` block of
+/// summary.json and compare.json, else the model's declarations in this build; see
+/// wom::FigureFormat): money in `currency`, shares as percentages, counts with thousands
+/// separators, stars with 2 decimals. cost.json's figures are money except its counts of
+/// customers and stories.
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>

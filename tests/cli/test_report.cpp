@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <charconv>
 #include <cstdlib>
@@ -203,8 +204,9 @@ std::vector<double> json_values(const json& doc, const std::string& key) {
 }
 
 /// Per step and column of a timeseries.csv: the estimate across replicates, recomputed here
-/// from the file.
-std::map<std::string, std::vector<wom::Estimate>> csv_bands(const std::string& text) {
+/// from the file; the CI of a column of persons or counts (`counts`) cut at 0.
+std::map<std::string, std::vector<wom::Estimate>> csv_bands(const std::string& text,
+                                                            const std::vector<std::string>& counts) {
   std::istringstream in(text);
   std::string line;
   std::getline(in, line);
@@ -226,8 +228,14 @@ std::map<std::string, std::vector<wom::Estimate>> csv_bands(const std::string& t
     }
   }
   std::map<std::string, std::vector<wom::Estimate>> out;
-  for (std::size_t c = 2; c < header.size(); ++c)
-    for (const auto& v : values[c]) out[header[c]].push_back(wom::estimate(v));
+  for (std::size_t c = 2; c < header.size(); ++c) {
+    const bool count = std::find(counts.begin(), counts.end(), header[c]) != counts.end();
+    for (const auto& v : values[c]) {
+      wom::Estimate e = wom::estimate(v);
+      if (count) e.ci_low = std::max(e.ci_low, 0.0), e.ci_high = std::max(e.ci_high, 0.0);
+      out[header[c]].push_back(e);
+    }
+  }
   return out;
 }
 
@@ -262,7 +270,14 @@ std::map<std::string, std::vector<Mark>> check_marks(const std::string& dom, con
   std::map<std::string, std::vector<Mark>> by_source;
   std::map<std::string, json> docs;
   std::map<std::string, std::vector<wom::Estimate>> bands;
-  if (fs::exists(dir / "timeseries.csv")) bands = csv_bands(slurp(dir / "timeseries.csv"));
+  if (fs::exists(dir / "timeseries.csv")) {
+    // Columns of persons and counts, from summary.json's measures block.
+    std::vector<std::string> counts;
+    const json summary = json::parse(slurp(dir / "summary.json"));
+    for (const auto& [name, m] : summary["measures"]["columns"].items())
+      if (m["unit"] == "persons" || m["unit"] == "count") counts.push_back(name);
+    bands = csv_bands(slurp(dir / "timeseries.csv"), counts);
+  }
   for (const auto& m : marks(dom)) {
     INFO("mark <" << m.tag << "> data-source=" << m.source << " data-key=" << m.key);
     REQUIRE(!m.source.empty());
@@ -312,6 +327,49 @@ void check_loads_cleanly(const Rendered& r) {
   for (const auto& p : problems) UNSCOPED_INFO(p);
   CHECK(problems.empty());
 }
+
+/// The text of the table row of the DOM from the cell that starts with `label` on ("" when
+/// there is none), tags removed, searching from position `from`.
+std::string dom_row(const std::string& dom, const std::string& label, std::size_t from = 0) {
+  const auto at = dom.find("<td>" + label, from);
+  if (at == std::string::npos) return "";
+  const auto end = dom.find("</tr>", at);
+  std::string text;
+  bool tag = false;
+  for (char c : dom.substr(at, end - at)) {
+    if (c == '<') tag = true;
+    if (!tag) text += c;
+    if (c == '>') tag = false, text += ' ';
+  }
+  return unescape(text);
+}
+
+/// The DOM's text: tags removed, entities decoded.
+std::string text_of(const std::string& dom) {
+  std::string text;
+  bool tag = false;
+  for (char c : dom) {
+    if (c == '<') tag = true;
+    if (!tag) text += c;
+    if (c == '>') tag = false;
+  }
+  return unescape(text);
+}
+
+/// Where the heading `title` starts in the DOM.
+std::size_t heading(const std::string& dom, const std::string& title) {
+  const auto at = dom.find(title);
+  INFO("heading " << title);
+  REQUIRE(at != std::string::npos);
+  return at;
+}
+
+const char* kService =
+    "model: service_wom\n"
+    "seed: 4\n"
+    "replicates: 3\n"
+    "time:\n  steps: 60\n  step_days: 1\n"
+    "graph:\n  generator: barabasi_albert\n  n: 500\n  m: 3\n";
 
 const char* kSir =
     "model: sir\n"
@@ -367,6 +425,15 @@ TEST_CASE("wom run --report: report.html loads cleanly and plots the timeseries.
   }
   REQUIRE(by_source.count("summary.json"));
   CHECK(has_key(by_source.at("summary.json"), "/across_replicates/final/recovered/count/mean"));
+  // SIR declares no measures: stocks of persons at the end with their share, new_* flows as
+  // totals over the run.
+  CHECK(has_key(by_source.at("summary.json"), "/across_replicates/final/recovered/fraction/mean"));
+  CHECK(has_key(by_source.at("summary.json"), "/across_replicates/over_run/new_infections/total/mean"));
+  CHECK_THAT(page.dom, Catch::Contains("Over the run (steps 1 to 15)"));
+  const std::size_t over = heading(page.dom, "Over the run");
+  CHECK_THAT(dom_row(page.dom, "new infections", over), Catch::Contains("total"));
+  CHECK_THAT(dom_row(page.dom, "new infections"), !Catch::Contains("%"));  // a flow has no share of the population
+  CHECK_THAT(dom_row(page.dom, "recovered"), Catch::Contains("%"));
   // The scenario says what differs from SIR's defaults (beta 0.05).
   CHECK_THAT(page.dom, Catch::Contains("params.beta"));
   CHECK_THAT(page.dom, Catch::Contains("Provenance"));
@@ -422,33 +489,68 @@ TEST_CASE("wom report on a cost.json: headline, waterfall, deciles and channels 
   const Rendered page = render(out / "report.html");
   check_loads_cleanly(page);
 
-  // 445.75 in total, of which 95.5 + 42.25 = 137.75 is the ripple.
-  CHECK_THAT(page.dom, Catch::Contains("Each argued interaction costs about"));
-  CHECK_THAT(page.dom, Catch::Contains("$446"));
-  CHECK_THAT(page.dom, Catch::Contains("$138"));
+  // 445.75 in total: 252 the complainant and 193.75 the ripple (everyone else).
+  const std::string text = text_of(page.dom);
+  CHECK_THAT(text, Catch::Contains("Each argued interaction costs about $446 (95 % CI $370 to $521): $252 the "
+                                   "complainant (own margin, own terminal value, remedy) and $194 the ripple — "
+                                   "everyone else (their margins, terminal values and acquisition spend)."));
+  CHECK_THAT(text, Catch::Contains("Customers lost or not won per 100 argued complaints, complainant included: "
+                                   "93 (95 % CI 75 to 111); others only: 58.0 (95 % CI 41.9 to 74.1)."));
+  CHECK_THAT(text, Catch::Contains("Losing one customer outright costs about $612 (95 % CI $531 to $693), of "
+                                   "which $157 is the ripple."));
+  CHECK_THAT(text, Catch::Contains("The ripple through each word-of-mouth channel"));
+  CHECK_THAT(text, Catch::Contains("The ripple through a channel: the ripple with every channel on minus the ripple "
+                                   "with that channel switched off"));
 
   const auto by_source = check_marks(page.dom, out);
   REQUIRE(by_source.count("cost.json"));
   const auto& ms = by_source.at("cost.json");
-  CHECK(has_key(ms, "/partition/retention_ripple/mean + /partition/acquisition_ripple/mean", "span"));
+  CHECK(has_key(ms, "/by_whom/complainant/total/mean", "span"));
+  CHECK(has_key(ms, "/by_whom/ripple/total/mean", "span"));
   for (const char* part :
-       {"own_margin", "retention_ripple", "acquisition_ripple", "remedy", "acquisition_spend", "terminal_value"}) {
+       {"own_margin", "retention_ripple", "acquisition_ripple", "service", "acquisition_spend", "terminal_value"}) {
     INFO(part);
     CHECK(has_key(ms, std::string("/partition/") + part + "/mean", "rect"));
     CHECK(has_key(ms, std::string("/partition/") + part + "/ci_low", "path"));
     CHECK(has_key(ms, std::string("/partition/") + part + "/ci_high", "path"));
+    CHECK(has_key(ms, std::string("/partition/") + part + "/mean", "span"));  // the by-kind table
     CHECK(has_key(ms, std::string("/lost_customer/partition/") + part + "/mean", "rect"));
+  }
+  // The by-whom table: each part with its CI (none where the fixture's CI is a point), in both
+  // costs.
+  for (const std::string base : {"", "/lost_customer"}) {
+    const json cost = json::parse(slurp(out / "cost.json"));
+    for (const char* who : {"complainant", "ripple"})
+      for (const auto& [part, e] : cost.at(json::json_pointer(base + "/by_whom/" + who)).items()) {
+        INFO(base << " " << who << " " << part);
+        const std::string p = base + "/by_whom/" + who + "/" + part;
+        CHECK(has_key(ms, p + "/mean", "span"));
+        CHECK(has_key(ms, p + "/ci_low", "span") == (e["ci_low"] != e["ci_high"]));
+        CHECK(has_key(ms, p + "/ci_high", "span") == (e["ci_low"] != e["ci_high"]));
+      }
   }
   CHECK(has_key(ms, "/total/mean", "rect"));
   for (int d = 0; d < 10; ++d) {
     CHECK(has_key(ms, "/by_degree_decile/" + std::to_string(d) + "/cost/mean", "rect"));
     CHECK(has_key(ms, "/by_degree_decile/" + std::to_string(d) + "/cost/ci_high", "path"));
   }
+  // The by-channel chart: the whole ripple, then the ripple through each channel.
+  CHECK(has_key(ms, "/by_whom/ripple/total/mean", "rect"));
   for (const char* ch : {"talk", "weak_ties", "tweets", "reviews"}) {
     CHECK(has_key(ms, std::string("/by_channel/") + ch + "/mean", "rect"));
     CHECK(has_key(ms, std::string("/wom_by_channel/") + ch + "/positive", "rect"));
     CHECK(has_key(ms, std::string("/wom_by_channel/") + ch + "/negative", "rect"));
   }
+  // Units: money in the currency, counts of customers without it.
+  CHECK_THAT(dom_row(page.dom, "the ripple — everyone else"), Catch::Contains("$194"));
+  CHECK_THAT(dom_row(page.dom, "    own terminal value"), Catch::Contains("$60"));
+  CHECK_THAT(dom_row(page.dom, "customers lost or not won per 100 argued complaints, others only"),
+             Catch::Contains("58.0"));
+  CHECK_THAT(dom_row(page.dom, "customers lost or not won per 100 argued complaints, others only"),
+             !Catch::Contains("$"));
+  CHECK_THAT(dom_row(page.dom, "prospects not won"), Catch::Contains("0.17"));
+  // Provenance: a wall time for people.
+  CHECK_THAT(page.dom, Catch::Contains("<dt>wall time</dt><dd>12.5 s</dd>"));
   // The scenario compares the cost run's config with service_wom's defaults.
   CHECK_THAT(page.dom, Catch::Contains("params.policy.acknowledge_rate"));
 }
@@ -485,4 +587,177 @@ TEST_CASE("wom report: bad folders fail clearly and write nothing", "[report]") 
   CHECK(r.rc == 1);
   CHECK_THAT(r.err, Catch::Contains("--report"));
   CHECK_THAT(r.err, Catch::Contains("--out"));
+}
+
+TEST_CASE("figures are shown in their declared unit, a mean and its CI at one precision", "[report]") {
+  using wom::Estimate;
+  using wom::FigureFormat;
+  using wom::Unit;
+  auto e = [](double m, double lo, double hi) { return Estimate{m, 0, lo, hi, 4}; };
+  auto texts = [](const FigureFormat& f, const Estimate& x) { return f.texts(x); };
+  using V = std::vector<std::string>;
+  const FigureFormat money{Unit::Money, "$", false, false};
+  CHECK(texts(money, e(7638657.4, 7444098.2, 7833216.4)) == V{"$7,638,657", "$7,444,098", "$7,833,216"});
+  CHECK(texts(money, e(7.25, 3.1, 12.4)) == V{"$7", "$3", "$12"});  // whole units: the CI reaches 10
+  CHECK(texts(money, e(7.25, 6.1, 8.4)) == V{"$7.25", "$6.10", "$8.40"});
+  CHECK(money.text(-27.4) == "−$27");
+  CHECK(money.text(-0.001) == "$0.00");  // no minus sign on a zero
+  CHECK(FigureFormat{Unit::Money, "EUR", false, false}.text(1234) == "EUR 1,234");
+  const FigureFormat share{Unit::Share, "", false, false};
+  CHECK(texts(share, e(0.8141, 0.8093, 0.8189)) == V{"81.4 %", "80.9 %", "81.9 %"});
+  CHECK(texts(share, e(0.003, -0.0056, 0.0117)) == V{"0.30 %", "−0.56 %", "1.17 %"});
+  CHECK(FigureFormat{Unit::Share, "", true, false}.text(0.00689) == "0.689 pp");
+  CHECK(FigureFormat{Unit::PerYear, "", false, false}.text(0.206) == "20.6 %/yr");
+  const FigureFormat persons{Unit::Persons, "", false, false};
+  CHECK(texts(persons, e(20119.75, 19814.6, 20425.0)) == V{"20,120", "19,815", "20,425"});
+  CHECK(texts(persons, e(72, 53.5, 90.5)) == V{"72.0", "53.5", "90.5"});  // a mean of counts: one decimal
+  CHECK(texts(persons, e(72, 60, 84)) == V{"72", "60", "84"});
+  CHECK(texts(persons, e(0.41, 0.27, 0.55)) == V{"0.41", "0.27", "0.55"});
+  CHECK(FigureFormat{Unit::Stars, "", false, false}.text(3.4853) == "3.49 ★");
+  CHECK(FigureFormat{Unit::Stars, "", false, true}.text(3.4853) == "3.49");
+  CHECK(FigureFormat{Unit::Number, "", false, false}.text(2.844e-05) == "0.000028");
+  CHECK(FigureFormat{Unit::Money, "$", false, false}.with_ci(e(10, 10, 10)) == "$10");
+  // A count's CI stops at 0; money may be negative.
+  CHECK(wom::bounded(e(1.5, -0.7, 3.7), Unit::Count).ci_low == 0);
+  CHECK(wom::bounded(e(1.5, -0.7, 3.7), Unit::Persons).ci_high == 3.7);
+  CHECK(wom::bounded(e(1.5, -0.7, 3.7), Unit::Money).ci_low == -0.7);
+  CHECK(wom::unit_of_name("currency") == Unit::Money);
+  CHECK(wom::unit_of_name(wom::unit_name(Unit::PerYear)) == Unit::PerYear);
+  CHECK(wom::aggregate_of_name("sum") == wom::Aggregate::Sum);
+}
+
+TEST_CASE("wom run: the terminal shows the model's headline figures in its order and units, the NPV split",
+          "[report]") {
+  TempDir dir;
+  dir.write("svc.yaml", kService);
+  Result r = run_wom(dir, "run svc.yaml --out out");
+  INFO(r.err);
+  REQUIRE(r.rc == 0);
+  INFO(r.out);
+  std::size_t last = 0;
+  for (const char* name :
+       {"retention_per_year", "annual_defection_rate", "customers_start", "customers_end", "acquisitions", "npv",
+        "= npv_cash_flows", "+ terminal_value", "share_positive_stories", "rating_end"}) {
+    INFO(name);
+    const auto pos = r.out.find(std::string(name) + " ", last);
+    REQUIRE(pos != std::string::npos);
+    last = pos;
+  }
+  auto line = [&](const std::string& name) {
+    const auto at = r.out.find("  " + name + " ");
+    REQUIRE(at != std::string::npos);
+    return r.out.substr(at, r.out.find('\n', at) - at);
+  };
+  CHECK_THAT(line("retention_per_year"), Catch::Contains(" % (95 % CI "));
+  CHECK_THAT(line("annual_defection_rate"), Catch::Contains(" %/yr"));
+  CHECK_THAT(line("npv"), Catch::Contains("$"));
+  CHECK_THAT(line("= npv_cash_flows"), Catch::Contains("cash flow over the horizon"));
+  CHECK_THAT(line("rating_end"), Catch::Contains(" ★"));
+  CHECK_THAT(line("customers_end"), !Catch::Contains(" % ("));  // persons, not a share
+  // The NPV is its split: the means add up (to the dollar shown).
+  const json summary = json::parse(slurp(dir.path / "out" / "summary.json"));
+  const json& m = summary["across_replicates"]["metrics"];
+  CHECK(m["npv"]["mean"].get<double>() ==
+        Approx(m["npv_cash_flows"]["mean"].get<double>() + m["terminal_value"]["mean"].get<double>()).margin(1e-6));
+  // summary.json says what every column and metric measures.
+  const json& measures = summary["measures"];
+  CHECK(measures["columns"].size() == summary["columns"].size());
+  CHECK(measures["metrics"].size() == m.size());
+  CHECK(measures["metrics"]["npv"]["unit"] == "currency");
+  CHECK(measures["metrics"]["retention_per_year"]["unit"] == "share");
+  CHECK(measures["metrics"]["retention_per_year"]["headline"] == 1);
+  CHECK(measures["columns"]["rating"]["unit"] == "stars");
+  CHECK(measures["columns"]["acquisitions"]["aggregate"] == "sum");
+  CHECK(measures["columns"]["largest_cascade"]["aggregate"] == "max");
+  CHECK(summary["currency"] == "$");
+  // Only stocks of persons have a share of the population; flows have a total over the run.
+  const json& fin = summary["across_replicates"]["final"];
+  CHECK(fin["customers"].contains("fraction"));
+  CHECK(!fin["rating"].contains("fraction"));
+  CHECK(fin["rating"].contains("value"));
+  CHECK(!fin["npv_cash_flows"].contains("fraction"));
+  CHECK(!fin["acquisitions"].contains("fraction"));
+  const json& over = summary["across_replicates"]["over_run"];
+  CHECK(over["acquisitions"]["total"]["mean"].get<double>() == Approx(m["acquisitions"]["mean"].get<double>()));
+  CHECK(over["largest_cascade"]["max"]["mean"].get<double>() == Approx(m["largest_cascade"]["mean"].get<double>()));
+  CHECK(!over.contains("customers"));
+  CHECK(summary["over_run_period"]["length"] == 60);
+  CHECK(summary["over_run_period"]["unit"] == "days");
+  // A count's CI never goes below 0 (a rare event over a short run).
+  for (const auto& [name, f] : fin.items())
+    if (f.contains("count")) {
+      INFO(name);
+      CHECK(f["count"]["ci95"][0].get<double>() >= 0);
+    }
+}
+
+TEST_CASE("wom run and compare --report of service_wom: every table in its unit, the NPV and return split",
+          "[report][chromium]") {
+  TempDir dir;
+  dir.write("svc.yaml", kService);
+  Result r = run_wom(dir, "run svc.yaml --out run --report -q");
+  INFO(r.err);
+  REQUIRE(r.rc == 0);
+  {
+    const Rendered page = render(dir.path / "run" / "report.html");
+    check_loads_cleanly(page);
+    check_marks(page.dom, dir.path / "run");
+    const std::string& dom = page.dom;
+    // The headline NPV is the NPV with terminal value, shown with its split.
+    const std::string text = text_of(dom);
+    CHECK_THAT(text, Catch::Contains("NPV: $"));
+    CHECK_THAT(text, Catch::Contains(" = cash flow over the horizon $"));
+    CHECK_THAT(text, Catch::Contains(" + terminal value $"));
+    CHECK_THAT(text, Catch::Contains("Retention per year: "));
+    // Figures: money in the currency, shares as percentages, stars as stars.
+    CHECK_THAT(dom_row(dom, "NPV <small>"), Catch::Contains("$"));
+    CHECK_THAT(dom_row(dom, "retention per year"), Catch::Contains(" %"));
+    CHECK_THAT(dom_row(dom, "rating end"), Catch::Contains(" ★"));
+    // State at the end: a share of the population for stocks of persons only.
+    const std::size_t end = heading(dom, "State at the end (step 60)");
+    const std::string customers = dom_row(dom, "customers<div", end);
+    CHECK_THAT(customers, Catch::Contains(" %"));
+    const std::string rating = dom_row(dom, "rating<div", end);
+    CHECK_THAT(rating, Catch::Contains(" ★"));
+    CHECK_THAT(rating, !Catch::Contains("%"));
+    const std::string cash = dom_row(dom, "NPV cash flows<div", end);
+    CHECK_THAT(cash, Catch::Contains("$"));
+    CHECK_THAT(cash, !Catch::Contains("%"));
+    // Flows: totals over the stated period, and per year.
+    const std::size_t over = heading(dom, "Over the run (steps 1 to 60, 60 days)");
+    CHECK(over > end);
+    const std::string acq = dom_row(dom, "acquisitions<div", over);
+    CHECK_THAT(acq, Catch::Contains("total"));
+    CHECK_THAT(acq, !Catch::Contains("%"));
+    CHECK_THAT(dom_row(dom, "revenue<div", over), Catch::Contains("$"));
+    CHECK_THAT(dom_row(dom, "largest cascade<div", over), Catch::Contains("largest at one step"));
+    CHECK(dom.find("acquisitions<div", end) > over);  // not listed as final state
+  }
+
+  r = run_wom(dir, "compare svc.yaml --vary params.policy.acknowledge_rate=0.32,0.9 --out cmp --report -q");
+  INFO(r.err);
+  REQUIRE(r.rc == 0);
+  const Rendered page = render(dir.path / "cmp" / "report.html");
+  check_loads_cleanly(page);
+  const auto by_source = check_marks(page.dom, dir.path / "cmp");
+  const json doc = json::parse(slurp(dir.path / "cmp" / "compare.json"));
+  auto index = [&](const std::string& name) {
+    for (std::size_t i = 0; i < doc["rows"].size(); ++i)
+      if (doc["rows"][i]["name"] == name) return std::to_string(i);
+    FAIL("no row " << name);
+    return std::string();
+  };
+  const auto& ms = by_source.at("compare.json");
+  // The return beside its split, in the headline and the chart.
+  for (const char* name : {"return", "return_cash_flow", "return_terminal_value"}) {
+    INFO(name);
+    CHECK(has_key(ms, "/rows/" + index(name) + "/whatifs/1/difference/mean", "span"));
+    CHECK(has_key(ms, "/rows/" + index(name) + "/whatifs/1/difference/mean", "rect"));
+  }
+  CHECK_THAT(text_of(page.dom), Catch::Contains("in net present value = cash flow over the horizon $"));
+  // The side-by-side table in the model's units.
+  CHECK_THAT(dom_row(page.dom, "retention per year"), Catch::Contains(" pp"));
+  CHECK_THAT(dom_row(page.dom, "NPV<div"), Catch::Contains("$"));
+  CHECK_THAT(dom_row(page.dom, "&nbsp;&nbsp;+ return terminal value"), Catch::Contains("$"));
+  CHECK_THAT(page.dom, Catch::Contains("figures side by side</summary>"));
 }
