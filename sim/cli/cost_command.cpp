@@ -6,10 +6,12 @@
 #include <filesystem>
 #include <sstream>
 
+#include "common.hpp"
 #include "config.hpp"
 #include "cost.hpp"
 #include "error.hpp"
 #include "output.hpp"
+#include "parallel.hpp"
 #include "report.hpp"
 #include "runner.hpp"
 
@@ -21,7 +23,9 @@ CLI::App* add_cost_command(CLI::App& app, CostArgs& a) {
   c->add_option("CONFIG", a.config, "scenario file (YAML); its model must support interventions (service_wom)")
       ->required();
   c->add_option("--set", a.sets, "override a config key: --set key=value (repeatable)");
-  a.seed_opt = c->add_option("--seed", a.seed, "random seed")->default_str("config's seed, else 1");
+  a.seed_opt = c->add_option("--seed", a.seed, "random seed, 0 to 2^64-1")
+                   ->check(uint64_check())
+                   ->default_str("config's seed, else 1");
   a.replicates_opt = c->add_option("--replicates", a.replicates, "replicates (each its own graph and population)")
                          ->check(CLI::Range(std::int64_t(1), std::int64_t(100000)))
                          ->default_str("config's replicates");
@@ -57,9 +61,14 @@ CLI::App* add_cost_command(CLI::App& app, CostArgs& a) {
       ->default_str("false");
   c->add_option("--threads", a.threads, "worker threads; 0 = all cores (results do not depend on it)")
       ->check(CLI::Range(0, 65536));
-  a.out_opt = c->add_option("--out", a.out, "write cost.json and cost_events.csv into this folder once complete")
-                  ->default_str("config's output.dir, else no files");
-  c->add_flag("--report", a.report, "also write report.html (needs --out or output.dir)")->default_str("false");
+  c->add_option("--out", a.out,
+                "write cost.json and cost_events.csv as this new folder once complete; an existing folder is refused "
+                "unless --force (the config's output.dir is where `wom run` writes, never `wom cost`)")
+      ->check(non_empty())
+      ->default_str("no files");
+  add_force_flag(c, a.force);
+  c->add_flag("--report", a.report, "also write report.html into the output folder (needs --out)")
+      ->default_str("false");
   c->add_flag("--quiet,-q", a.quiet, "no progress bar and no summary")->default_str("false");
   return c;
 }
@@ -77,20 +86,27 @@ int run_cost_command(const CostArgs& a, const std::vector<std::string>& command)
   o.by_degree = a.by_degree;
   o.severity = a.severity == "small" ? 0 : a.severity == "large" ? 1 : -1;
   o.misunderstanding = a.misunderstanding;
-  if (a.seed_opt->count()) o.seed = a.seed;
+  if (a.seed_opt->count()) o.seed = parse_uint64("--seed", a.seed);
   if (a.replicates_opt->count()) o.replicates = a.replicates;
   o.progress = !a.quiet;
-  std::string out_dir = a.out_opt->count() ? a.out : sc.output_dir;
+  // The config's output.dir is where `wom run` writes: a cost study writes only where --out
+  // says, so that run, compare and cost of one config never target one folder.
+  const std::string& out_dir = a.out;
   if (a.report && out_dir.empty())
-    throw Error("--report: the report goes into the output folder; give --out DIR (or output.dir in the config)");
-  if (!out_dir.empty()) check_output_dir(out_dir);
+    throw Error("--report: the report goes into the cost study's output folder; give --out DIR");
+  if (a.force && out_dir.empty()) throw Error("--force replaces the output folder; give --out DIR");
+  const OutputFolder folder{out_dir, "cost", a.force};
+  if (!out_dir.empty()) check_output_folder(folder);
 
   const std::string started_at = iso8601_now();
   const CostOutput out = run_cost(sc, o);
   auto doc = cost_json(sc, out, o);
   nlohmann::ordered_json prov{{"config", sc.resolved}, {"config_file", sc.source_file}, {"overrides", sc.overrides}};
-  prov.update(provenance_base(o.seed.value_or(sc.seed), o.replicates.value_or(sc.replicates), o.threads,
-                              out.wall_seconds, started_at, command));
+  // The threads the study ran on (0 asks for all cores; more than the cores oversubscribes,
+  // as `with_threads` does).
+  const int threads = o.threads > 0 ? o.threads : ThreadLimit::hardware();
+  prov.update(provenance_base(o.seed.value_or(sc.seed), o.replicates.value_or(sc.replicates), threads, out.wall_seconds,
+                              started_at, command));
   doc["provenance"] = prov;
   std::vector<std::string> written;
   if (!out_dir.empty()) {
@@ -103,14 +119,17 @@ int run_cost_command(const CostArgs& a, const std::vector<std::string>& command)
       in.cost = doc;
       files.push_back(report_file(in));
     }
-    written = write_files(out_dir, files);
+    written = write_output_folder(folder, files);
   }
   if (!a.quiet) {
     fmt::print("{}", format_cost_summary(out));
-    if (!written.empty()) {
-      fmt::print("outputs     {}\n", out_dir);
-      for (const auto& w : written) fmt::print("              {}\n", std::filesystem::path(w).filename().string());
-    }
+    print_written(out_dir, written);
+    if (written.empty())
+      print_next({command_text(command) + " --out DIR --report"});
+    else if (!a.report)
+      print_next({"wom report " + shell_word(out_dir)});
+    else if (const std::string vary = example_vary(sc); !vary.empty())
+      print_next({fmt::format("wom compare {} --vary {} --out DIR --report", shell_word(a.config), vary)});
   }
   return 0;
 }

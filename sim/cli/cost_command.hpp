@@ -9,7 +9,7 @@ namespace wom::cli {
 struct CostArgs {
   std::string config;
   std::vector<std::string> sets;
-  std::uint64_t seed = 0;
+  std::string seed;  ///< as typed; `parse_seed` reads it
   std::int64_t replicates = 0;
   int threads = 0;
   std::int64_t focal = 250;
@@ -21,18 +21,19 @@ struct CostArgs {
   std::string severity = "mix";
   bool misunderstanding = false;
   std::string out;
+  bool force = false;
   bool report = false;
   bool quiet = false;
   CLI::Option* seed_opt = nullptr;
   CLI::Option* replicates_opt = nullptr;
-  CLI::Option* out_opt = nullptr;
 };
 
 /// Declares the `cost` subcommand and its flags (defaults shown in --help).
 CLI::App* add_cost_command(CLI::App& app, CostArgs& a);
 
 /// Runs it: prices the focal events, prints the headline, writes cost.json, cost_events.csv
-/// (and report.html with --report) atomically into the output folder.
+/// (and report.html with --report) as the output folder --out (whole and atomically; never the
+/// config's output.dir, which is `wom run`'s).
 int run_cost_command(const CostArgs& a, const std::vector<std::string>& command);
 
 }  // namespace wom::cli

@@ -1,15 +1,20 @@
 /// `wom`: one command for every model (STYLE.md §10). Model parameters live in config files;
 /// flags only choose how to run (seed, replicates, threads, output).
 ///
-///   wom run CONFIG [--set key=value]... [--seed S] [--replicates R] [--threads N] [--out DIR] [--report] [--quiet]
+///   wom run CONFIG [--set key=value]... [--seed S] [--replicates R] [--threads N] [--out DIR [--force]]
+///               [--report] [--quiet]
 ///   wom compare CONFIG... [--vary key=v1,v2,...] [--set key=value]... [--seed S] [--replicates R] [--threads N]
-///               [--out DIR] [--report] [--quiet]
+///               [--out DIR [--force]] [--report] [--quiet]
+///   wom cost CONFIG [...] [--out DIR [--force]] [--report]
 ///   wom report DIR
 ///   wom graph stats SOURCE [--directed] [--reverse] [--reorder X]
 ///   wom list-models
 ///
-/// Errors print `wom: error: <message>` on stderr and exit 1; command-line usage errors keep
-/// CLI11's (non-zero) exit code.
+/// Each command writes its outputs as one new folder (sim/io/output.hpp): `wom run` into --out
+/// or the config's output.dir, compare and cost only into --out.
+///
+/// Errors, command-line ones included, print `wom: error: <message>` on stderr and exit 1;
+/// --help and --version print and exit 0.
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
@@ -24,6 +29,7 @@
 #include <string>
 #include <vector>
 
+#include "common.hpp"
 #include "compare.hpp"
 #include "config.hpp"
 #include "cost_command.hpp"
@@ -43,6 +49,11 @@
 namespace {
 
 using namespace wom;
+using wom::cli::command_text;
+using wom::cli::example_vary;
+using wom::cli::print_next;
+using wom::cli::print_written;
+using wom::cli::shell_word;
 
 void print_warnings(const Scenario& sc) {
   for (const auto& w : sc.warnings) fmt::print(stderr, "wom: warning: {}\n", w);
@@ -54,10 +65,11 @@ void print_warnings(const Scenario& sc) {
 struct RunArgs {
   std::string config;
   std::vector<std::string> sets;
-  std::uint64_t seed = 0;
+  std::string seed;
   std::int64_t replicates = 0;
   int threads = 0;
   std::string out;
+  bool force = false;
   bool quiet = false;
   bool report = false;
   std::string events;
@@ -66,10 +78,19 @@ struct RunArgs {
   CLI::Option* out_opt = nullptr;
 };
 
-void print_written(const std::string& dir, const std::vector<std::string>& written) {
-  if (written.empty()) return;
-  fmt::print("outputs     {}\n", dir);
-  for (const auto& w : written) fmt::print("              {}\n", std::filesystem::path(w).filename().string());
+/// True when `file` lies inside folder `dir` (lexically, from absolute paths).
+bool inside(const std::string& file, const std::string& dir) {
+  const auto f = std::filesystem::absolute(file).lexically_normal();
+  auto d = std::filesystem::absolute(dir).lexically_normal();
+  if (d.filename().empty()) d = d.parent_path();
+  return std::mismatch(d.begin(), d.end(), f.begin(), f.end()).first == d.end();
+}
+
+/// `wom compare CONFIG --vary K=a,b --out DIR --report` for this scenario (empty when the model
+/// offers no real parameter to vary).
+std::string compare_suggestion(const std::string& config, const Scenario& sc) {
+  const std::string vary = example_vary(sc);
+  return vary.empty() ? "" : fmt::format("wom compare {} --vary {} --out DIR --report", shell_word(config), vary);
 }
 
 int cmd_run(const RunArgs& a, const std::vector<std::string>& command) {
@@ -78,7 +99,7 @@ int cmd_run(const RunArgs& a, const std::vector<std::string>& command) {
 
   RunOptions opt;
   opt.threads = a.threads;
-  if (a.seed_opt->count()) opt.seed = a.seed;
+  if (a.seed_opt->count()) opt.seed = wom::cli::parse_uint64("--seed", a.seed);
   if (a.replicates_opt->count()) opt.replicates = a.replicates;
   opt.progress = !a.quiet;
 
@@ -86,7 +107,14 @@ int cmd_run(const RunArgs& a, const std::vector<std::string>& command) {
   const std::string out_dir = a.out_opt->count() ? a.out : sc.output_dir;
   if (a.report && out_dir.empty())
     throw Error("--report: the report goes into the output folder; give --out DIR (or output.dir in the config)");
-  if (!out_dir.empty()) check_output_dir(out_dir);
+  if (a.force && out_dir.empty())
+    throw Error("--force replaces the output folder; give --out DIR (or output.dir in the config)");
+  const OutputFolder folder{out_dir, "run", a.force};
+  if (!out_dir.empty()) check_output_folder(folder);
+  if (!a.events.empty() && !out_dir.empty() && inside(a.events, out_dir))
+    throw Error(fmt::format(
+        "--events '{}' is inside the output folder '{}', which is written whole: put the event log elsewhere", a.events,
+        out_dir));
 
   // The event log is opened before the run so that a bad path fails early; it reaches its
   // name only once complete (temp file, then rename).
@@ -113,11 +141,18 @@ int cmd_run(const RunArgs& a, const std::vector<std::string>& command) {
       in.timeseries_csv = csv.str();
       extra.push_back(report_file(in));
     }
-    written = write_outputs(out_dir, sc, run, extras, extra);
+    written = write_outputs(folder, sc, run, extras, extra);
   }
   if (!a.quiet) {
-    fmt::print("{}", format_run_summary(sc, run));
+    fmt::print("{}", format_run_summary(sc, run, !written.empty()));
     print_written(out_dir, written);
+    const std::string compare = compare_suggestion(a.config, sc);
+    if (written.empty())
+      print_next({command_text(command) + " --out DIR --report", compare});
+    else if (!a.report)
+      print_next({"wom report " + shell_word(out_dir), compare});
+    else
+      print_next({compare});
   }
   return 0;
 }
@@ -129,24 +164,31 @@ struct CompareArgs {
   std::vector<std::string> configs;
   std::string vary;
   std::vector<std::string> sets;
-  std::uint64_t seed = 0;
+  std::string seed;
   std::int64_t replicates = 0;
   int threads = 0;
   std::string out;
+  bool force = false;
   bool report = false;
   bool quiet = false;
   bool all = false;
   CLI::Option* seed_opt = nullptr;
   CLI::Option* replicates_opt = nullptr;
-  CLI::Option* out_opt = nullptr;
 };
 
 int cmd_compare(const CompareArgs& a, const std::vector<std::string>& command) {
   RunOptions opt;
   opt.threads = a.threads;
-  if (a.seed_opt->count()) opt.seed = a.seed;
+  if (a.seed_opt->count()) opt.seed = wom::cli::parse_uint64("--seed", a.seed);
   if (a.replicates_opt->count()) opt.replicates = a.replicates;
   opt.progress = !a.quiet;
+  // The configs' output.dir is where `wom run` writes: a comparison writes only where --out
+  // says, so that run, compare and cost of one config never target one folder.
+  if (a.report && a.out.empty())
+    throw Error("--report: the report goes into the comparison's output folder; give --out DIR");
+  if (a.force && a.out.empty()) throw Error("--force replaces the output folder; give --out DIR");
+  const OutputFolder folder{a.out, "compare", a.force};
+  if (!a.out.empty()) check_output_folder(folder);
 
   const std::vector<WhatIf> whatifs = load_whatifs(CompareRequest{a.configs, a.vary, a.sets}, opt);
   // What-ifs of one config share its warnings: say each once.
@@ -157,30 +199,27 @@ int cmd_compare(const CompareArgs& a, const std::vector<std::string>& command) {
         fmt::print(stderr, "wom: warning: {}\n", text);
         said.push_back(text);
       }
-  // --out wins over the baseline's output.dir.
-  const std::string out_dir = a.out_opt->count() ? a.out : whatifs.front().scenario.output_dir;
-  if (a.report && out_dir.empty())
-    throw Error("--report: the report goes into the output folder; give --out DIR (or output.dir in the config)");
-  if (!out_dir.empty()) check_output_dir(out_dir);
-
+  const std::string& out_dir = a.out;
   const Comparison cmp = run_comparison(whatifs, opt, vary_key(a.vary));
   for (const auto& w : cmp.warnings) fmt::print(stderr, "wom: warning: {}\n", w);
 
   std::vector<std::string> written;
   if (!out_dir.empty()) {
     const auto doc = compare_json(cmp, ProvenanceExtras{command});
-    std::vector<OutputFile> extra;
+    std::vector<OutputFile> files{{"compare.csv", [&](std::ostream& os) { write_compare_csv(os, cmp); }},
+                                  {"compare.json", [&](std::ostream& os) { os << doc.dump(2) << '\n'; }}};
     if (a.report) {
       ReportInputs in;
       in.dir = out_dir;
       in.compare = doc;
-      extra.push_back(report_file(in));
+      files.push_back(report_file(in));
     }
-    written = write_compare_outputs(out_dir, cmp, doc, extra);
+    written = write_output_folder(folder, files);
   }
   if (!a.quiet) {
     fmt::print("{}", format_comparison(cmp, a.all));
     print_written(out_dir, written);
+    if (written.empty()) print_next({command_text(command) + " --out DIR --report"});
   }
   return 0;
 }
@@ -343,13 +382,26 @@ int cmd_params(const ParamsArgs& a) {
                p.range_text(), p.unit.empty() ? "-" : p.unit, p.source);
     return 0;
   }
+  // The nearest full key (a typo in the section or the prefix too: "param.policy.x"), else the
+  // key whose last part is nearest ("acknowledge_rate" → policy.acknowledge_rate).
+  auto last = [](const std::string& k) { return k.substr(k.rfind('.') == std::string::npos ? 0 : k.rfind('.') + 1); };
   std::string best;
   std::size_t bd = SIZE_MAX;
   for (const auto& p : m.params)
-    if (std::size_t d = edit_distance(key, p.key); d < bd) bd = d, best = p.key;
-  throw Error(
-      fmt::format("'{}' is not a parameter of model '{}'{}; `wom params` lists them", a.key, m.name,
-                  bd <= std::max<std::size_t>(2, key.size() / 3) ? fmt::format(" (did you mean '{}'?)", best) : ""));
+    if (std::size_t d = std::min(edit_distance(key, p.key), edit_distance(a.key, "params." + p.key)); d < bd)
+      bd = d, best = p.key;
+  if (bd > std::max<std::size_t>(2, key.size() / 3)) {
+    std::size_t bl = SIZE_MAX;
+    for (const auto& p : m.params)
+      if (std::size_t d = edit_distance(last(key), last(p.key)); d < bl) bl = d, best = p.key;
+    if (bl > std::max<std::size_t>(1, last(key).size() / 4)) best.clear();
+  }
+  // Answer in the form asked: "params.policy.x" (or a typo of that prefix) gets a "params." key.
+  const std::string first = a.key.substr(0, a.key.find('.'));
+  bool prefixed = a.key.find('.') != std::string::npos && edit_distance(first, "params") <= 2;
+  for (const auto& p : m.params) prefixed = prefixed && p.key.rfind(first + ".", 0) != 0;
+  throw Error(fmt::format("'{}' is not a parameter of model '{}'{}; `wom params` lists them", a.key, m.name,
+                          best.empty() ? "" : fmt::format(" (did you mean '{}{}'?)", prefixed ? "params." : "", best)));
 }
 
 }  // namespace
@@ -367,6 +419,12 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", fmt::format("wom {} (git {})", wom::kVersion, wom::kGitCommit));
   app.option_defaults()->always_capture_default();
+  app.footer(
+      "A manager's session (README.md, \"Using it\"):\n"
+      "  wom run configs/default.yaml\n"
+      "  wom compare configs/default.yaml --vary params.policy.acknowledge_rate=0.32,0.9 --out out/cmp --report\n"
+      "  wom cost configs/default.yaml --out out/cost --report\n"
+      "`wom COMMAND --help` shows a command's flags and their defaults.");
 
   RunArgs ra;
   CLI::App* run = app.add_subcommand("run", "Run a scenario; print its final state; write outputs with --out");
@@ -375,7 +433,8 @@ int main(int argc, char** argv) {
                   "override a config key: --set key=value (dotted key, YAML value; repeatable; wins over the file "
                   "and its extends)")
       ->allow_extra_args(false);
-  ra.seed_opt = run->add_option("--seed", ra.seed, "random seed (replaces the config's 'seed')")
+  ra.seed_opt = run->add_option("--seed", ra.seed, "random seed, 0 to 2^64-1 (replaces the config's 'seed')")
+                    ->check(wom::cli::uint64_check())
                     ->default_str("config's seed, else 1");
   ra.replicates_opt = run->add_option("--replicates", ra.replicates, "number of replicates (replaces 'replicates')")
                           ->check(CLI::Range(std::int64_t(1), std::int64_t(10'000'000)))
@@ -384,12 +443,15 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0, 65536))
       ->default_str("0");
   ra.out_opt = run->add_option("--out", ra.out,
-                               "write timeseries.csv, summary.json and config.yaml into this folder once the run "
-                               "completes (replaces 'output.dir')")
+                               "write timeseries.csv, summary.json and config.yaml as this new folder once the run "
+                               "completes (replaces 'output.dir'); an existing folder is refused unless --force")
+                   ->check(wom::cli::non_empty())
                    ->default_str("config's output.dir, else no files");
+  wom::cli::add_force_flag(run, ra.force);
   run->add_option("--events", ra.events,
                   "write who told whom (replicate 0) as CSV: replicate,step,from,to,channel,valence,generation; "
                   "FILE.gz compresses")
+      ->check(wom::cli::non_empty())
       ->default_str("no event log");
   run->add_flag("--report", ra.report,
                 "also write report.html (self-contained, plots inline) into the output folder; needs --out or "
@@ -412,7 +474,8 @@ int main(int argc, char** argv) {
   compare->add_option("--set", ca.sets, "override a config key in every what-if: --set key=value (repeatable)")
       ->allow_extra_args(false)
       ->default_str("none");
-  ca.seed_opt = compare->add_option("--seed", ca.seed, "random seed shared by every what-if")
+  ca.seed_opt = compare->add_option("--seed", ca.seed, "random seed shared by every what-if, 0 to 2^64-1")
+                    ->check(wom::cli::uint64_check())
                     ->default_str("the first config's seed, else 1");
   ca.replicates_opt =
       compare->add_option("--replicates", ca.replicates, "replicates of every what-if (paired replicate by replicate)")
@@ -421,11 +484,15 @@ int main(int argc, char** argv) {
   compare->add_option("--threads", ca.threads, "worker threads; 0 = all cores (results do not depend on it)")
       ->check(CLI::Range(0, 65536))
       ->default_str("0");
-  ca.out_opt = compare
-                   ->add_option("--out", ca.out,
-                                "write compare.csv and compare.json into this folder once every what-if completes")
-                   ->default_str("the first config's output.dir, else no files");
-  compare->add_flag("--report", ca.report, "also write report.html into the output folder; needs --out or output.dir")
+  compare
+      ->add_option("--out", ca.out,
+                   "write compare.csv and compare.json as this new folder once every what-if completes; an existing "
+                   "folder is refused unless --force (the configs' output.dir is where `wom run` writes, never "
+                   "`wom compare`)")
+      ->check(wom::cli::non_empty())
+      ->default_str("no files");
+  wom::cli::add_force_flag(compare, ca.force);
+  compare->add_flag("--report", ca.report, "also write report.html into the output folder; needs --out")
       ->default_str("false");
   compare->add_flag("--quiet,-q", ca.quiet, "print nothing but warnings and errors")->default_str("false");
   compare->add_flag("--all", ca.all, "print every compared figure, not only the model's headline figures")
@@ -457,7 +524,9 @@ int main(int argc, char** argv) {
                        ->check(CLI::IsMember({"none", "rcm", "degree"}))
                        ->default_str("none (config: its graph.reorder)");
   stats->add_option("--set", sa.sets, "config only: override a key, as for 'wom run'");
-  stats->add_option("--replicate", sa.replicate, "config only: which replicate's graph to build")->default_str("0");
+  stats->add_option("--replicate", sa.replicate, "config only: which replicate's graph to build")
+      ->check(wom::cli::uint64_check())
+      ->default_str("0");
 
   app.add_subcommand("list-models", "List models with their parameters (default, range, unit)");
 
@@ -472,7 +541,33 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // --help and --version are "errors" with exit code 0: CLI11 prints them.
+    if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) return app.exit(e);
+    // Every other command-line error reads like a config error, and exits 1.
+    std::string where = "wom";
+    for (const CLI::App* sub = &app; !sub->get_subcommands().empty();) {
+      sub = sub->get_subcommands().front();
+      where += " " + sub->get_name();
+    }
+    std::string what = e.what();
+    if (app.get_subcommands().empty() && argc > 1) {
+      // CLI11 says only "A subcommand is required": name the word it did not know.
+      const std::string word = argv[1];
+      std::vector<std::string> names;
+      for (const CLI::App* sub : app.get_subcommands({})) names.push_back(sub->get_name());
+      std::string near;
+      std::size_t bd = SIZE_MAX;
+      for (const auto& n : names)
+        if (std::size_t d = edit_distance(word, n); d < bd) bd = d, near = n;
+      std::string list;
+      for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+      what = word.rfind('-', 0) == 0
+                 ? fmt::format("unknown option '{}' (options come after the command: wom COMMAND [OPTIONS])", word)
+                 : fmt::format("'{}' is not a wom command{} (commands: {})", word,
+                               bd <= 2 ? fmt::format("; did you mean '{}'?", near) : "", list);
+    }
+    fmt::print(stderr, "wom: error: {} (`{} --help` shows usage)\n", what, where);
+    return 1;
   }
 
   try {

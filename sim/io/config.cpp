@@ -1009,7 +1009,9 @@ Scenario validate(const Node& root, const std::string& source, const std::vector
       if (auto s = ck.string(*d, "output.dir", {})) {
         fs::path p(*s);
         if (p.is_relative()) p = d->at.base_dir() / p;
-        sc.output_dir = p.lexically_normal().string();
+        p = p.lexically_normal();
+        if (p.filename().empty() && p.has_parent_path() && p != p.root_path()) p = p.parent_path();  // "dir/." → "dir"
+        sc.output_dir = p.string();
         output_json["dir"] = sc.output_dir;
       }
     }

@@ -1,6 +1,8 @@
 #include "output.hpp"
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <stdio.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -39,26 +41,83 @@ json estimate_json(const Estimate& e) {
       {"mean", number(e.mean)}, {"se", number(e.se)}, {"ci95", json::array({number(e.ci_low), number(e.ci_high)})}};
 }
 
-/// Temp folder beside `dir`: same file system, so renaming into `dir` is atomic per file.
-fs::path temp_dir_for(const fs::path& dir) {
-  fs::path d = dir;
-  while (d.has_parent_path() && d.filename().empty()) d = d.parent_path();  // "out/" → "out"
-  return d.parent_path() / (d.filename().string() + ".tmp-" + std::to_string(::getpid()));
-}
-
+/// The folder as given, without a trailing separator ("out/" → "out").
 fs::path clean(const std::string& dir) {
   fs::path d = fs::path(dir).lexically_normal();
   while (d.has_parent_path() && d.filename().empty()) d = d.parent_path();
   return d;
 }
 
-/// Owns the temporary folder: removed on destruction unless committed.
+/// A sibling of `dir` named `dir<suffix>-<pid>`: on the same file system, so a rename between
+/// the two is atomic.
+fs::path sibling(const fs::path& dir, const char* suffix) {
+  return dir.parent_path() / (dir.filename().string() + suffix + std::to_string(::getpid()));
+}
+
+/// The files each command writes; a folder holding one of them holds that command's outputs.
+struct CommandFiles {
+  const char* command;
+  std::vector<std::string> files;
+};
+const std::vector<CommandFiles>& command_files() {
+  static const std::vector<CommandFiles> table = {{"run", {"summary.json", "timeseries.csv"}},
+                                                  {"compare", {"compare.json", "compare.csv"}},
+                                                  {"cost", {"cost.json", "cost_events.csv"}}};
+  return table;
+}
+
+/// Every name a wom command has written into an output folder (folders written before the
+/// marker existed hold only these).
+bool wom_file_name(const std::string& name) {
+  if (name == kOutputMarker || name == "report.html" || name == "config.yaml") return true;
+  for (const auto& c : command_files())
+    if (std::find(c.files.begin(), c.files.end(), name) != c.files.end()) return true;
+  return false;
+}
+
+/// The marker's lines: "wom COMMAND", then the files the command wrote, one a line (after a
+/// comment line). Empty when there is no marker.
+std::vector<std::string> marker_lines(const fs::path& dir) {
+  std::vector<std::string> lines;
+  std::ifstream in(dir / kOutputMarker);
+  for (std::string l; std::getline(in, l);)
+    if (!l.empty() && l[0] != '#') lines.push_back(l);
+  return lines;
+}
+
+/// Why `--force` may not replace the existing folder `d` (empty when it may): it must be an
+/// empty folder or hold only what wom wrote there — the files its marker lists, or, in a
+/// folder written before markers, only names wom writes — and no folder.
+std::string why_not_replaceable(const fs::path& d) {
+  std::error_code ec;
+  if (fs::is_symlink(d, ec)) return "it is a symbolic link; --force replaces only a real folder";
+  const auto marker = marker_lines(d);
+  const bool marked = !marker.empty() && marker.front().rfind("wom ", 0) == 0;
+  std::vector<std::string> foreign;
+  bool any = false;
+  for (const auto& e : fs::directory_iterator(d, ec)) {
+    any = true;
+    const std::string name = e.path().filename().string();
+    const bool listed = marked && std::find(marker.begin() + 1, marker.end(), name) != marker.end();
+    if (e.is_directory(ec) || e.is_symlink(ec) || !(listed || wom_file_name(name))) foreign.push_back(name);
+  }
+  if (ec) return ec.message();
+  if (!any || foreign.empty()) {
+    if (any && !marked && output_commands(d.string()).empty()) return "it holds no wom outputs";
+    return {};
+  }
+  std::string names;
+  for (std::size_t i = 0; i < foreign.size() && i < 3; ++i) names += (i ? ", '" : "'") + foreign[i] + "'";
+  if (foreign.size() > 3) names += fmt::format(" and {} more", foreign.size() - 3);
+  return fmt::format("it holds {}, which wom did not write", names);
+}
+
+/// Owns the temporary folder beside the output folder: removed on destruction unless it became
+/// the output folder.
 class Staging {
  public:
-  explicit Staging(fs::path dir) : dir_(std::move(dir)), tmp_(temp_dir_for(dir_)) {
+  explicit Staging(fs::path dir) : dir_(std::move(dir)), tmp_(sibling(dir_, ".tmp-")) {
     std::error_code ec;
-    if (fs::exists(dir_, ec) && !fs::is_directory(dir_, ec))
-      throw Error(fmt::format("output folder '{}' exists and is not a folder", dir_.string()));
     fs::remove_all(tmp_, ec);  // a stale folder of a killed run that had our pid
     if (!fs::create_directories(tmp_, ec) || ec)
       throw Error(
@@ -66,14 +125,15 @@ class Staging {
   }
   ~Staging() {
     std::error_code ec;
-    fs::remove_all(tmp_, ec);  // best effort; nothing half-written stays behind
+    if (!tmp_.empty()) fs::remove_all(tmp_, ec);  // best effort; nothing half-written stays behind
   }
   Staging(const Staging&) = delete;
   Staging& operator=(const Staging&) = delete;
 
   /// Writes one file into the temporary folder; `fill` streams its content.
-  template <class F>
-  void write(const std::string& name, F&& fill) {
+  void write(const std::string& name, const std::function<void(std::ostream&)>& fill) {
+    if (name.empty() || name.find('/') != std::string::npos || name == kOutputMarker)
+      throw Error(fmt::format("output file name '{}' is not a plain file name", name));
     fs::path p = tmp_ / name;
     std::ofstream out(p, std::ios::binary | std::ios::trunc);
     if (!out) throw Error(fmt::format("cannot write '{}': {}", p.string(), std::strerror(errno)));
@@ -85,39 +145,59 @@ class Staging {
     names_.push_back(name);
   }
 
-  /// Moves every file into the final folder (created if missing).
-  std::vector<std::string> commit() {
+  /// Writes the marker, then makes the temporary folder the output folder: one rename when
+  /// there is none, else (`force`) an atomic exchange with the old folder, which is then
+  /// deleted. Where the file system cannot exchange, the old folder is renamed away first and
+  /// renamed back if the new one cannot take its place; at every moment each of the two is
+  /// complete under one of the three names.
+  std::vector<std::string> commit(const std::string& command, bool force) {
+    std::string marker = fmt::format(
+        "wom {0}\n# The outputs of one `wom {0}`, written as a whole folder: wom adds nothing to it later but\n"
+        "# report.html (`wom report`), and `--force` replaces it whole. The files `wom {0}` wrote:\n",
+        command);
+    for (const auto& n : names_) marker += n + "\n";
+    write_marker(marker);
     std::error_code ec;
-    const bool existed = fs::exists(dir_, ec);
-    fs::create_directories(dir_, ec);
-    if (ec) throw Error(fmt::format("cannot create output folder '{}': {}", dir_.string(), ec.message()));
-    for (const auto& name : names_) {
-      if (fs::is_directory(dir_ / name, ec))
-        throw Error(fmt::format("cannot write '{}': a folder of that name is in the way", (dir_ / name).string()));
+    if (!fs::exists(dir_, ec)) {
+      fs::rename(tmp_, dir_, ec);
+      if (ec) throw Error(fmt::format("cannot move '{}' to '{}': {}", tmp_.string(), dir_.string(), ec.message()));
+      tmp_.clear();  // it is the output folder now
+    } else {
+      if (!force)
+        throw Error(
+            fmt::format("output folder '{}' appeared while wom was running; nothing was written there", dir_.string()));
+      if (const std::string why = why_not_replaceable(dir_); !why.empty())
+        throw Error(fmt::format("cannot replace output folder '{}': {}", dir_.string(), why));
+      if (::renameat2(AT_FDCWD, tmp_.c_str(), AT_FDCWD, dir_.c_str(), RENAME_EXCHANGE) != 0) {
+        // No exchange here (e.g. an overlay or network file system): two renames.
+        const fs::path old = sibling(dir_, ".old-");
+        fs::remove_all(old, ec);
+        fs::rename(dir_, old, ec);
+        if (ec) throw Error(fmt::format("cannot replace output folder '{}': {}", dir_.string(), ec.message()));
+        fs::rename(tmp_, dir_, ec);
+        if (ec) {
+          std::error_code back;
+          fs::rename(old, dir_, back);
+          throw Error(fmt::format("cannot replace output folder '{}': {}", dir_.string(), ec.message()));
+        }
+        tmp_ = old;  // the destructor deletes the old folder
+      }
+      // After the exchange the temporary name holds the old folder: the destructor deletes it.
     }
     std::vector<std::string> written;
-    for (const auto& name : names_) {
-      const fs::path from = tmp_ / name, to = dir_ / name;
-      fs::rename(from, to, ec);
-      if (ec) {
-        // DIR on another file system (a mount point): copy beside the target, then rename
-        // there, so the target name still only ever holds a complete file.
-        const fs::path near = dir_ / ("." + name + ".tmp-" + std::to_string(::getpid()));
-        std::error_code ec2;
-        fs::copy_file(from, near, fs::copy_options::overwrite_existing, ec2);
-        if (!ec2) fs::rename(near, to, ec2);
-        if (ec2) {
-          fs::remove(near, ec2);
-          if (!existed && written.empty()) fs::remove(dir_, ec2);
-          throw Error(fmt::format("cannot move '{}' to '{}': {}", from.string(), to.string(), ec.message()));
-        }
-      }
-      written.push_back(to.string());
-    }
+    for (const auto& name : names_) written.push_back((dir_ / name).string());
     return written;
   }
 
  private:
+  void write_marker(const std::string& text) {
+    std::ofstream out(tmp_ / kOutputMarker, std::ios::binary | std::ios::trunc);
+    out << text;
+    out.close();
+    if (out.fail())
+      throw Error(fmt::format("cannot write '{}': {}", (tmp_ / kOutputMarker).string(), std::strerror(errno)));
+  }
+
   fs::path dir_;
   fs::path tmp_;
   std::vector<std::string> names_;
@@ -334,7 +414,8 @@ json provenance_base(std::uint64_t seed, std::int64_t replicates, int threads, d
   p["version"] = kVersion;
   p["git_commit"] = kGitCommit;
   p["threads"] = threads;
-  p["wall_time_seconds"] = wall_seconds;
+  p["wall_time_seconds"] =
+      std::isfinite(wall_seconds) && wall_seconds > 0 ? std::stod(fmt::format("{:.3g}", wall_seconds)) : wall_seconds;
   p["hostname"] = host_name();
   p["started_at"] = started_at;
   if (!command.empty()) p["command"] = command;
@@ -472,6 +553,19 @@ json effective_config(const Scenario& scenario, const RunOutput& run) {
   return config;
 }
 
+namespace {
+
+/// The config saved in a run's output folder (config.yaml, summary.json's provenance): output.dir
+/// resolves from the config file's folder, so "." is the folder it was written to, wherever that
+/// folder is later moved or copied; `wom run DIR/config.yaml` targets DIR again.
+json saved_config(const Scenario& scenario, const RunOutput& run) {
+  json config = effective_config(scenario, run);
+  config["output"] = json{{"dir", "."}};
+  return config;
+}
+
+}  // namespace
+
 std::vector<MetricSummary> summarize_metrics(const Scenario& scenario, const RunOutput& run) {
   std::vector<MetricSummary> out;
   if (!scenario.info || !scenario.info->metrics) return out;
@@ -568,7 +662,7 @@ json summary_json(const Scenario& scenario, const RunOutput& run, const Provenan
 
   // Everything that may differ between two runs of the same scenario lives below.
   json prov;
-  prov["config"] = effective_config(scenario, run);
+  prov["config"] = saved_config(scenario, run);
   prov["config_file"] = scenario.source_file;
   prov["files"] = scenario.files;
   prov["overrides"] = scenario.overrides;
@@ -590,13 +684,48 @@ json summary_json(const Scenario& scenario, const RunOutput& run, const Provenan
   return doc;
 }
 
-void check_output_dir(const std::string& dir) {
-  if (dir.empty()) throw Error("--out: expected a folder name, got an empty string");
-  // No side effects: nothing is created before the run has succeeded.
-  const fs::path d = clean(dir);
+std::vector<std::string> output_commands(const std::string& dir) {
+  std::vector<std::string> found;
   std::error_code ec;
-  if (fs::exists(d, ec) && !fs::is_directory(d, ec))
-    throw Error(fmt::format("output folder '{}' exists and is not a folder", d.string()));
+  if (!fs::is_directory(dir, ec)) return found;
+  const fs::path d(dir);
+  const auto marker = marker_lines(d);
+  const std::string marked = !marker.empty() && marker.front().rfind("wom ", 0) == 0 ? marker.front().substr(4) : "";
+  for (const auto& c : command_files()) {
+    bool has = marked == c.command;
+    for (const auto& f : c.files) has = has || fs::exists(d / f, ec);
+    if (has) found.push_back(c.command);
+  }
+  if (!marked.empty() && std::find(found.begin(), found.end(), marked) == found.end()) found.push_back(marked);
+  return found;
+}
+
+void check_output_folder(const OutputFolder& out) {
+  if (out.dir.empty()) throw Error("--out: expected a folder name, got an empty string");
+  // No side effects: nothing is created before the work has succeeded.
+  const fs::path d = clean(out.dir);
+  std::error_code ec;
+  const fs::path here = fs::current_path(ec);
+  const fs::path abs = fs::absolute(d, ec).lexically_normal();
+  if (d.filename() == "." || d.filename() == ".." || !abs.has_relative_path() ||
+      std::mismatch(abs.begin(), abs.end(), here.begin(), here.end()).first == abs.end())
+    throw Error(fmt::format(
+        "output folder '{}' is the current folder or one above it, which wom would replace whole: name a new folder, "
+        "e.g. --out out/run1",
+        out.dir));
+  if (fs::is_symlink(d, ec) || fs::exists(d, ec)) {
+    if (!fs::is_directory(d, ec)) throw Error(fmt::format("output folder '{}' exists and is not a folder", d.string()));
+    if (!out.force)
+      throw Error(fmt::format(
+          "output folder '{}' already exists: wom writes each command's outputs as a new folder and never adds to "
+          "one; --force replaces it whole (its files are deleted), or choose another folder",
+          d.string()));
+    if (const std::string why = why_not_replaceable(d); !why.empty())
+      throw Error(fmt::format(
+          "--force: will not replace output folder '{}': {}; --force replaces only an empty folder or an output "
+          "folder of wom (move it away, or choose another folder)",
+          d.string(), why));
+  }
   // The temporary folder goes beside DIR, so DIR's parent (or, when missing, its nearest
   // existing ancestor, where the missing folders will be created) must be writable.
   fs::path probe = d.has_parent_path() ? d.parent_path() : fs::path(".");
@@ -608,32 +737,60 @@ void check_output_dir(const std::string& dir) {
   if (::access(probe.c_str(), W_OK | X_OK) != 0)
     throw Error(
         fmt::format("cannot create output folder '{}': '{}': {}", d.string(), probe.string(), std::strerror(errno)));
-  if (fs::is_directory(d, ec) && ::access(d.c_str(), W_OK | X_OK) != 0)
-    throw Error(fmt::format("cannot write into output folder '{}': {}", d.string(), std::strerror(errno)));
+}
+
+std::vector<std::string> write_output_folder(const OutputFolder& out, const std::vector<OutputFile>& files) {
+  check_output_folder(out);  // again: the folder may have changed while the command ran
+  Staging stage(clean(out.dir));
+  for (const auto& f : files) stage.write(f.name, f.write);
+  return stage.commit(out.command, out.force);
+}
+
+std::string add_file(const std::string& dir, const OutputFile& file) {
+  const fs::path d = clean(dir);
+  std::error_code ec;
+  if (!fs::is_directory(d, ec)) throw Error(fmt::format("'{}' is not a folder", d.string()));
+  const fs::path to = d / file.name, tmp = d / ("." + file.name + ".tmp-" + std::to_string(::getpid()));
+  if (fs::is_directory(to, ec))
+    throw Error(fmt::format("cannot write '{}': a folder of that name is in the way", to.string()));
+  try {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) throw Error(fmt::format("cannot write '{}': {}", tmp.string(), std::strerror(errno)));
+    file.write(out);
+    out.close();
+    if (out.fail()) throw Error(fmt::format("error while writing '{}': {}", tmp.string(), std::strerror(errno)));
+    fs::rename(tmp, to, ec);
+    if (ec) throw Error(fmt::format("cannot move '{}' to '{}': {}", tmp.string(), to.string(), ec.message()));
+  } catch (...) {
+    fs::remove(tmp, ec);
+    throw;
+  }
+  return to.string();
 }
 
 std::vector<std::string> write_files(const std::string& dir, const std::vector<OutputFile>& files) {
-  if (dir.empty()) throw Error("--out: expected a folder name, got an empty string");
-  Staging stage(clean(dir));
-  for (const auto& f : files) stage.write(f.name, f.write);
-  return stage.commit();
+  std::string command = "unknown";
+  for (const auto& c : command_files())
+    for (const auto& f : files)
+      if (std::find(c.files.begin(), c.files.end(), f.name) != c.files.end()) command = c.command;
+  return write_output_folder(OutputFolder{dir, command, false}, files);
 }
 
-std::vector<std::string> write_outputs(const std::string& dir, const Scenario& scenario, const RunOutput& run,
+std::vector<std::string> write_outputs(const OutputFolder& out, const Scenario& scenario, const RunOutput& run,
                                        const ProvenanceExtras& extras, const std::vector<OutputFile>& extra) {
   std::vector<OutputFile> files{
-      {"timeseries.csv", [&](std::ostream& out) { write_timeseries_csv(out, run); }},
-      {"summary.json", [&](std::ostream& out) { out << summary_json(scenario, run, extras).dump(2) << '\n'; }},
-      {"config.yaml", [&](std::ostream& out) {
-         out << "# Resolved config of this run (defaults filled in, paths absolute): `wom run` on it repeats the "
-                "run.\n"
-             << to_yaml(effective_config(scenario, run));
+      {"timeseries.csv", [&](std::ostream& os) { write_timeseries_csv(os, run); }},
+      {"summary.json", [&](std::ostream& os) { os << summary_json(scenario, run, extras).dump(2) << '\n'; }},
+      {"config.yaml", [&](std::ostream& os) {
+         os << "# Resolved config of this run (defaults filled in, paths absolute; output.dir '.' is this folder):\n"
+               "# `wom run` on it repeats the run (here with --force, which replaces this folder).\n"
+            << to_yaml(saved_config(scenario, run));
        }}};
   files.insert(files.end(), extra.begin(), extra.end());
-  return write_files(dir, files);
+  return write_output_folder(out, files);
 }
 
-std::string format_run_summary(const Scenario& scenario, const RunOutput& run) {
+std::string format_run_summary(const Scenario& scenario, const RunOutput& run, bool files_written) {
   std::string s;
   auto line = [&](const std::string& label, const std::string& text) { s += fmt::format("{:<12}{}\n", label, text); };
   line("model", scenario.info ? fmt::format("{} — {}", scenario.model, scenario.info->summary) : scenario.model);
@@ -684,8 +841,9 @@ std::string format_run_summary(const Scenario& scenario, const RunOutput& run) {
       }
     }
     if (shown < metrics.size())
-      s += fmt::format("  ({} more figures and {} time series in summary.json and timeseries.csv: --out DIR)\n",
-                       metrics.size() - shown, run.results.empty() ? 0 : run.results.front().trajectory.columns.size());
+      s += fmt::format("  ({} more figures and {} time series in summary.json and timeseries.csv{})\n",
+                       metrics.size() - shown, run.results.empty() ? 0 : run.results.front().trajectory.columns.size(),
+                       files_written ? "" : ": --out DIR");
     return s;
   }
   const auto columns = summarize(scenario, run);

@@ -1,10 +1,16 @@
 #pragma once
 /// Run outputs (DESIGN.md §4): `timeseries.csv`, `summary.json`, `config.yaml`, and the
-/// terminal summary of `wom run`.
+/// terminal summary of `wom run`; the output folders of every command.
 ///
-/// Files reach the output folder only when complete: they are written into a temporary
-/// sibling folder (`DIR.tmp-<pid>`) and renamed into DIR at the end; on any error the
-/// temporary folder is removed, so DIR never holds a partial or half-written file.
+/// Each command's outputs are one folder, written whole and never merged into: the files are
+/// written into a temporary sibling folder (`DIR.tmp-<pid>`), which takes DIR's name in one
+/// rename once complete. An existing DIR is refused unless `--force`, which replaces it whole:
+/// the new folder and the old one trade names in one atomic exchange (where the file system
+/// cannot, the old folder is renamed away, the new one renamed in, and the old one renamed back
+/// on failure), then the old one is deleted; at no moment does DIR hold a mix, and on any error
+/// the temporary folder is removed. `--force` replaces only an empty folder or a wom output
+/// folder holding nothing wom did not write (see `check_output_folder`). Every output folder
+/// holds `.wom-output`: "wom COMMAND" and the files COMMAND wrote.
 #include <cstdint>
 #include <functional>
 #include <nlohmann/json.hpp>
@@ -139,7 +145,7 @@ struct ProvenanceExtras {
 void write_timeseries_csv(std::ostream& out, const RunOutput& run);
 
 /// The `summary.json` document: per replicate final counts and fractions, their estimates
-/// across replicates, and a `provenance` block (resolved config, seed, version, git commit,
+/// across replicates, and a `provenance` block (resolved config as saved in config.yaml, seed, version, git commit,
 /// threads, wall time, host, start time, graphs and what building them dropped). Everything
 /// outside `provenance` is a pure function of the scenario, seed and replicates.
 nlohmann::ordered_json summary_json(const Scenario& scenario, const RunOutput& run,
@@ -149,24 +155,54 @@ nlohmann::ordered_json summary_json(const Scenario& scenario, const RunOutput& r
 /// the run.
 nlohmann::ordered_json effective_config(const Scenario& scenario, const RunOutput& run);
 
-/// Fails early (wom::Error) when `dir` cannot receive outputs: checks that it is not a file and
-/// that a temporary sibling folder can be created (and removes it again).
-void check_output_dir(const std::string& dir);
-
 /// One file of an output folder: its name (no folders) and what streams its content.
 struct OutputFile {
   std::string name;
   std::function<void(std::ostream&)> write;
 };
 
-/// Writes `files` into `dir` atomically (see above): all of them, complete, or none; creates
-/// `dir` if missing and replaces files of the same names. Returns the paths written.
+/// The marker file in every output folder (see above).
+inline constexpr const char* kOutputMarker = ".wom-output";
+
+/// Where a command writes: the folder, the command named in its marker, and --force.
+struct OutputFolder {
+  std::string dir;      ///< --out DIR (or, for `wom run`, output.dir)
+  std::string command;  ///< "run", "compare" or "cost"
+  bool force = false;   ///< replace an existing output folder whole
+};
+
+/// The commands ("run", "compare", "cost", in that order) whose outputs folder `dir` holds: the
+/// one its marker names, and each whose files are there (summary.json or timeseries.csv: run;
+/// compare.json or compare.csv: compare; cost.json or cost_events.csv: cost). More than one: a
+/// folder merged by a wom from before output folders were written whole. Empty when none (or
+/// when `dir` is not a folder).
+std::vector<std::string> output_commands(const std::string& dir);
+
+/// Fails early (wom::Error), before any work and creating nothing, when `out` cannot receive
+/// outputs: an empty name; the current folder or one above it; a file in the way; an existing
+/// folder without `force`; with `force`, a folder that is neither empty nor a wom output folder
+/// holding only what wom wrote (the files its marker lists, report.html; for a folder from
+/// before markers, only names wom writes) — never a symbolic link or a folder with subfolders;
+/// or a parent where the temporary folder cannot be created.
+void check_output_folder(const OutputFolder& out);
+
+/// Writes `files` and the marker as the whole of folder `out.dir`, atomically (see above),
+/// creating missing parents; checks `out` again first. Returns the paths written (not the
+/// marker).
+std::vector<std::string> write_output_folder(const OutputFolder& out, const std::vector<OutputFile>& files);
+
+/// As `write_output_folder` without --force (an existing folder is refused), the marker naming
+/// the command whose files these are.
 std::vector<std::string> write_files(const std::string& dir, const std::vector<OutputFile>& files);
 
-/// Writes timeseries.csv, summary.json and config.yaml, plus `extra` files (e.g. report.html),
-/// into `dir` atomically (see above), creating `dir` if missing; files of the same names in
-/// `dir` are replaced. Returns the paths written.
-std::vector<std::string> write_outputs(const std::string& dir, const Scenario& scenario, const RunOutput& run,
+/// Adds `file` to the existing folder `dir` (`wom report`'s report.html), atomically: written
+/// beside its name as a hidden temporary file, then renamed over it. Returns its path.
+std::string add_file(const std::string& dir, const OutputFile& file);
+
+/// Writes timeseries.csv, summary.json and config.yaml (its output.dir is ".", the folder it
+/// is in), plus `extra` files (e.g. report.html), as the output folder `out` (see
+/// `write_output_folder`). Returns the paths written.
+std::vector<std::string> write_outputs(const OutputFolder& out, const Scenario& scenario, const RunOutput& run,
                                        const ProvenanceExtras& extras = {}, const std::vector<OutputFile>& extra = {});
 
 /// A JSON number that keeps integral values integral (counts read as counts); null when not
@@ -197,8 +233,9 @@ std::string money_text(double v, const std::string& currency);
 std::string host_name();
 
 /// The provenance fields every output shares (run, compare, cost): seed, replicates, version,
-/// git commit, threads, wall time, host, start time and, when given, the command line.
-/// Callers add their own fields (config, files, graphs) around it.
+/// git commit, threads (the worker threads the command used, never 0), wall time (seconds, to 3
+/// significant digits: the clock's jitter makes more noise), host, start time and, when given,
+/// the command line. Callers add their own fields (config, files, graphs) around it.
 nlohmann::ordered_json provenance_base(std::uint64_t seed, std::int64_t replicates, int threads, double wall_seconds,
                                        const std::string& started_at, const std::vector<std::string>& command);
 
@@ -207,6 +244,7 @@ nlohmann::ordered_json provenance_base(std::uint64_t seed, std::int64_t replicat
 /// beside its split, cash flow over the horizon + terminal value), or, for a model without
 /// metrics, every column as it reads over the run (stocks at the end with their share of the
 /// population, flows as totals over the run, maxima as the maximum; mean ± standard error).
-std::string format_run_summary(const Scenario& scenario, const RunOutput& run);
+/// `files_written`: the run's files are being written (so the summary does not ask for --out).
+std::string format_run_summary(const Scenario& scenario, const RunOutput& run, bool files_written = false);
 
 }  // namespace wom

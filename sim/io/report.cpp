@@ -1582,16 +1582,38 @@ ReportInputs read_report_inputs(const std::string& dir) {
   in.dir = dir;
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) throw Error(fmt::format("'{}' is not a folder of wom outputs", dir));
-  const fs::path d(dir);
-  if (fs::exists(d / "summary.json")) in.summary = read_json(d / "summary.json");
-  if (fs::exists(d / "timeseries.csv")) in.timeseries_csv = read_file(d / "timeseries.csv");
-  if (fs::exists(d / "compare.json")) in.compare = read_json(d / "compare.json");
-  if (fs::exists(d / "cost.json")) in.cost = read_json(d / "cost.json");
-  if (!in.summary && !in.compare && !in.cost)
+  const std::vector<std::string> commands = output_commands(dir);
+  if (commands.empty())
     throw Error(
         fmt::format("'{}' holds no wom outputs: expected summary.json (wom run), compare.json (wom compare) "
                     "or cost.json (wom cost)",
                     dir));
+  if (commands.size() > 1) {
+    // A folder merged by a wom from before output folders were written whole: one report
+    // would stitch several commands together as if they were one study.
+    std::string found;
+    for (const auto& c : commands) found += (found.empty() ? "" : ", ") + fmt::format("wom {}", c);
+    throw Error(
+        fmt::format("'{}' holds the outputs of more than one command ({}), merged by an older wom; a report "
+                    "describes one: run each command into its own folder (--out DIR) and `wom report` that",
+                    dir, found));
+  }
+  const fs::path d(dir);
+  auto need = [&](const char* name) {
+    if (!fs::exists(d / name, ec))
+      throw Error(fmt::format("'{}' holds outputs of wom {} but not {}", dir, commands.front(), name));
+    return d / name;
+  };
+  if (commands.front() == "run") {
+    in.summary = read_json(need("summary.json"));
+    if (fs::exists(d / "timeseries.csv", ec)) in.timeseries_csv = read_file(d / "timeseries.csv");
+  } else if (commands.front() == "compare") {
+    in.compare = read_json(need("compare.json"));
+  } else if (commands.front() == "cost") {
+    in.cost = read_json(need("cost.json"));
+  } else {
+    throw Error(fmt::format("'{}' holds outputs of 'wom {}', which has no report", dir, commands.front()));
+  }
   return in;
 }
 
@@ -1679,8 +1701,7 @@ OutputFile report_file(const ReportInputs& inputs) {
 
 std::string write_report(const std::string& dir) {
   const ReportInputs in = read_report_inputs(dir);
-  const auto written = write_files(dir, {report_file(in)});
-  return written.empty() ? std::string() : written.front();
+  return add_file(dir, report_file(in));
 }
 
 }  // namespace wom

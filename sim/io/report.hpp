@@ -48,9 +48,11 @@ struct ReportInputs {
   std::optional<nlohmann::ordered_json> cost;     ///< cost.json of `wom cost`
 };
 
-/// Reads summary.json, timeseries.csv, compare.json and cost.json from `dir`, those present.
-/// Throws wom::Error when `dir` is not a folder, holds none of summary.json, compare.json and
-/// cost.json, or a file present cannot be read or parsed (naming the file).
+/// Reads the outputs of the one command whose outputs `dir` holds (`output_commands`):
+/// summary.json and timeseries.csv (run), compare.json (compare) or cost.json (cost). Throws
+/// wom::Error when `dir` is not a folder, holds no wom outputs, holds those of more than one
+/// command (a folder merged by an older wom; the message names them), or a file cannot be read
+/// or parsed (naming the file).
 ReportInputs read_report_inputs(const std::string& dir);
 
 /// The report as one HTML document. Throws wom::Error naming the file and field when an input
@@ -60,8 +62,8 @@ std::string render_report(const ReportInputs& inputs);
 /// `report.html` as an output file, to be written with the other outputs of a run.
 OutputFile report_file(const ReportInputs& inputs);
 
-/// `wom report DIR`: renders the report of DIR's outputs and writes DIR/report.html atomically
-/// (complete or not at all). Returns the path written.
+/// `wom report DIR`: renders the report of DIR's outputs and adds (or replaces) DIR/report.html
+/// atomically (a temporary file renamed into place: complete or not at all). Returns its path.
 std::string write_report(const std::string& dir);
 
 /// Parses a `timeseries.csv` (header `replicate,step,<columns>`) into the per-step estimate of

@@ -1,0 +1,113 @@
+#include "common.hpp"
+
+#include <fmt/format.h>
+
+#include <charconv>
+#include <cmath>
+#include <filesystem>
+
+#include "error.hpp"
+#include "output.hpp"
+
+namespace wom::cli {
+
+namespace {
+
+/// Why `text` is not a whole number in [0, 2^64 − 1] (empty when it is one).
+std::string uint64_problem(const std::string& text, std::uint64_t& v) {
+  const char* accepted = "accepted: a whole number from 0 to 2^64 - 1 = 18446744073709551615";
+  const bool digits = !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
+  if (digits) {
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (ec == std::errc() && end == text.data() + text.size()) return {};
+    return fmt::format("{} is out of range; {}", text, accepted);
+  }
+  if (text.size() > 1 && text[0] == '-' && text.find_first_not_of("0123456789", 1) == std::string::npos)
+    return fmt::format("{} is negative; {}", text, accepted);
+  return fmt::format("'{}' is not a whole number; {}", text, accepted);
+}
+
+}  // namespace
+
+std::uint64_t parse_uint64(const std::string& flag, const std::string& text) {
+  std::uint64_t v = 0;
+  if (const std::string why = uint64_problem(text, v); !why.empty()) throw Error(fmt::format("{}: {}", flag, why));
+  return v;
+}
+
+CLI::Validator uint64_check() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        std::uint64_t v = 0;
+        return uint64_problem(text, v);  // CLI11 prefixes "--flag: "
+      },
+      "UINT64");
+}
+
+CLI::Validator non_empty() {
+  return CLI::Validator(
+      [](std::string& v) -> std::string { return v.empty() ? "expected a name, got an empty string" : std::string(); },
+      "");
+}
+
+CLI::Option* add_force_flag(CLI::App* cmd, bool& force) {
+  return cmd
+      ->add_flag("--force", force,
+                 "replace the output folder if it exists: the new folder is built beside it and swapped in whole; "
+                 "only an empty folder or a wom output folder is replaced")
+      ->default_str("false");
+}
+
+std::string shell_word(const std::string& s) {
+  const bool safe = !s.empty() && s.find_first_not_of(
+                                      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+                                      "_-+=.,/:@%") == std::string::npos;
+  if (safe) return s;
+  std::string q = "'";
+  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+std::string command_text(const std::vector<std::string>& command) {
+  std::string s = "wom";
+  for (std::size_t i = 1; i < command.size(); ++i) s += " " + shell_word(command[i]);
+  return s;
+}
+
+std::string example_vary(const Scenario& sc) {
+  if (!sc.info) return {};
+  const ParamSpec* pick = nullptr;
+  for (const auto& p : sc.info->params)
+    if (p.type == ParamType::Real && sc.params.has(p.key) && p.key.rfind("policy.", 0) == 0) {
+      pick = &p;
+      break;
+    }
+  if (!pick)
+    for (const auto& p : sc.info->params)
+      if (p.type == ParamType::Real && sc.params.has(p.key)) {
+        pick = &p;
+        break;
+      }
+  if (!pick) return {};
+  const double v = sc.params.real(pick->key);
+  // A share: 0.9 (or 0.3 when it is already high); anything else: double it, or halve it.
+  double other = pick->lo >= 0 && pick->hi <= 1 ? (v < 0.6 ? 0.9 : 0.3) : v != 0 ? 2 * v : 1;
+  if (!pick->in_range(other)) other = v / 2;
+  if (!pick->in_range(other) || other == v) return {};
+  return fmt::format("params.{}={},{}", pick->key, readable_number(v), readable_number(other));
+}
+
+void print_written(const std::string& dir, const std::vector<std::string>& written) {
+  if (written.empty()) return;
+  fmt::print("outputs     {}\n", dir);
+  for (const auto& w : written) fmt::print("              {}\n", std::filesystem::path(w).filename().string());
+}
+
+void print_next(const std::vector<std::string>& commands) {
+  std::string s;
+  for (const auto& c : commands)
+    if (!c.empty()) s += (s.empty() ? "" : "  |  ") + c;
+  if (!s.empty()) fmt::print("next        {}\n", s);
+}
+
+}  // namespace wom::cli

@@ -1,0 +1,44 @@
+#pragma once
+/// What the `wom` subcommands share: flag checks that CLI11 cannot express, the output folder
+/// of a command, and the "next:" line that ends `wom run` and `wom cost`.
+#include <CLI/CLI.hpp>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "config.hpp"
+
+namespace wom::cli {
+
+/// A 64-bit unsigned flag (--seed, --replicate) as typed: a whole number in [0, 2^64 − 1],
+/// decimal digits only (CLI11 would saturate a larger one silently and wrap a negative one).
+/// Throws wom::Error naming the flag.
+std::uint64_t parse_uint64(const std::string& flag, const std::string& text);
+
+/// Checks such a flag at parse time (the message of `parse_uint64`).
+CLI::Validator uint64_check();
+
+/// Refuses an empty value: `--out ''` must not silently mean "no files".
+CLI::Validator non_empty();
+
+/// Declares `--force` on a command that writes an output folder.
+CLI::Option* add_force_flag(CLI::App* cmd, bool& force);
+
+/// A word for a shell: as is when it is safe, else in single quotes.
+std::string shell_word(const std::string& s);
+
+/// The command line as the user typed it (argv[0] shown as `wom`), one shell word each.
+std::string command_text(const std::vector<std::string>& command);
+
+/// A `--vary key=a,b` a manager could try on this scenario: the model's first policy lever
+/// (service_wom: params.policy.acknowledge_rate), else its first real parameter, at its value
+/// in the scenario and one other value in range. Empty when the model has no real parameter.
+std::string example_vary(const Scenario& sc);
+
+/// Prints "outputs DIR" and the files written (nothing when none).
+void print_written(const std::string& dir, const std::vector<std::string>& written);
+
+/// Prints "next: A  |  B" (the commands that are not empty).
+void print_next(const std::vector<std::string>& commands);
+
+}  // namespace wom::cli
