@@ -92,7 +92,7 @@ std::vector<Measure> service_wom_measures() {
       metric("reviews", U::Count, "reviews over the run"),
       metric("stories*", U::Count, "stories over the run"),
       metric("largest_cascade", U::Count, "persons reached by the largest tweet cascade of the run"),
-      metric("base_change_per_year", U::Share, "growth of the customer base per year (negative: shrinking)"),
+      metric("base_change_per_year", U::PerYear, "growth of the customer base per year (negative: shrinking)"),
       metric("margin_per_customer_year", U::Money, "mean margin per customer-year"),
       metric("clv_analytic", U::Money,
              "customer lifetime value of the gross margin, m r/(1+i-r) (the terminal value nets continuing costs)"),

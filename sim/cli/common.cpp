@@ -39,9 +39,30 @@ CLI::Validator uint64_check() {
   return CLI::Validator(
       [](std::string& text) -> std::string {
         std::uint64_t v = 0;
-        return uint64_problem(text, v);  // CLI11 prefixes "--flag: "
+        std::string why = uint64_problem(text, v);  // CLI11 prefixes "--flag: "
+        if (why.empty()) text = std::to_string(v);  // "010" is ten: CLI11 alone would read it as octal
+        return why;
       },
       "UINT64");
+}
+
+CLI::Validator decimal_integer() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        const std::size_t start = !text.empty() && text[0] == '-' ? 1 : 0;
+        std::int64_t v = 0;
+        const bool digits = text.size() > start && text.find_first_not_of("0123456789", start) == std::string::npos;
+        if (digits) {
+          auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+          if (ec == std::errc() && end == text.data() + text.size()) {
+            text = std::to_string(v);  // decimal, so CLI11's conversion cannot read "010" as octal
+            return {};
+          }
+          return fmt::format("{} is out of range for a whole number", text);
+        }
+        return fmt::format("'{}' is not a whole number in decimal digits", text);
+      },
+      "INT");
 }
 
 CLI::Validator non_empty() {

@@ -18,6 +18,11 @@ std::uint64_t parse_uint64(const std::string& flag, const std::string& text);
 /// Checks such a flag at parse time (the message of `parse_uint64`).
 CLI::Validator uint64_check();
 
+/// A whole-number flag (--replicates, --threads, --focal, --t0, ...) in decimal digits: refuses
+/// "0x10", "1e3", " 5" and "+5", and rewrites "010" as "10" (CLI11 alone reads a leading 0 as
+/// octal). Attach with `->transform(...)`, so it runs before the range check.
+CLI::Validator decimal_integer();
+
 /// Refuses an empty value: `--out ''` must not silently mean "no files".
 CLI::Validator non_empty();
 

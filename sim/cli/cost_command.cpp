@@ -27,12 +27,15 @@ CLI::App* add_cost_command(CLI::App& app, CostArgs& a) {
                    ->check(uint64_check())
                    ->default_str("config's seed, else 1");
   a.replicates_opt = c->add_option("--replicates", a.replicates, "replicates (each its own graph and population)")
+                         ->transform(wom::cli::decimal_integer())
                          ->check(CLI::Range(std::int64_t(1), std::int64_t(100000)))
                          ->default_str("config's replicates");
   c->add_option("--focal", a.focal, "focal events per replicate (customers drawn uniformly at t0)")
+      ->transform(wom::cli::decimal_integer())
       ->check(CLI::Range(std::int64_t(1), std::int64_t(1000000)));
   c->add_option("--channel-focal", a.channel_focal,
                 "of those, how many are also priced with each channel off (cost by channel)")
+      ->transform(wom::cli::decimal_integer())
       ->check(CLI::Range(std::int64_t(0), std::int64_t(1000000)))
       ->default_str("all");
   c->add_flag("--no-cone", a.no_cone,
@@ -52,14 +55,17 @@ CLI::App* add_cost_command(CLI::App& app, CostArgs& a) {
   c->add_option("--by-degree", a.by_degree,
                 "extra focal customers per out-degree decile (stratified draw) for the by-degree table; 0: group "
                 "the uniform sample by decile")
+      ->transform(wom::cli::decimal_integer())
       ->check(CLI::Range(std::int64_t(0), std::int64_t(100000)));
   c->add_option("--t0", a.t0_days, "day of the focal events (burn-in)")
+      ->transform(wom::cli::decimal_integer())
       ->check(CLI::Range(std::int64_t(0), std::int64_t(36500000)));
   c->add_option("--severity", a.severity, "severity of the focal complaints (mix: as complaints arrive, ~78 % large)")
       ->check(CLI::IsMember({"mix", "small", "large"}));
   c->add_flag("--misunderstanding", a.misunderstanding, "focal complaints are misunderstandings (default: valid)")
       ->default_str("false");
   c->add_option("--threads", a.threads, "worker threads; 0 = all cores (results do not depend on it)")
+      ->transform(wom::cli::decimal_integer())
       ->check(CLI::Range(0, 65536));
   c->add_option("--out", a.out,
                 "write cost.json and cost_events.csv as this new folder once complete; an existing folder is refused "

@@ -437,9 +437,11 @@ int main(int argc, char** argv) {
                     ->check(wom::cli::uint64_check())
                     ->default_str("config's seed, else 1");
   ra.replicates_opt = run->add_option("--replicates", ra.replicates, "number of replicates (replaces 'replicates')")
+                          ->transform(wom::cli::decimal_integer())
                           ->check(CLI::Range(std::int64_t(1), std::int64_t(10'000'000)))
                           ->default_str("config's replicates, else 1");
   run->add_option("--threads", ra.threads, "worker threads; 0 = all cores (results do not depend on it)")
+      ->transform(wom::cli::decimal_integer())
       ->check(CLI::Range(0, 65536))
       ->default_str("0");
   ra.out_opt = run->add_option("--out", ra.out,
@@ -479,9 +481,11 @@ int main(int argc, char** argv) {
                     ->default_str("the first config's seed, else 1");
   ca.replicates_opt =
       compare->add_option("--replicates", ca.replicates, "replicates of every what-if (paired replicate by replicate)")
+          ->transform(wom::cli::decimal_integer())
           ->check(CLI::Range(std::int64_t(1), std::int64_t(10'000'000)))
           ->default_str("the configs' replicates (must agree)");
   compare->add_option("--threads", ca.threads, "worker threads; 0 = all cores (results do not depend on it)")
+      ->transform(wom::cli::decimal_integer())
       ->check(CLI::Range(0, 65536))
       ->default_str("0");
   compare

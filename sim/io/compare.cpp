@@ -628,12 +628,4 @@ std::string format_comparison(const Comparison& cmp, bool all) {
   return s;
 }
 
-std::vector<std::string> write_compare_outputs(const std::string& dir, const Comparison& cmp, const json& doc,
-                                               const std::vector<OutputFile>& extra) {
-  std::vector<OutputFile> files{{"compare.csv", [&](std::ostream& out) { write_compare_csv(out, cmp); }},
-                                {"compare.json", [&](std::ostream& out) { out << doc.dump(2) << '\n'; }}};
-  files.insert(files.end(), extra.begin(), extra.end());
-  return write_files(dir, files);
-}
-
 }  // namespace wom

@@ -129,10 +129,4 @@ nlohmann::ordered_json compare_json(const Comparison& cmp, const ProvenanceExtra
 /// declares (a model without headline figures: every row). `all`: every row.
 std::string format_comparison(const Comparison& cmp, bool all = false);
 
-/// Writes compare.csv and `doc` (from `compare_json`) as compare.json, plus `extra` files
-/// (e.g. report.html), into `dir` atomically. Returns the paths written.
-std::vector<std::string> write_compare_outputs(const std::string& dir, const Comparison& cmp,
-                                               const nlohmann::ordered_json& doc,
-                                               const std::vector<OutputFile>& extra = {});
-
 }  // namespace wom

@@ -44,7 +44,8 @@ json estimate_json(const Estimate& e) {
 /// The folder as given, without a trailing separator ("out/" → "out").
 fs::path clean(const std::string& dir) {
   fs::path d = fs::path(dir).lexically_normal();
-  while (d.has_parent_path() && d.filename().empty()) d = d.parent_path();
+  // ("/" is its own parent: stop there.)
+  while (d.has_parent_path() && d.filename().empty() && d.parent_path() != d) d = d.parent_path();
   return d;
 }
 
@@ -112,6 +113,18 @@ std::string why_not_replaceable(const fs::path& d) {
   return fmt::format("it holds {}, which wom did not write", names);
 }
 
+/// Flushes a file's or a folder's data to the disk (fsync), so that a folder renamed into place
+/// after a crash holds complete files; a path that cannot be opened is reported.
+void sync_to_disk(const fs::path& p, bool folder) {
+  const int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC | (folder ? O_DIRECTORY : 0));
+  if (fd < 0 || ::fsync(fd) != 0) {
+    const int err = errno;
+    if (fd >= 0) ::close(fd);
+    throw Error(fmt::format("cannot flush '{}' to disk: {}", p.string(), std::strerror(err)));
+  }
+  ::close(fd);
+}
+
 /// Owns the temporary folder beside the output folder: removed on destruction unless it became
 /// the output folder.
 class Staging {
@@ -142,6 +155,7 @@ class Staging {
     if (!out) throw Error(fmt::format("error while writing '{}': {}", p.string(), std::strerror(errno)));
     out.close();
     if (out.fail()) throw Error(fmt::format("error while closing '{}': {}", p.string(), std::strerror(errno)));
+    sync_to_disk(p, false);
     names_.push_back(name);
   }
 
@@ -157,6 +171,8 @@ class Staging {
         command);
     for (const auto& n : names_) marker += n + "\n";
     write_marker(marker);
+    sync_to_disk(tmp_ / kOutputMarker, false);
+    sync_to_disk(tmp_, true);
     std::error_code ec;
     if (!fs::exists(dir_, ec)) {
       fs::rename(tmp_, dir_, ec);
@@ -178,12 +194,17 @@ class Staging {
         if (ec) {
           std::error_code back;
           fs::rename(old, dir_, back);
+          if (back)  // the old outputs are safe, under another name: say where
+            throw Error(fmt::format("cannot replace output folder '{}': {}; its previous contents are in '{}'",
+                                    dir_.string(), ec.message(), old.string()));
           throw Error(fmt::format("cannot replace output folder '{}': {}", dir_.string(), ec.message()));
         }
         tmp_ = old;  // the destructor deletes the old folder
       }
       // After the exchange the temporary name holds the old folder: the destructor deletes it.
     }
+    // The rename itself reaches the disk with the parent folder.
+    sync_to_disk(dir_.has_parent_path() ? dir_.parent_path() : fs::path("."), true);
     std::vector<std::string> written;
     for (const auto& name : names_) written.push_back((dir_ / name).string());
     return written;
@@ -514,7 +535,11 @@ std::vector<ColumnSummary> summarize(const Scenario& scenario, const RunOutput& 
       s.run_values.push_back(over);
     }
     s.value = bounded(estimate(s.final_values), s.measure.unit);
-    if (s.has_fraction()) s.fraction = bounded(estimate(s.final_fractions), Unit::Persons);
+    if (s.has_fraction()) {  // a share of the population: its CI within [0, 1]
+      s.fraction = estimate(s.final_fractions);
+      s.fraction.ci_low = std::clamp(s.fraction.ci_low, 0.0, 1.0);
+      s.fraction.ci_high = std::clamp(s.fraction.ci_high, 0.0, 1.0);
+    }
     s.run = bounded(estimate(s.run_values), s.measure.unit);
     out.push_back(std::move(s));
   }
@@ -705,8 +730,10 @@ void check_output_folder(const OutputFolder& out) {
   // No side effects: nothing is created before the work has succeeded.
   const fs::path d = clean(out.dir);
   std::error_code ec;
-  const fs::path here = fs::current_path(ec);
-  const fs::path abs = fs::absolute(d, ec).lexically_normal();
+  // Compared as real paths (symbolic links resolved), so no spelling of the current folder or
+  // of one above it gets through.
+  const fs::path here = fs::weakly_canonical(fs::current_path(ec), ec);
+  const fs::path abs = fs::weakly_canonical(fs::absolute(d, ec), ec).lexically_normal();
   if (d.filename() == "." || d.filename() == ".." || !abs.has_relative_path() ||
       std::mismatch(abs.begin(), abs.end(), here.begin(), here.end()).first == abs.end())
     throw Error(fmt::format(
@@ -766,14 +793,6 @@ std::string add_file(const std::string& dir, const OutputFile& file) {
     throw;
   }
   return to.string();
-}
-
-std::vector<std::string> write_files(const std::string& dir, const std::vector<OutputFile>& files) {
-  std::string command = "unknown";
-  for (const auto& c : command_files())
-    for (const auto& f : files)
-      if (std::find(c.files.begin(), c.files.end(), f.name) != c.files.end()) command = c.command;
-  return write_output_folder(OutputFolder{dir, command, false}, files);
 }
 
 std::vector<std::string> write_outputs(const OutputFolder& out, const Scenario& scenario, const RunOutput& run,
@@ -858,7 +877,7 @@ std::string format_run_summary(const Scenario& scenario, const RunOutput& run, b
     const int d = f.decimals(std::max(std::fabs(e.mean), e.se), whole);
     if (!spread) return f.text(e.mean, d);
     FigureFormat spread_format = f;  // a share's SE in percentage points, a count's bare
-    spread_format.bare = f.unit != Unit::Share;
+    spread_format.bare = f.unit != Unit::Share && f.unit != Unit::PerYear;
     spread_format.difference = true;
     return fmt::format("{} ± {}", f.text(e.mean, d), spread_format.text(e.se, d));
   };

@@ -191,10 +191,6 @@ void check_output_folder(const OutputFolder& out);
 /// marker).
 std::vector<std::string> write_output_folder(const OutputFolder& out, const std::vector<OutputFile>& files);
 
-/// As `write_output_folder` without --force (an existing folder is refused), the marker naming
-/// the command whose files these are.
-std::vector<std::string> write_files(const std::string& dir, const std::vector<OutputFile>& files);
-
 /// Adds `file` to the existing folder `dir` (`wom report`'s report.html), atomically: written
 /// beside its name as a hidden temporary file, then renamed over it. Returns its path.
 std::string add_file(const std::string& dir, const OutputFile& file);

@@ -728,3 +728,31 @@ TEST_CASE("an event log inside the output folder is refused: the folder is writt
   CHECK_THAT(r.err, Catch::Contains("--events 'res/ev.csv' is inside the output folder"));
   CHECK(entries_of(dir.path) == std::vector<std::string>{"sim.yaml"});
 }
+
+TEST_CASE("whole-number flags are decimal: 010 is ten, 0x10 and 1e3 are refused", "[cli]") {
+  TempDir dir;
+  dir.write("svc.yaml", kService);
+  Result r = run_wom(dir, "cost svc.yaml --focal 010 --channel-focal 0 --t0 5 --replicates 1 --out c -q");
+  INFO(r.err);
+  REQUIRE(r.rc == 0);
+  CHECK(nlohmann::json::parse(slurp(dir.path / "c" / "cost.json"))["focal_events"] == 10);
+  for (const char* bad : {"--threads 0x10", "--replicates 1e3", "--replicates +2", "--threads ' 5'"}) {
+    INFO(bad);
+    r = run_wom(dir, std::string("run svc.yaml -q ") + bad);
+    CHECK(r.rc == 1);
+    CHECK_THAT(r.err, Catch::StartsWith("wom: error: ") && Catch::Contains("not a whole number in decimal digits"));
+  }
+}
+
+TEST_CASE("the root folder, and the current folder reached through a symbolic link, are refused as outputs",
+          "[cli][outputs]") {
+  TempDir dir;
+  dir.write("svc.yaml", kService);
+  Result r = run_wom(dir, "run svc.yaml --out / --force -q");  // must not hang or touch /
+  CHECK(r.rc == 1);
+  CHECK_THAT(r.err, Catch::Contains("the current folder or one above it"));
+  std::filesystem::create_directory_symlink(dir.path, dir.path / "here");
+  r = run_wom(dir, "run svc.yaml --out here --force -q");
+  CHECK(r.rc == 1);
+  CHECK(std::filesystem::exists(dir.path / "svc.yaml"));
+}
