@@ -14,12 +14,19 @@
 #include <fmt/format.h>
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "config.hpp"
 #include "economics.hpp"
 #include "service_wom.hpp"
 
 namespace wom::models {
+
+namespace {
+/// A ratio whose denominator is 0 (no customers, no stories): undefined, shown as n/a and
+/// written as null, never as a 0 that reads like a measurement.
+constexpr double kUndefined = std::numeric_limits<double>::quiet_NaN();
+}  // namespace
 
 std::vector<Measure> service_wom_measures() {
   using U = Unit;
@@ -142,7 +149,7 @@ std::map<std::string, double> service_wom_summary(const Params& params, const Tr
     exposure += tr.at(t, kc) * dt;
     defections += tr.at(t + 1, kd);
   }
-  const double rate = exposure > 0 ? defections / exposure : 0.0;
+  const double rate = exposure > 0 ? defections / exposure : kUndefined;
   const double r = swom::annual_survival(defections, exposure, dt);
   s["annual_defection_rate"] = rate;
   s["retention_per_year"] = r;
@@ -181,12 +188,12 @@ std::map<std::string, double> service_wom_summary(const Params& params, const Tr
   for (std::int64_t t = 1; t <= H; ++t) largest = std::max(largest, tr.at(t, col("largest_cascade")));
   s["largest_cascade"] = largest;
   const double pos = s["stories_positive"], neg = s["stories_negative"];
-  s["share_positive_stories"] = pos + neg > 0 ? pos / (pos + neg) : 0.0;
+  s["share_positive_stories"] = pos + neg > 0 ? pos / (pos + neg) : kUndefined;
 
   const double c0 = tr.at(0, kc), cH = tr.at(H, kc), years = double(H) * dt;
   s["customers_start"] = c0;
   s["customers_end"] = cH;
-  s["base_change_per_year"] = c0 > 0 && cH > 0 ? std::pow(cH / c0, 1.0 / years) - 1.0 : 0.0;
+  s["base_change_per_year"] = c0 > 0 ? std::pow(cH / c0, 1.0 / years) - 1.0 : kUndefined;
   s["rating_end"] = tr.at(H, col("rating"));
 
   // Value: mean annual margin of customers over the run, CLV, NPV with terminal value.
@@ -223,9 +230,9 @@ std::map<std::string, double> service_wom_summary(const Params& params, const Tr
   for (std::int64_t t = 1; t <= H; ++t) realized += tr.at(t, kcrev) * disc(t);
   const double cohortH = tr.at(H, kcohort);
   const double tail = cohortH > 0 ? tr.at(H, kcrev) / dt * multiple(r) * disc(H) : 0.0;
-  s["clv_empirical"] = cohort0 > 0 ? realized / cohort0 : 0.0;
-  s["clv_empirical_with_tail"] = cohort0 > 0 ? (realized + tail) / cohort0 : 0.0;
-  s["cohort_survival"] = cohort0 > 0 ? cohortH / cohort0 : 0.0;
+  s["clv_empirical"] = cohort0 > 0 ? realized / cohort0 : kUndefined;
+  s["clv_empirical_with_tail"] = cohort0 > 0 ? (realized + tail) / cohort0 : kUndefined;
+  s["cohort_survival"] = cohort0 > 0 ? cohortH / cohort0 : kUndefined;
   s["remedy_cost"] = sum("remedy_cost");
   s["contact_cost"] = sum("contact_cost");
   s["reply_cost"] = sum("reply_cost");

@@ -1061,3 +1061,20 @@ TEST_CASE("review replies cost their price over the horizon and in the terminal 
   CHECK(sa.at("terminal_value") - sb.at("terminal_value") ==
         Approx(sb.at("customers_end") * dc * r / (1 + i - r) / (1 + i)).epsilon(1e-6));
 }
+
+TEST_CASE("ratios with nothing to count are undefined, not zero", "[models][service_wom][economics]") {
+  // No customers ever and no stories: retention, defection rate, the share of positive stories
+  // and the CLVs have a zero denominator. They come out NaN (n/a, null in JSON), and the NPV is
+  // an exact 0, not a number built on them.
+  const Graph g = isolated(2000);
+  const Params p = params(kQuiet, {{"population.customer_share", 0.0}});
+  const Trajectory tr = run(p, g, 0, 60);
+  const auto s = models::service_wom_summary(p, tr, 1.0);
+  for (const char* k : {"retention_per_year", "annual_defection_rate", "share_positive_stories", "clv_empirical",
+                        "cohort_survival", "base_change_per_year"}) {
+    INFO(k);
+    CHECK(std::isnan(s.at(k)));
+  }
+  CHECK(s.at("npv") == 0.0);
+  CHECK(s.at("terminal_value") == 0.0);
+}
