@@ -240,7 +240,8 @@ std::vector<ParamSpec> service_wom_params() {
                  "cost of handling one complaint"),
       optional_param(real_param("economics.terminal_retention", 0.8, 0, 1, "share per year",
                                 "annual retention r of the terminal value (m - c) r/(1+i-r): the probability a "
-                                "customer stays a year; default: the run's own measured one-year survival. wom cost "
+                                "customer stays a year; default: the run's own measured one-year survival. Set "
+                                "together with economics.terminal_cost_per_customer_year (both or neither). wom cost "
                                 "pins it to the baseline's, so one focal event does not revalue every customer "
                                 "through the estimate of r",
                                 "Gupta & Lehmann (2003) [A9.1]; DESIGN §3 step 12")),
@@ -248,8 +249,9 @@ std::vector<ParamSpec> service_wom_params() {
                                 "currency per customer per year",
                                 "continuing cost c of serving a customer after the horizon in the terminal value "
                                 "(m - c) r/(1+i-r): remedies, contacts, review replies and training per customer-year "
-                                "at the policy's rates; default: the run's own measured rate. wom cost pins it to the "
-                                "baseline's",
+                                "at the policy's rates; default: the run's own measured rate. Set together with "
+                                "economics.terminal_retention (both or neither). wom cost pins it to the baseline's "
+                                "service cost per customer-year (no training: one customer does not change the budget)",
                                 "docs/economics.md")),
       text("economics.currency", "$", "currency symbol of every money figure", "DESIGN default"),
       // --- channels (switches for tests, what-ifs and the cost engine)
