@@ -82,6 +82,15 @@ TEST_CASE("money and discount ranges keep the arithmetic finite; an undefined ra
     CHECK(r.rc == 1);
     CHECK_THAT(r.err, Catch::StartsWith("wom: error: ") && Catch::Contains(c.says) && Catch::Contains("accepted"));
   }
+  // One terminal rule: r and c pinned together or not at all.
+  const Result half = run_wom(dir, "run s.yaml -q --set params.economics.terminal_retention=0.8");
+  CHECK(half.rc == 1);
+  CHECK_THAT(half.err, Catch::Contains("economics.terminal_retention") &&
+                           Catch::Contains("economics.terminal_cost_per_customer_year") && Catch::Contains("both"));
+  const Result both = run_wom(dir,
+                              "run s.yaml -q --set params.economics.terminal_retention=0.8 "
+                              "--set params.economics.terminal_cost_per_customer_year=2");
+  CHECK(both.rc == 0);
   // wom params states the limits.
   const Result p = run_wom(dir, "params economics.discount_rate_per_year");
   CHECK(p.rc == 0);
