@@ -1480,6 +1480,7 @@ td.varies { background: #fdebd0; font-weight: 600; }
 .note { color: var(--muted); font-size: 13px; }
 .multiples { display: flex; flex-wrap: wrap; gap: 8px; }
 .scroll { overflow-x: auto; max-width: 100%; }
+.scroll table.figures td:first-child { min-width: 13em; }
 td .ci { display: block; color: var(--muted); font-size: 12px; }
 svg.plot { max-width: 100%; height: auto; display: block; margin: 8px 0; font-family: inherit; }
 .ptitle { font-size: 13px; font-weight: 600; fill: var(--ink); }
