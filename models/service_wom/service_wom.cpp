@@ -1826,8 +1826,8 @@ ModelInfo service_wom_info() {
   m.step_in_days = true;  // rates per year; RunContext::dt = time.step_days
   m.params = service_wom_params();
   m.measures = service_wom_measures();
-  m.bytes_per_agent = 128;  // 65 bytes of state measured, plus the sweep's per-block scratch
-  m.bytes_per_arc = 8;      // 5.6 measured (bookings of tellings)
+  m.bytes_per_agent = 80;  // 65 bytes of state measured, plus the sweep's per-block scratch
+  m.bytes_per_arc = 6;     // 5.6 measured (bookings of tellings)
   m.metrics = [](const Params& p, const Trajectory& tr, double step_days) {
     const auto s = service_wom_summary(p, tr, step_days);
     return std::vector<std::pair<std::string, double>>(s.begin(), s.end());

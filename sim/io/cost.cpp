@@ -273,9 +273,11 @@ CostOutput run_cost(const Scenario& sc, const CostOptions& o) {
       out.channels.push_back(p.key.substr(9));
   const std::uint64_t seed = o.seed.value_or(sc.seed);
   const std::int64_t reps = o.replicates.value_or(sc.replicates);
-  // Per replicate: a world run carrying the variants beside the baseline's snapshot, and full
-  // runs side by side (one per thread).
-  check_memory(sc, 1, 1 + (o.threads > 0 ? std::min(o.threads, ThreadLimit::hardware()) : ThreadLimit::hardware()));
+  // Per replicate one graph, shared by its runs: with cones, a world run carrying the variants
+  // beside the baseline's snapshot (about one more state); with full paired runs, one run per
+  // thread side by side.
+  const int threads = o.threads > 0 ? std::min(o.threads, ThreadLimit::hardware()) : ThreadLimit::hardware();
+  check_memory(sc, 1, o.cone ? 2 : std::max(2, threads), 1);
   const auto start = Clock::now();
   // Progress in model steps: per replicate a baseline and a pinned baseline carrying the
   // variants, one baseline per channel switched off, and full runs for what the cone cannot do.

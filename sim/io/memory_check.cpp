@@ -14,11 +14,10 @@ namespace wom {
 
 namespace {
 
-// Building a CSR graph holds the arc list (two 32-bit ids per arc) and the CSR (a 32-bit
-// target per arc, a 64-bit offset and a 64-bit stable id per vertex) at once; measured peaks
-// of the generators sit below these figures (bench/RESULTS.md: 5.6 bytes per stored arc after
-// the build).
-constexpr double kBuildBytesPerArc = 16, kBytesPerVertex = 24;
+// A built CSR graph holds a 32-bit target per arc and a 64-bit offset and a 64-bit stable id
+// per vertex; while it is built, the arc list (two 32-bit ids per arc) exists beside it, and
+// is freed before the model allocates its state.
+constexpr double kBytesPerArc = 4, kBytesPerVertex = 16, kBuildBytesPerArc = 8;
 
 /// Expected stored arcs of a generated graph (an undirected edge stores two arcs); 0 for the
 /// implicit complete graph, and for files (their size bounds what reading them costs).
@@ -50,7 +49,7 @@ double expected_arcs(const GraphSpec& g) {
 
 double graph_bytes(const GraphSpec& g) {
   if (g.generator == "complete" || g.generator == "file") return 0;
-  return kBytesPerVertex * double(g.n) + kBuildBytesPerArc * expected_arcs(g);
+  return kBytesPerVertex * double(g.n) + kBytesPerArc * expected_arcs(g);
 }
 
 double read_number_file(const char* path) {
@@ -66,16 +65,18 @@ double read_number_file(const char* path) {
 
 }  // namespace
 
-MemoryNeed estimate_memory(const Scenario& sc, std::int64_t replicates, std::int64_t concurrent) {
+MemoryNeed estimate_memory(const Scenario& sc, std::int64_t replicates, std::int64_t concurrent, std::int64_t graphs) {
   MemoryNeed need;
+  need.process = 16.0 * 1024 * 1024;
   const double held = double(std::max<std::int64_t>(1, concurrent));
   const bool shared = sc.graph.generator == "file" || sc.graph.generator == "complete";
   const double g = graph_bytes(sc.graph) + (sc.followers ? graph_bytes(*sc.followers) : 0.0);
-  need.graph = shared ? g : g * held;
+  need.graph = shared ? g : g * (graphs > 0 ? std::min(held, double(graphs)) : held);
   const double n = double(sc.graph.n),
                arcs = expected_arcs(sc.graph) + (sc.followers ? expected_arcs(*sc.followers) : 0);
   const double per_agent = sc.info ? sc.info->bytes_per_agent : 16, per_arc = sc.info ? sc.info->bytes_per_arc : 0;
-  need.state = held * (per_agent * n + per_arc * arcs);
+  // While a graph is built its arc list is held; the model's state comes after it is freed.
+  need.state = held * std::max(per_agent * n + per_arc * arcs, kBuildBytesPerArc * arcs);
   std::size_t columns = 8;
   if (sc.info && sc.info->make) columns = sc.info->make(sc.params)->columns().size();
   need.timeseries = double(replicates) * double(sc.steps + 1) * double(columns) * 8.0;
@@ -125,11 +126,11 @@ std::string bytes_text(double b) {
   return u == 0 ? fmt::format("{:.0f} bytes", b) : fmt::format("{:.3g} {}", b, units[u]);
 }
 
-void check_memory(const Scenario& sc, std::int64_t replicates, std::int64_t concurrent) {
+void check_memory(const Scenario& sc, std::int64_t replicates, std::int64_t concurrent, std::int64_t graphs) {
   double avail = available_memory();
   if (const char* env = std::getenv("WOM_MEMORY_LIMIT")) avail = std::atof(env);
   if (!(avail > 0)) return;  // nothing to compare with: let the run try
-  const MemoryNeed need = estimate_memory(sc, replicates, concurrent);
+  const MemoryNeed need = estimate_memory(sc, replicates, concurrent, graphs);
   // Leave headroom for what the estimate leaves out (outputs being written, the allocator).
   if (need.total() <= 0.9 * avail) return;
   std::string keys;
