@@ -45,7 +45,7 @@ import sys
 import numpy as np
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-DEFAULT_HIGGS = os.path.join(REPO, "..", "shared", "data", "higgs-twitter", "higgs-retweet_network.edgelist.gz")
+DEFAULT_HIGGS = os.path.join(REPO, "data", "higgs-retweet_network.edgelist.gz")
 DEFAULT_PLOT = os.path.join(REPO, "analysis", "figures", "retweets_vs_higgs.png")
 
 # Bernoulli numbers B_2j / (2j)! for the Euler-Maclaurin tail of the Hurwitz zeta function.

@@ -30,7 +30,7 @@ using Catch::Matchers::Contains;
 
 namespace {
 
-const std::string kData = WOM_SOURCE_DIR "/../shared/data/";
+const std::string kData = WOM_SOURCE_DIR "/data/";  // data/README.md: sources and citations
 
 GraphSpec spec_of(const std::string& generator) {
   GraphSpec s;
