@@ -1,5 +1,5 @@
 #pragma once
-/// service_wom's customer economics (DESIGN.md §3 step 12; docs/economics.md): annual retention
+/// service_wom's customer economics (docs/design.md §3 step 12; docs/economics.md): annual retention
 /// as a survival probability, the continuing cost of serving a customer, and the terminal value.
 /// The summary (service_wom_summary.cpp) and the per-agent ledger (service_wom.cpp) both use
 /// these, so the terminal value summed over agents equals the summary's.

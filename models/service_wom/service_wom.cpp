@@ -1,5 +1,5 @@
 // service_wom kernels. The update rule, units and citations are in service_wom.hpp; choices
-// DESIGN leaves open are in README.md. Layout of one step (all phases read the state at t):
+// the design (docs/design.md) leaves open are in README.md. Layout of one step (all phases read the state at t):
 //   talk    tellers (a sorted list kept between steps) push messages over their out-arcs and to
 //           random weak contacts; messages are sorted by listener (a total order, so the content
 //           is the same at any thread count);
@@ -261,7 +261,7 @@ struct Hazards {
   bool operator==(const Hazards&) const = default;
 };
 
-/// A variant priced through its causal cone (DESIGN §5; ServiceWom::add_variant): the same
+/// A variant priced through its causal cone (docs/design.md §5; ServiceWom::add_variant): the same
 /// world with its interventions, stepped in lockstep with the baseline run. Only cone members
 /// — persons whose inputs have differed from the baseline's at some step — are re-simulated;
 /// everyone else's state is the baseline's, bit for bit.
@@ -503,7 +503,7 @@ class ServiceWom final : public Model {
   std::int64_t margin_sum_ = 0, cohort_margin_sum_ = 0, att_sum_ = 0;
   double npv_ = 0;
 
-  // Cost engine (DESIGN §4): interventions and the per-agent ledger of discounted cash flows.
+  // Cost engine (docs/design.md §4): interventions and the per-agent ledger of discounted cash flows.
   std::vector<Intervention> interventions_;  // sorted by (step, agent)
   std::vector<const Intervention*> iv_now_;  // those of this step, by agent
   std::vector<std::size_t> iv_begin_;
@@ -532,7 +532,7 @@ class ServiceWom final : public Model {
   std::array<double, kNumColumns> obs_{};
 };
 
-/// What the messages msgs_[m0, m1) of one listener do (DESIGN §3 step 7). A retold story of
+/// What the messages msgs_[m0, m1) of one listener do (docs/design.md §3 step 7). A retold story of
 /// generation g counts with weight 2^-g in everything it does; the result does not depend on
 /// the messages' order.
 ServiceWom::Heard ServiceWom::listen(std::span<const Msg> heard) const {
@@ -805,7 +805,7 @@ void ServiceWom::step(const Graph& g, State&, const StepContext& ctx) {
   if (!variants_.empty()) cone_after(g, t);
 }
 
-/// Per-agent discounted cash flows up to the current row (DESIGN §4): closed customer spells
+/// Per-agent discounted cash flows up to the current row (docs/design.md §4): closed customer spells
 /// plus the open one, remedies, contact and reply costs, CAC, and the terminal value
 /// (m − c)·r/(1+i−r) of each customer at the horizon (terminal_rule(): r and c pinned, or the
 /// run's own so far, as in the summary). Summed over agents, margins equal the revenue column's
@@ -1137,7 +1137,7 @@ bool ServiceWom::problem(std::int64_t t, vid v, std::uint64_t id, Person& p, dou
   return story != 0;
 }
 
-/// One person's step t (DESIGN §3 steps 1–7, 9–11 for this person): `p` holds its state at t and
+/// One person's step t (docs/design.md §3 steps 1–7, 9–11 for this person): `p` holds its state at t and
 /// receives its state at t+1, with the attitude before this step's tweets. Reads nothing of
 /// other persons but `in`, so the sweep and the causal cone (run_variants) share it exactly.
 void ServiceWom::step_person(std::int64_t t, vid v, std::uint64_t id, double u, Person& p, const Inputs& in,
@@ -1413,7 +1413,7 @@ void ServiceWom::log_cascade(const Graph& f, std::int64_t t, vid u, bool positiv
 }
 
 // ---------------------------------------------------------------------------------------------
-// Causal cone (DESIGN §5): variants stepped in lockstep with this run (wom cost).
+// Causal cone (docs/design.md §5): variants stepped in lockstep with this run (wom cost).
 //
 // A variant differs from the baseline only downstream of its interventions. Its cone holds the
 // persons whose inputs have differed at some step; they are re-simulated every step with

@@ -1,8 +1,8 @@
 #pragma once
-/// service_wom — customer service, word of mouth and customer value (DESIGN.md §3).
+/// service_wom — customer service, word of mouth and customer value (docs/design.md §3).
 ///
 /// N persons on a strong-tie graph are prospects, customers or lapsed. One step of
-/// `time.step_days` days reads the state at t and writes the state at t+1, in DESIGN's order:
+/// `time.step_days` days reads the state at t and writes the state at t+1, in the design's order (docs/design.md §3):
 ///   1 problems  a customer (no defection pending) has a problem at problems.rate_per_year;
 ///               large with problems.large_share; a problem while another is unresolved is a
 ///               repeat failure (large retention column, extra attitude shift, no positive story);
@@ -60,7 +60,7 @@ ModelInfo service_wom_info();
 /// order): one declaration for the terminal, summary.json, compare and the report.
 std::vector<Measure> service_wom_measures();
 
-/// Summary metrics of one trajectory (DESIGN §4): retention per year and overall, acquisitions,
+/// Summary metrics of one trajectory (docs/design.md §4): retention per year and overall, acquisitions,
 /// NPV with terminal value, CLV analytic and empirical, share of positive stories, and more.
 /// `step_days` is the step length used for the run.
 std::map<std::string, double> service_wom_summary(const Params& params, const Trajectory& tr, double step_days);

@@ -1,5 +1,5 @@
-// Parameters of service_wom: DESIGN.md §3 defaults table, with units, valid ranges and sources
-// (calibration.md section codes in brackets). "assumption" marks values that are ours.
+// Parameters of service_wom: docs/design.md §3 defaults table, with units, valid ranges and sources
+// (docs/calibration.md section codes in brackets). "assumption" marks values that are ours.
 #include <limits>
 #include <string>
 #include <vector>
@@ -61,7 +61,7 @@ std::vector<ParamSpec> service_wom_params() {
       per_year("problems.rate_per_year", 0.2, "problems per customer per year with this firm",
                "CCMC 0.5 per household across all suppliers [A1.2] -> one firm lower (assumption)"),
       prob("problems.large_share", 0.2, "share of problems that are large (loss over $100)",
-           "assumption (calibration scenario card)"),
+           "assumption (docs/calibration.md, scenario card)"),
       prob("problems.misunderstanding_share", 0.25,
            "share of complaints that come from a misunderstanding (the customer is not right)"),
       boolean("problems.enabled", true,
@@ -121,7 +121,7 @@ std::vector<ParamSpec> service_wom_params() {
                  "extra attitude after a resolved first failure (never after a repeat failure)",
                  "de Matos, Henrique & Rossi (2007): no effect on repurchase or WOM [A3.1]; Maxham & Netemeyer (2002)"),
   };
-  // TARP retention table (DESIGN §3 step 5), one key per cell so the argue penalty can be swept.
+  // TARP retention table (docs/design.md §3 step 5), one key per cell so the argue penalty can be swept.
   const double tarp[4][2] = {{0.37, 0.09}, {0.46, 0.19}, {0.70, 0.54}, {0.95, 0.82}};
   const char* sev[2] = {"small", "large"};
   for (int p = 0; p < 4; ++p)
@@ -141,7 +141,7 @@ std::vector<ParamSpec> service_wom_params() {
       real_param("talk.story_days", 14, 0, 36500, "days", "life of a story (telling period); at least one step"),
       per_year("talk.recommend_rate_per_year", 0.5,
                "rate at which a satisfied customer starts a positive story on its own (WOM's imitation force)",
-               "set so about 3 in 4 stories are positive (East, Hammond & Wright 2007 [A4.5]): DESIGN's 0.35 gives "
+               "set so about 3 in 4 stories are positive (East, Hammond & Wright 2007 [A4.5]): the design's 0.35 gives "
                "0.67 on a 50,000-person Barabasi-Albert graph (m = 5), 0.5 gives 0.74 (README, Calibration)"),
       real_param("talk.satisfied_above", 0.2, -1, 1, "attitude units",
                  "attitude at or above which a customer recommends", "set so about 3 in 4 stories are positive"),
@@ -164,7 +164,7 @@ std::vector<ParamSpec> service_wom_params() {
       prob("acquisition.weak_tie_prob", 0.01, "beta_w: adoption probability per positive story from a weak tie",
            "Goldenberg, Libai & Muller (2001): 0.005-0.015 [A5.3]"),
       per_year("acquisition.external_per_year", 0.04, "advertising (external) adoption rate of a prospect",
-               "Bass p = 0.03 (Sultan, Farley & Lehmann 1990 [A6.1]), raised to 0.04 as DESIGN allows so the base "
+               "Bass p = 0.03 (Sultan, Farley & Lehmann 1990 [A6.1]), raised to 0.04 as the design allows so the base "
                "is stable under the default policy (README, Calibration)"),
       real_param("acquisition.reject_days", 365, 0, 36500, "days",
                  "a prospect who rejects the brand on a negative story does not adopt for this long",
@@ -226,7 +226,7 @@ std::vector<ParamSpec> service_wom_params() {
       real_param("economics.margin_per_year", 100, 0, kMaxUnitCost, "currency per customer per year",
                  "mean margin of a customer (log-normal across customers); at most 10^7 so that money sums stay exact "
                  "(the run also refuses a population whose margins sum past the exact range)",
-                 "assumption (calibration A9.1: m = 100)"),
+                 "assumption (docs/calibration.md A9.1: m = 100)"),
       real_param("economics.margin_sigma", 0.5, 0, 2, "log units",
                  "sigma of the log-normal margin (0: equal margins; at most 2, a mean 7.4 times the median)"),
       real_param("economics.cac", 100, 0, kMaxUnitCost, "currency per acquisition", "customer acquisition cost"),
@@ -244,7 +244,7 @@ std::vector<ParamSpec> service_wom_params() {
                                 "together with economics.terminal_cost_per_customer_year (both or neither). wom cost "
                                 "pins it to the baseline's, so one focal event does not revalue every customer "
                                 "through the estimate of r",
-                                "Gupta & Lehmann (2003) [A9.1]; DESIGN §3 step 12")),
+                                "Gupta & Lehmann (2003) [A9.1]; docs/design.md §3 step 12")),
       optional_param(real_param("economics.terminal_cost_per_customer_year", 0, 0, kMaxUnitCost,
                                 "currency per customer per year",
                                 "continuing cost c of serving a customer after the horizon in the terminal value "
@@ -253,7 +253,7 @@ std::vector<ParamSpec> service_wom_params() {
                                 "economics.terminal_retention (both or neither). wom cost pins it to the baseline's "
                                 "service cost per customer-year (no training: one customer does not change the budget)",
                                 "docs/economics.md")),
-      text("economics.currency", "$", "currency symbol of every money figure", "DESIGN default"),
+      text("economics.currency", "$", "currency symbol of every money figure", "docs/design.md §3 default"),
       // --- channels (switches for tests, what-ifs and the cost engine)
       boolean("channels.talk", true, "strong-tie talk on the graph"),
       boolean("channels.weak_ties", true, "weak-tie talk to random contacts"),

@@ -1,4 +1,4 @@
-// Summary metrics of one service_wom trajectory (DESIGN §3 step 12 and §4).
+// Summary metrics of one service_wom trajectory (docs/design.md §3 step 12 and §4).
 //
 // Conventions (docs/economics.md; formulas in economics.hpp):
 //   * annual defection rate h = defections / customer-years at risk, customer-years = Σ_t C_t·dt

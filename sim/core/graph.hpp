@@ -1,7 +1,7 @@
 #pragma once
 /// Frozen compressed-sparse-row graph: 32-bit vertex ids, 64-bit arc offsets.
 ///
-/// Arc direction follows DESIGN.md §2: an arc u→v means "v hears u". out(u) lists the
+/// Arc direction follows docs/design.md §2: an arc u→v means "v hears u". out(u) lists the
 /// agents that hear u (push targets); in(v) lists the agents v hears (pull sources).
 /// Undirected graphs store each edge as two arcs and share one CSR for in and out.
 /// The complete graph is implicit (mean-field): no arcs are stored, and kernels that

@@ -44,7 +44,7 @@ struct StepContext {
   rng::Stream stream(rng::Purpose purpose) const { return rng::Stream(run->key, std::uint64_t(t), purpose); }
 };
 
-/// A change injected into one run (the cost engine's focal events, DESIGN.md §4): at step
+/// A change injected into one run (the cost engine's focal events, docs/design.md §4): at step
 /// `step`, agent `agent` has a complaint handled along a forced path, or is lost outright.
 struct Intervention {
   enum class Kind { Complaint, Lose };
@@ -101,7 +101,7 @@ class Model {
   /// A small model-defined role per agent at the current step (service_wom: 0 prospect,
   /// 1 customer, 2 lapsed), for partitions by role at the time of an intervention.
   virtual std::vector<std::uint8_t> roles() const { return {}; }
-  /// Causal cone (DESIGN.md §5), optional. Registers, after init and before the first step, a
+  /// Causal cone (docs/design.md §5), optional. Registers, after init and before the first step, a
   /// variant of this run: the same world with `interventions`, stepped in lockstep with this
   /// run while re-simulating only the agents whose inputs differ from this run's. A variant
   /// whose cone grows past `max_cone` agents is dropped and reported global. Returns false when
@@ -118,7 +118,7 @@ class Model {
 };
 
 /// What a figure measures: one name, one unit and one meaning, declared by the model and used
-/// by the terminal, summary.json, compare and report alike (DESIGN.md §4).
+/// by the terminal, summary.json, compare and report alike (docs/design.md §4).
 enum class Unit {
   Persons,   ///< a number of agents (shown as a count; a stock also as a share of the population)
   Count,     ///< a number of events or things (stories, tweets, reviews)

@@ -1,5 +1,5 @@
 #pragma once
-/// Counter-based randomness keyed by meaning (DESIGN.md §5).
+/// Counter-based randomness keyed by meaning (docs/design.md §5).
 ///
 /// A draw is a pure function of (seed, replicate, step, purpose, stable agent id or the
 /// arc's (source id, target id), k). No generator state exists, so results do not depend

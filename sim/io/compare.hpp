@@ -1,5 +1,5 @@
 #pragma once
-/// `wom compare`: what-ifs side by side on common random numbers (DESIGN.md §4, §7).
+/// `wom compare`: what-ifs side by side on common random numbers (docs/design.md §4, §7).
 ///
 /// A what-if is one validated scenario: a config file, or one value of `--vary key=v1,v2,...`
 /// applied to a single config. Every what-if runs with the same seed and replicate count, so

@@ -1,5 +1,5 @@
 #pragma once
-/// Scenario files: YAML → a validated, immutable `Scenario` (DESIGN.md §2, §7).
+/// Scenario files: YAML → a validated, immutable `Scenario` (docs/design.md §2, §7).
 ///
 /// A config is read once, merged with the files it `extends:` and with `--set key=value`
 /// overrides, then checked key by key against the engine keys and the chosen model's

@@ -48,7 +48,7 @@ enum Group { kFocalAgent = 0, kOtherCustomers = 1, kOthers = 2, kGroups = 3 };
 
 /// Exact, order-free sums: each agent's amount rounded to units of 2^-16 (about 1.5e-5 of a
 /// currency unit), summed in a 128-bit integer, so a sum does not depend on storage order
-/// (results are identical under vertex reordering, DESIGN.md §5), a causal cone's per-agent
+/// (results are identical under vertex reordering, docs/design.md §5), a causal cone's per-agent
 /// differences applied to a baseline's sums give exactly the sums of a full run, and every
 /// difference and partition below is computed in integers: a part that did not change is
 /// exactly zero, and the parts add up to the total.

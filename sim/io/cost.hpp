@@ -1,6 +1,6 @@
 #pragma once
 /// `wom cost`: what one argued interaction, or one lost customer, costs — counting everyone
-/// the story reaches (DESIGN.md §4).
+/// the story reaches (docs/design.md §4).
 ///
 /// A focal event is a complaint by customer i at step t0 injected into the same world
 /// twice on common random numbers (same seed and replicate, so the same graph, population
@@ -15,7 +15,7 @@
 /// among all customers at t0 (ranked by degree, ties by keyed draw) for the by-degree table;
 /// without it the table groups the uniform sample by decile.
 ///
-/// Efficiency (DESIGN.md §5): each world (the scenario, and each channel switched off) runs
+/// Efficiency (docs/design.md §5): each world (the scenario, and each channel switched off) runs
 /// once and carries its variants, which the model re-simulates only over their causal cones
 /// (Model::add_variant); a variant whose cone outgrows `max_cone` of the persons, or a model
 /// without cones, is priced by a full run. Both paths give the same numbers bit for bit.

@@ -1,5 +1,5 @@
 #pragma once
-/// SNAP-style edge lists, plain or gzip-compressed (DESIGN.md §2, §5).
+/// SNAP-style edge lists, plain or gzip-compressed (docs/design.md §2, §5).
 ///
 /// Form: one arc per line, `source target [ignored columns...]`. Ids are non-negative
 /// decimal integers up to 2^64-1, separated by spaces, tabs, commas or semicolons; CRLF is
@@ -26,9 +26,9 @@ struct EdgeListInfo {
 };
 
 /// Loads an edge list. `directed` false stores each edge both ways; `reverse` flips every
-/// arc (u v means "u hears v"; see DESIGN.md §2). Throws wom::Error naming `path:line` and
-/// the accepted form for an unreadable file, a non-numeric id, a line with one id, an id
-/// above 2^64-1, more than 2^32-2 distinct ids, or a file without arcs.
+/// arc (a line "u v" then means "u hears v"; arcs are "v hears u", docs/design.md §2). Throws wom::Error naming
+/// `path:line` and the accepted form for an unreadable file, a non-numeric id, a line with one id, an id above 2^64-1,
+/// more than 2^32-2 distinct ids, or a file without arcs.
 Graph load_edge_list(const std::string& path, bool directed, bool reverse, BuildReport* report = nullptr,
                      EdgeListInfo* info = nullptr);
 

@@ -1,5 +1,5 @@
 #pragma once
-/// Run outputs (DESIGN.md §4): `timeseries.csv`, `summary.json`, `config.yaml`, and the
+/// Run outputs (docs/design.md §4): `timeseries.csv`, `summary.json`, `config.yaml`, and the
 /// terminal summary of `wom run`; the output folders of every command.
 ///
 /// Each command's outputs are one folder, written whole and never merged into: the files are

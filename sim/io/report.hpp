@@ -1,5 +1,5 @@
 #pragma once
-/// `report.html`: one self-contained page a manager can e-mail (DESIGN.md §1, §4).
+/// `report.html`: one self-contained page a manager can e-mail (docs/design.md §1, §4).
 ///
 /// The page loads nothing: CSS is inline, plots are inline SVG drawn here, there is no script,
 /// and a Content-Security-Policy forbids any fetch. It renders whatever an output folder holds:

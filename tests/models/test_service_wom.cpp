@@ -1,5 +1,5 @@
 // service_wom against theory (TARP table, renewal of a base, CLV, Bass, branching cascades),
-// its mechanisms on common random numbers, the calibration checks of DESIGN §3, invariants and
+// its mechanisms on common random numbers, the calibration checks of docs/design.md §3, invariants and
 // determinism. Populations and horizons are chosen so the whole file runs in well under a minute
 // on 2 cores; tolerances are multiples of standard errors derived from theory or from replicates.
 #include <fmt/format.h>
@@ -509,7 +509,7 @@ TEST_CASE("customers lost or not won per 100 problems against a no-problem count
   }
   THEORY_REPORT(
       "customers lost or not won per 100 problems: {:.1f} (se {:.1f}); TARP's table alone: {:.1f} leave per 100 "
-      "problems; Verde 2006: 32-36; DESIGN expects 25-60",
+      "problems; Verde 2006: 32-36; the design expects 25-60",
       ripple.mean(), ripple.se(), 100 * direct);
   // Above Verde's behaviour, as TARP's survey intentions imply; within the losses the table
   // itself implies plus a word-of-mouth ripple of at most a third of them.
