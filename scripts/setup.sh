@@ -6,6 +6,7 @@ pkgs=(cmake g++ make git pkg-config ccache
       libeigen3-dev libboost-graph-dev libtbb-dev catch2 libyaml-cpp-dev libcli11-dev
       nlohmann-json3-dev libfmt-dev zlib1g-dev libbenchmark-dev
       python3 python3-numpy python3-matplotlib
+      clang-format clang-tidy  # scripts/lint.sh
       chromium)  # headless browser for the report.html tests (tests/cli/test_report.cpp)
 # Optional extras: graph-tool for the peer benchmark (bench/graph_tool_sir.py).
 [ "${WOM_WITH_PEERS:-0}" = 1 ] && pkgs+=(python3-graph-tool)

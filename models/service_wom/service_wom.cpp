@@ -645,7 +645,7 @@ void ServiceWom::init(const Graph& g, State& s, const RunContext& run) {
     std::sort(rank_.begin(), rank_.end(), [&](vid a, vid b) { return g.id(a) < g.id(b); });
   }
   tellers_.clear();
-  calendar_.assign(std::size_t(std::max(window_steps_, rebound_steps_) + 1), {});
+  calendar_.assign(std::size_t(std::max(window_steps_, rebound_steps_)) + 1, {});
   bookings_.assign(std::size_t(story_steps_) + 1, {});
   out_.assign(num_blocks(g.n), BlockOut{});
   window_.assign(std::size_t(review_steps_), ReviewSlot{});
@@ -1118,10 +1118,8 @@ bool ServiceWom::problem(std::int64_t t, vid v, std::uint64_t id, Person& p, dou
     story = -1;
   else if (path == kSilent)
     story = draw(kDrawStory, c_.silent_tell_prob) ? -1 : 0;
-  else if (!resolved)
-    story = -1;
-  else
-    story = !repeat && draw(kDrawStory, c_.positive_story_prob) ? 1 : 0;
+  else  // unresolved: negative; resolved: positive with positive_story_prob, never after a repeat failure
+    story = !resolved ? -1 : !repeat && draw(kDrawStory, c_.positive_story_prob) ? 1 : 0;
   if (complain && !vindictive) {
     std::uint8_t& f = p.flags;
     if ((f & kFlagOwed) && story < 0 && draw(kDrawReciprocity, c_.reciprocity)) story = 0;

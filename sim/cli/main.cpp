@@ -406,7 +406,7 @@ int cmd_params(const ParamsArgs& a) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+static int wom_main(int argc, char** argv) {
   std::vector<std::string> command(argv, argv + argc);
   try {
     wom::register_models();
@@ -594,4 +594,18 @@ int main(int argc, char** argv) {
     return 1;
   }
   return 0;
+}
+
+int main(int argc, char** argv) {
+  // Nothing escapes: an exception thrown while the command line is set up is an error too.
+  try {
+    return wom_main(argc, argv);
+  } catch (const std::exception& e) {
+    std::fputs("wom: error: ", stderr);
+    std::fputs(e.what(), stderr);
+    std::fputs("\n", stderr);
+  } catch (...) {
+    std::fputs("wom: error: unknown exception\n", stderr);
+  }
+  return 1;
 }

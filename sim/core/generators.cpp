@@ -260,8 +260,8 @@ Graph watts_strogatz(vid n, vid k, double rewire, rng::RunKey key, BuildReport* 
       for (vid j = 1; j <= half; ++j) {
         // Draw 2(j-1) decides whether edge (u, u+j) is rewired, draw 2(j-1)+1 picks its new end.
         vid v = vid((std::uint64_t(u) + j) % n);
-        if (rewire > 0.0 && rng::fires(s.bits(u, 2 * (j - 1)), thr)) {
-          v = vid(rng::below(s.bits(u, 2 * (j - 1) + 1), n - 1));
+        if (rewire > 0.0 && rng::fires(s.bits(u, 2 * std::uint64_t(j - 1)), thr)) {
+          v = vid(rng::below(s.bits(u, 2 * std::uint64_t(j - 1) + 1), n - 1));
           if (v >= u) ++v;  // uniform over the n-1 vertices other than u
         }
         arcs[std::size_t(u) * half + (j - 1)] = {u, v};

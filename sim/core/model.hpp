@@ -106,6 +106,7 @@ class Model {
   /// run while re-simulating only the agents whose inputs differ from this run's. A variant
   /// whose cone grows past `max_cone` agents is dropped and reported global. Returns false when
   /// the model cannot price variants this way (the caller then runs them in full).
+  // NOLINTNEXTLINE(performance-unnecessary-value-param): a sink, which overrides keep
   virtual bool add_variant(std::vector<Intervention> interventions, std::size_t max_cone) {
     (void)interventions, (void)max_cone;
     return false;

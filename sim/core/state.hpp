@@ -30,7 +30,8 @@ class State {
   };
   template <class T>
   static bool same_bits(const T& a, const T& b) {
-    return std::memcmp(&a, &b, sizeof(T)) == 0;
+    // Bit identity is what is compared (−0 vs 0 and NaN payloads count as different).
+    return std::memcmp(&a, &b, sizeof(T)) == 0;  // NOLINT(bugprone-suspicious-memory-comparison)
   }
 
  public:
@@ -65,7 +66,7 @@ class State {
 
   /// Declares a double-buffered column initialised to `init`.
   template <class T>
-  Column<T>& add(std::string name, T init = T{}) {
+  Column<T>& add(std::string name, T init = T{}) {  // NOLINT(performance-unnecessary-value-param): sink
     auto c = std::make_unique<Column<T>>();
     c->name = std::move(name);
     c->now = Col<T>::Constant(Eigen::Index(n_), init);
@@ -77,7 +78,7 @@ class State {
   /// Declares a single-buffered attribute: written only by its own agent and read only
   /// by it (e.g. a scheduled recovery step), so no double buffer is needed.
   template <class T>
-  Col<T>& add_attribute(std::string name, T init = T{}) {
+  Col<T>& add_attribute(std::string name, T init = T{}) {  // NOLINT(performance-unnecessary-value-param): sink
     auto c = std::make_unique<Attribute<T>>();
     c->name = std::move(name);
     c->values = Col<T>::Constant(Eigen::Index(n_), init);

@@ -75,7 +75,7 @@ struct Fixed {
     service[k] += sign * to_fixed(s);
     acquisition[k] += sign * to_fixed(a);
     terminal[k] += sign * to_fixed(te);
-    customers[k] += sign * (customer ? 1 : 0);
+    customers[k] += std::int64_t(sign) * (customer ? 1 : 0);
   }
   /// Net value of group k: margins − service − acquisition + terminal value.
   FixedSum value(int k) const { return margin[k] - service[k] - acquisition[k] + terminal[k]; }
@@ -350,6 +350,7 @@ CostOutput run_cost(const Scenario& sc, const CostOptions& o) {
       // numbers of customers and a focal customer's decile does not depend on being drawn.
       const rng::Stream tie(rng::RunKey(seed, std::uint64_t(r)), std::uint64_t(t0), kDecileTie);
       std::vector<std::tuple<vid, std::uint64_t, vid>> ranked;  // (degree, tie key, agent)
+      ranked.reserve(cand.size());
       for (const auto& c : cand) ranked.emplace_back(g.out_degree(c.second), tie.bits(g.id(c.second)), c.second);
       std::sort(ranked.begin(), ranked.end());
       auto decile_of = [&](vid agent) {

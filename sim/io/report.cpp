@@ -476,7 +476,8 @@ std::string legend(const Frame& f, const std::vector<std::pair<std::string, std:
 std::string line_plot(const std::string& title, const std::string& xlabel, const std::string& ylabel,
                       const std::vector<double>& xs, const std::vector<LineSeries>& series, double w, double h,
                       bool show_legend) {
-  const double top = show_legend ? 30 + 13 * double((series.size() + 2) / 3) : 30;
+  const std::size_t legend_rows = (series.size() + 2) / 3;  // three entries a row
+  const double top = show_legend ? 30 + 13 * double(legend_rows) : 30;
   Frame f(w, h, 62, 14, top, 46);
   double lo = std::numeric_limits<double>::infinity(), hi = -lo;
   for (const auto& s : series)
@@ -501,6 +502,7 @@ std::string line_plot(const std::string& title, const std::string& xlabel, const
   }
   if (show_legend) {
     std::vector<std::pair<std::string, std::string>> items;
+    items.reserve(series.size());
     for (const auto& se : series) items.emplace_back(se.label, se.color);
     s += legend(f, items);
   }

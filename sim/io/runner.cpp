@@ -45,7 +45,7 @@ std::string iso8601_now() {
   localtime_r(&now, &local);
   char buf[64];
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S%z", &local);
-  const std::string s = buf;  // ...+0100 → ...+01:00 (ISO-8601 extended form)
+  std::string s = buf;  // ...+0100 → ...+01:00 (ISO-8601 extended form)
   if (s.size() < 5 || (s[s.size() - 5] != '+' && s[s.size() - 5] != '-')) return s;
   return s.substr(0, s.size() - 2) + ":" + s.substr(s.size() - 2);
 }

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Lint: every tracked C++ file formatted by .clang-format, and clang-tidy (.clang-tidy: bugprone-*,
+# performance-*) clean over the project's sources. Needs a configured build folder with
+# compile_commands.json (default build/release; scripts/test.sh configures it). Used by .ci/run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=${1:-build/release}
+status=0
+mapfile -t cxx < <(git ls-files '*.cpp' '*.hpp')
+if ! clang-format --dry-run -Werror "${cxx[@]}" 2>/tmp/wom-format.$$; then
+  echo "lint: not formatted by .clang-format (run clang-format -i on these):"
+  grep -o '^[^:]*' /tmp/wom-format.$$ | sort -u
+  status=1
+fi
+rm -f /tmp/wom-format.$$
+if [ ! -f "$build/compile_commands.json" ]; then
+  echo "lint: $build/compile_commands.json is missing: configure with cmake --preset release first" >&2
+  exit 1
+fi
+# sim/io/config.cpp is left out for now: its YAML tree (struct Node holding
+# std::vector<std::pair<std::string, Node>>) needs pair<…, Node> of a still-incomplete Node,
+# which GCC accepts and clang 14 refuses to compile; to be restructured (issue 9).
+mapfile -t sources < <(git ls-files 'sim/*.cpp' 'models/*.cpp' | grep -v '^sim/io/config.cpp$')
+if ! printf '%s\n' "${sources[@]}" | xargs -P "$(nproc)" -n 1 clang-tidy -p "$build" --quiet 2>/dev/null; then
+  echo "lint: clang-tidy found problems (above)"
+  status=1
+fi
+[ $status -eq 0 ] && echo "lint: ${#cxx[@]} files formatted, ${#sources[@]} sources clang-tidy clean"
+exit $status
