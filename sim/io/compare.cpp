@@ -579,11 +579,8 @@ std::string format_comparison(const Comparison& cmp, bool all) {
     // A split right below what it splits reads as its parts: npv = cash flows + terminal value.
     const std::string prev = i > 0 ? shown[i - 1]->name : "", prev2 = i > 1 ? shown[i - 2]->name : "";
     std::string label = row.name;
-    if ((row.name == "npv_cash_flows" && prev == "npv") || (row.name == "return_cash_flow" && prev == "return"))
-      label = "  = " + row.name;
-    else if ((row.name == "terminal_value" && prev == "npv_cash_flows" && prev2 == "npv") ||
-             (row.name == "return_terminal_value" && prev == "return_cash_flow" && prev2 == "return"))
-      label = "  + " + row.name;
+    if (const std::string mark = split_marker(row.name, prev, prev2); !mark.empty())
+      label = "  " + mark + " " + row.name;
     else if (row.kind != "metric" && row.kind != "return")
       label += " (" + row.kind + ")";
     std::vector<std::string> line{label};

@@ -276,6 +276,14 @@ std::string group_thousands(const std::string& s) {
 
 std::string money_text(double v, const std::string& currency) { return FigureFormat{Unit::Money, currency}.text(v); }
 
+const char* split_marker(const std::string& name, const std::string& prev, const std::string& prev2) {
+  if ((name == "npv_cash_flows" && prev == "npv") || (name == "return_cash_flow" && prev == "return")) return "=";
+  if ((name == "terminal_value" && prev == "npv_cash_flows" && prev2 == "npv") ||
+      (name == "return_terminal_value" && prev == "return_cash_flow" && prev2 == "return"))
+    return "+";
+  return "";
+}
+
 Estimate bounded(Estimate e, Unit u) {
   if (u == Unit::Persons || u == Unit::Count) {
     e.ci_low = std::max(e.ci_low, 0.0);

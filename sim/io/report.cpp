@@ -846,9 +846,8 @@ Section run_section(const json& summary, const std::optional<std::string>& csv) 
       const std::string& n = ordered[i];
       const std::string prev = i > 0 ? ordered[i - 1] : "", prev2 = i > 1 ? ordered[i - 2] : "";
       std::string label = esc(humanize(n));
-      if (split && n == "npv_cash_flows" && prev == "npv") label = "&nbsp;&nbsp;= " + label;
-      if (split && n == "terminal_value" && prev == "npv_cash_flows" && prev2 == "npv")
-        label = "&nbsp;&nbsp;+ " + label;
+      if (const std::string mark = split_marker(n, prev, prev2); split && !mark.empty())
+        label = "&nbsp;&nbsp;" + mark + " " + label;
       if (split && n == "npv") label += " <small>(= NPV cash flows + terminal value)</small>";
       const Est e = est_of(n);
       metrics_table += "<tr>" + name_cell(label, measures.metric(n)) +
@@ -1140,14 +1139,13 @@ Section compare_section(const json& cmp) {
       const json& row = (*rows)[i];
       const std::string name = row.value("name", std::string());
       const std::string kind = row.value("kind", std::string());
-      const std::string prev = j > 0 ? (*rows)[which[j - 1]].value("name", std::string()) : "";
+      auto name_at = [&](std::size_t back) {
+        return j >= back ? (*rows)[which[j - back]].value("name", std::string()) : std::string();
+      };
       const Measure m = measures.row(row);
       std::string label = esc(humanize(name));
-      if ((name == "npv_cash_flows" && prev == "npv") || (name == "return_cash_flow" && prev == "return"))
-        label = "&nbsp;&nbsp;= " + label;
-      else if ((name == "terminal_value" && prev == "npv_cash_flows") ||
-               (name == "return_terminal_value" && prev == "return_cash_flow"))
-        label = "&nbsp;&nbsp;+ " + label;
+      if (const std::string mark = split_marker(name, name_at(1), name_at(2)); !mark.empty())
+        label = "&nbsp;&nbsp;" + mark + " " + label;
       else if (kind == "final")
         label += " <small>(at the end)</small>";
       else if (kind == "total")
