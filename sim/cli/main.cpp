@@ -4,7 +4,7 @@
 ///   wom run CONFIG [--set key=value]... [--seed S] [--replicates R] [--threads N] [--out DIR [--force]]
 ///               [--report] [--quiet]
 ///   wom compare CONFIG... [--vary key=v1,v2,...] [--set key=value]... [--seed S] [--replicates R] [--threads N]
-///               [--out DIR [--force]] [--report] [--quiet]
+///               [--out DIR [--force]] [--report] [--all] [--quiet]
 ///   wom cost CONFIG [...] [--out DIR [--force]] [--report]
 ///   wom report DIR
 ///   wom graph stats SOURCE [--directed] [--reverse] [--reorder X]
