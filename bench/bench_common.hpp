@@ -2,10 +2,10 @@
 // Shared set-up of the benchmarks: the Barabási–Albert graph of the targets.
 #include <sys/resource.h>
 
-#include "engine.hpp"
-#include "generators.hpp"
-#include "graph_spec.hpp"
 #include "models/registry.hpp"
+#include "sim/core/engine.hpp"
+#include "sim/core/generators.hpp"
+#include "sim/core/graph_spec.hpp"
 
 namespace wom::bench {
 

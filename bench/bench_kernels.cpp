@@ -4,8 +4,8 @@
 #include <benchmark/benchmark.h>
 
 #include "bench/bench_common.hpp"
-#include "parallel.hpp"
-#include "propagate.hpp"
+#include "sim/core/parallel.hpp"
+#include "sim/core/propagate.hpp"
 
 using namespace wom;
 

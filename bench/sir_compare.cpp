@@ -12,9 +12,9 @@
 #include <string>
 
 #include "bench/bench_common.hpp"
-#include "parallel.hpp"
-#include "rng.hpp"
-#include "sampling.hpp"
+#include "sim/core/parallel.hpp"
+#include "sim/core/rng.hpp"
+#include "sim/core/sampling.hpp"
 
 using namespace wom;
 

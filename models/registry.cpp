@@ -1,11 +1,11 @@
-#include "registry.hpp"
+#include "models/registry.hpp"
 
-#include "bass/bass.hpp"
-#include "independent_cascade/independent_cascade.hpp"
-#include "linear_threshold/linear_threshold.hpp"
-#include "model.hpp"
-#include "service_wom/service_wom.hpp"
-#include "sir/sir.hpp"
+#include "models/bass/bass.hpp"
+#include "models/independent_cascade/independent_cascade.hpp"
+#include "models/linear_threshold/linear_threshold.hpp"
+#include "models/service_wom/service_wom.hpp"
+#include "models/sir/sir.hpp"
+#include "sim/core/model.hpp"
 
 namespace wom {
 

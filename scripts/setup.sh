@@ -7,7 +7,7 @@ pkgs=(cmake g++ make git pkg-config ccache
       nlohmann-json3-dev libfmt-dev zlib1g-dev libbenchmark-dev
       python3 python3-numpy python3-matplotlib
       clang-format clang-tidy  # scripts/lint.sh
-      chromium)  # headless browser for the report.html tests (tests/cli/test_report.cpp)
+      chromium)  # headless browser for the report.html tests (tests/app/test_report.cpp)
 # Optional extras: graph-tool for the peer benchmark (bench/graph_tool_sir.py).
 [ "${WOM_WITH_PEERS:-0}" = 1 ] && pkgs+=(python3-graph-tool)
 missing=()

@@ -1,10 +1,10 @@
-#include "bass.hpp"
+#include "models/bass/bass.hpp"
 
 #include <cmath>
 
-#include "parallel.hpp"
-#include "propagate.hpp"
-#include "sampling.hpp"
+#include "sim/core/parallel.hpp"
+#include "sim/core/propagate.hpp"
+#include "sim/core/sampling.hpp"
 
 namespace wom::models {
 

@@ -13,7 +13,7 @@
 ///
 /// Parameters: p ≥ 0 and q ≥ 0 per unit time; initial.count / initial.fraction adopters
 /// (default none). Citation: Bass, F. M. (1969) Management Science 15(5):215–227.
-#include "model.hpp"
+#include "sim/core/model.hpp"
 
 namespace wom::models {
 ModelInfo bass_info();

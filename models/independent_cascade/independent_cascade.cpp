@@ -1,7 +1,7 @@
-#include "independent_cascade.hpp"
+#include "models/independent_cascade/independent_cascade.hpp"
 
-#include "propagate.hpp"
-#include "sampling.hpp"
+#include "sim/core/propagate.hpp"
+#include "sim/core/sampling.hpp"
 
 namespace wom::models {
 

@@ -13,7 +13,7 @@
 /// initial.fraction seeds (default one seed); within_step (bool).
 /// Citation: Kempe, Kleinberg & Tardos (2003) KDD "Maximizing the spread of influence
 /// through a social network"; Goldenberg, Libai & Muller (2001) Marketing Letters 12(3).
-#include "model.hpp"
+#include "sim/core/model.hpp"
 
 namespace wom::models {
 ModelInfo independent_cascade_info();

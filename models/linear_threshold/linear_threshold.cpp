@@ -1,11 +1,11 @@
-#include "linear_threshold.hpp"
+#include "models/linear_threshold/linear_threshold.hpp"
 
 #include <cmath>
 #include <limits>
 
-#include "parallel.hpp"
-#include "propagate.hpp"
-#include "sampling.hpp"
+#include "sim/core/parallel.hpp"
+#include "sim/core/propagate.hpp"
+#include "sim/core/sampling.hpp"
 
 namespace wom::models {
 

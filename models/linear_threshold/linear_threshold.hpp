@@ -11,7 +11,7 @@
 /// Parameters: threshold ∈ (0, 1] (fraction of in-neighbours); random_thresholds (bool);
 /// initial.count or initial.fraction seeds (default 1 %).
 /// Citation: Granovetter (1978) Am. J. Sociology 83(6); Kempe, Kleinberg & Tardos (2003).
-#include "model.hpp"
+#include "sim/core/model.hpp"
 
 namespace wom::models {
 ModelInfo linear_threshold_info();

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "params.hpp"
+#include "sim/core/params.hpp"
 
 namespace wom::models::swom {
 

@@ -9,7 +9,7 @@
 //   tweets  cascades from this step's tweets over the follower layer, then attitude shifts;
 //   rating  the review window moves on; economics accrue.
 // Work per step: one hash per person plus work proportional to tellers' arcs and events.
-#include "service_wom.hpp"
+#include "models/service_wom/service_wom.hpp"
 
 #include <fmt/format.h>
 #include <algorithm>
@@ -21,10 +21,10 @@
 #include <numeric>
 #include <unordered_map>
 
-#include "config.hpp"
-#include "economics.hpp"
-#include "parallel.hpp"
-#include "propagate.hpp"
+#include "models/service_wom/config.hpp"
+#include "models/service_wom/economics.hpp"
+#include "sim/core/parallel.hpp"
+#include "sim/core/propagate.hpp"
 
 namespace wom::models {
 
@@ -1429,7 +1429,7 @@ void ServiceWom::log_cascade(const Graph& f, std::int64_t t, vid u, bool positiv
 // Calendar: a pending defection is state (defect_at); an apology rebound scheduled before a
 // person joined is the baseline's, after that the variant's. Every draw is keyed by (step,
 // purpose, stable id), so a re-simulated person draws exactly what a full run of the variant
-// would: the cone path gives the full path's ledger bit for bit (tests/cli/test_cost.cpp).
+// would: the cone path gives the full path's ledger bit for bit (tests/app/test_cost.cpp).
 
 bool ServiceWom::add_variant(std::vector<Intervention> ivs, std::size_t max_cone) {
   // Not here: the fixed inflow ranks all prospects every step (global without a threshold), the

@@ -48,8 +48,8 @@
 #include <string>
 #include <vector>
 
-#include "engine.hpp"
-#include "model.hpp"
+#include "sim/core/engine.hpp"
+#include "sim/core/model.hpp"
 
 namespace wom::models {
 

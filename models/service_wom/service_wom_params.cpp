@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "config.hpp"
+#include "models/service_wom/config.hpp"
 
 namespace wom::models::swom {
 

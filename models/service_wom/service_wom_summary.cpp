@@ -16,9 +16,9 @@
 #include <cmath>
 #include <limits>
 
-#include "config.hpp"
-#include "economics.hpp"
-#include "service_wom.hpp"
+#include "models/service_wom/config.hpp"
+#include "models/service_wom/economics.hpp"
+#include "models/service_wom/service_wom.hpp"
 
 namespace wom::models {
 

@@ -1,13 +1,13 @@
-#include "sir.hpp"
+#include "models/sir/sir.hpp"
 
 #include <fmt/format.h>
 #include <algorithm>
 #include <cmath>
 #include <limits>
 
-#include "parallel.hpp"
-#include "propagate.hpp"
-#include "sampling.hpp"
+#include "sim/core/parallel.hpp"
+#include "sim/core/propagate.hpp"
+#include "sim/core/sampling.hpp"
 
 namespace wom::models {
 

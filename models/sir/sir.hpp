@@ -25,7 +25,7 @@
 /// susceptible become infected) and recoveries, so the whole epidemic costs one draw per
 /// arc out of each infected agent. This is the same process as drawing each contact
 /// every step (contacts are independent), so the final size is bond percolation with T.
-#include "model.hpp"
+#include "sim/core/model.hpp"
 
 namespace wom::models {
 ModelInfo sir_info();

@@ -1,4 +1,4 @@
-#include "engine.hpp"
+#include "sim/core/engine.hpp"
 
 #include <fmt/format.h>
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "model.hpp"
+#include "sim/core/model.hpp"
 
 namespace wom {
 

@@ -1,4 +1,4 @@
-#include "generators.hpp"
+#include "sim/core/generators.hpp"
 
 #include <fmt/format.h>
 
@@ -10,9 +10,9 @@
 #include <limits>
 #include <numeric>
 
-#include "error.hpp"
-#include "parallel.hpp"
-#include "reorder.hpp"
+#include "sim/core/error.hpp"
+#include "sim/core/parallel.hpp"
+#include "sim/core/reorder.hpp"
 
 namespace wom {
 

@@ -11,9 +11,9 @@
 #include <string>
 #include <vector>
 
-#include "graph.hpp"
-#include "graph_spec.hpp"
-#include "rng.hpp"
+#include "sim/core/graph.hpp"
+#include "sim/core/graph_spec.hpp"
+#include "sim/core/rng.hpp"
 
 namespace wom {
 

@@ -1,4 +1,4 @@
-#include "graph.hpp"
+#include "sim/core/graph.hpp"
 
 #include <fmt/format.h>
 #include <algorithm>
@@ -6,8 +6,8 @@
 #include <boost/graph/compressed_sparse_row_graph.hpp>
 #include <numeric>
 
-#include "error.hpp"
-#include "parallel.hpp"
+#include "sim/core/error.hpp"
+#include "sim/core/parallel.hpp"
 
 namespace wom {
 

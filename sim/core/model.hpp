@@ -13,11 +13,11 @@
 #include <string>
 #include <vector>
 
-#include "events.hpp"
-#include "graph.hpp"
-#include "params.hpp"
-#include "rng.hpp"
-#include "state.hpp"
+#include "sim/core/events.hpp"
+#include "sim/core/graph.hpp"
+#include "sim/core/params.hpp"
+#include "sim/core/rng.hpp"
+#include "sim/core/state.hpp"
 
 namespace wom {
 

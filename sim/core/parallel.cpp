@@ -1,4 +1,4 @@
-#include "parallel.hpp"
+#include "sim/core/parallel.hpp"
 
 #include <algorithm>
 

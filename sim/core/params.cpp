@@ -1,9 +1,9 @@
-#include "params.hpp"
+#include "sim/core/params.hpp"
 
 #include <fmt/format.h>
 #include <cmath>
 
-#include "error.hpp"
+#include "sim/core/error.hpp"
 
 namespace wom {
 

@@ -20,10 +20,10 @@
 #include <span>
 #include <vector>
 
-#include "graph.hpp"
-#include "parallel.hpp"
-#include "rng.hpp"
-#include "state.hpp"
+#include "sim/core/graph.hpp"
+#include "sim/core/parallel.hpp"
+#include "sim/core/rng.hpp"
+#include "sim/core/state.hpp"
 
 namespace wom {
 

@@ -1,4 +1,4 @@
-#include "reorder.hpp"
+#include "sim/core/reorder.hpp"
 
 #include <fmt/format.h>
 
@@ -7,8 +7,8 @@
 #include <boost/graph/cuthill_mckee_ordering.hpp>
 #include <numeric>
 
-#include "error.hpp"
-#include "parallel.hpp"
+#include "sim/core/error.hpp"
+#include "sim/core/parallel.hpp"
 
 namespace wom {
 

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "graph.hpp"
+#include "sim/core/graph.hpp"
 
 namespace wom {
 

@@ -5,10 +5,10 @@
 #include <cstdint>
 #include <vector>
 
-#include "error.hpp"
-#include "graph.hpp"
-#include "params.hpp"
-#include "rng.hpp"
+#include "sim/core/error.hpp"
+#include "sim/core/graph.hpp"
+#include "sim/core/params.hpp"
+#include "sim/core/rng.hpp"
 
 namespace wom {
 

@@ -13,7 +13,7 @@
 #include <utility>
 #include <vector>
 
-#include "error.hpp"
+#include "sim/core/error.hpp"
 
 namespace wom {
 

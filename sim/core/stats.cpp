@@ -1,4 +1,4 @@
-#include "stats.hpp"
+#include "sim/core/stats.hpp"
 
 #include <fmt/format.h>
 
@@ -8,8 +8,8 @@
 #include <tuple>
 #include <utility>
 
-#include "parallel.hpp"
-#include "reorder.hpp"
+#include "sim/core/parallel.hpp"
+#include "sim/core/reorder.hpp"
 
 namespace wom {
 

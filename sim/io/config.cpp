@@ -1,4 +1,4 @@
-#include "config.hpp"
+#include "sim/io/config.hpp"
 
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
@@ -19,8 +19,8 @@
 #include <sstream>
 #include <utility>
 
-#include "error.hpp"
-#include "generators.hpp"
+#include "sim/core/error.hpp"
+#include "sim/core/generators.hpp"
 
 namespace wom {
 

@@ -26,9 +26,9 @@
 #include <string>
 #include <vector>
 
-#include "graph_spec.hpp"
-#include "model.hpp"
-#include "params.hpp"
+#include "sim/core/graph_spec.hpp"
+#include "sim/core/model.hpp"
+#include "sim/core/params.hpp"
 
 namespace wom {
 

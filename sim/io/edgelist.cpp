@@ -1,4 +1,4 @@
-#include "edgelist.hpp"
+#include "sim/io/edgelist.hpp"
 
 #include <fmt/format.h>
 #include <zlib.h>
@@ -10,9 +10,9 @@
 #include <limits>
 #include <vector>
 
-#include "error.hpp"
-#include "generators.hpp"
-#include "parallel.hpp"
+#include "sim/core/error.hpp"
+#include "sim/core/generators.hpp"
+#include "sim/core/parallel.hpp"
 
 namespace wom {
 

@@ -12,7 +12,7 @@
 #include <cstdint>
 #include <string>
 
-#include "graph.hpp"
+#include "sim/core/graph.hpp"
 
 namespace wom {
 

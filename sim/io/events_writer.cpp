@@ -1,4 +1,4 @@
-#include "events_writer.hpp"
+#include "sim/io/events_writer.hpp"
 
 #include <fmt/format.h>
 #include <unistd.h>
@@ -10,7 +10,7 @@
 #include <cstring>
 #include <iterator>
 
-#include "error.hpp"
+#include "sim/core/error.hpp"
 
 namespace wom {
 

@@ -18,7 +18,7 @@
 #include <string>
 #include <vector>
 
-#include "events.hpp"
+#include "sim/core/events.hpp"
 
 struct gzFile_s;  // zlib's gzFile, kept out of this header
 

@@ -1,4 +1,4 @@
-#include "memory_check.hpp"
+#include "sim/io/memory_check.hpp"
 
 #include <fmt/format.h>
 
@@ -8,7 +8,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "error.hpp"
+#include "sim/core/error.hpp"
 
 namespace wom {
 

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string>
 
-#include "config.hpp"
+#include "sim/io/config.hpp"
 
 namespace wom {
 

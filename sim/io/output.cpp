@@ -1,4 +1,4 @@
-#include "output.hpp"
+#include "sim/io/output.hpp"
 
 #include <fcntl.h>
 #include <fmt/format.h>
@@ -15,7 +15,7 @@
 #include <fstream>
 #include <limits>
 
-#include "error.hpp"
+#include "sim/core/error.hpp"
 #include "wom/version.hpp"
 
 namespace wom {

@@ -19,8 +19,8 @@
 #include <string>
 #include <vector>
 
-#include "config.hpp"
-#include "runner.hpp"
+#include "sim/io/config.hpp"
+#include "sim/io/runner.hpp"
 
 namespace wom {
 

@@ -1,4 +1,4 @@
-#include "progress.hpp"
+#include "sim/io/progress.hpp"
 
 #include <unistd.h>
 

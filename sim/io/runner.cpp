@@ -1,4 +1,4 @@
-#include "runner.hpp"
+#include "sim/io/runner.hpp"
 
 #include <fmt/format.h>
 #include <unistd.h>
@@ -15,12 +15,12 @@
 #include <mutex>
 #include <thread>
 
-#include "edgelist.hpp"
-#include "error.hpp"
-#include "generators.hpp"
-#include "memory_check.hpp"
-#include "parallel.hpp"
-#include "progress.hpp"
+#include "sim/core/error.hpp"
+#include "sim/core/generators.hpp"
+#include "sim/core/parallel.hpp"
+#include "sim/io/edgelist.hpp"
+#include "sim/io/memory_check.hpp"
+#include "sim/io/progress.hpp"
 
 namespace wom {
 

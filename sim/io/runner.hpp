@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "config.hpp"
-#include "engine.hpp"
-#include "graph_spec.hpp"
+#include "sim/core/engine.hpp"
+#include "sim/core/graph_spec.hpp"
+#include "sim/io/config.hpp"
 
 namespace wom {
 

@@ -17,11 +17,11 @@
 #include <string>
 #include <vector>
 
-#include "support/tempdir.hpp"
-#include "support/wom_cli.hpp"
+#include "tests/support/tempdir.hpp"
+#include "tests/support/wom_cli.hpp"
 
-#include "edgelist.hpp"
-#include "stats.hpp"
+#include "sim/core/stats.hpp"
+#include "sim/io/edgelist.hpp"
 
 namespace fs = std::filesystem;
 

@@ -5,8 +5,8 @@
 #include <catch2/catch.hpp>
 #include <string>
 
-#include "support/tempdir.hpp"
-#include "support/wom_cli.hpp"
+#include "tests/support/tempdir.hpp"
+#include "tests/support/wom_cli.hpp"
 
 namespace {
 

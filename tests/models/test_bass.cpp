@@ -2,8 +2,8 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 
-#include "support/run.hpp"
-#include "support/theory.hpp"
+#include "tests/support/run.hpp"
+#include "tests/support/theory.hpp"
 
 using namespace wom;
 

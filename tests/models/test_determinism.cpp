@@ -3,10 +3,10 @@
 #include <catch2/catch.hpp>
 #include <numeric>
 
-#include "parallel.hpp"
-#include "propagate.hpp"
-#include "rng.hpp"
-#include "support/run.hpp"
+#include "sim/core/parallel.hpp"
+#include "sim/core/propagate.hpp"
+#include "sim/core/rng.hpp"
+#include "tests/support/run.hpp"
 
 using namespace wom;
 

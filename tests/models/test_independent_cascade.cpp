@@ -1,9 +1,9 @@
 #include <fmt/format.h>
 #include <catch2/catch.hpp>
 
-#include "stats.hpp"
-#include "support/run.hpp"
-#include "support/theory.hpp"
+#include "sim/core/stats.hpp"
+#include "tests/support/run.hpp"
+#include "tests/support/theory.hpp"
 
 using namespace wom;
 

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "support/run.hpp"
+#include "tests/support/run.hpp"
 
 using namespace wom;
 

@@ -9,13 +9,13 @@
 #include <map>
 #include <numeric>
 
-#include "events.hpp"
-#include "parallel.hpp"
-#include "propagate.hpp"
-#include "rng.hpp"
-#include "service_wom/service_wom.hpp"
-#include "support/run.hpp"
-#include "support/theory.hpp"
+#include "models/service_wom/service_wom.hpp"
+#include "sim/core/events.hpp"
+#include "sim/core/parallel.hpp"
+#include "sim/core/propagate.hpp"
+#include "sim/core/rng.hpp"
+#include "tests/support/run.hpp"
+#include "tests/support/theory.hpp"
 
 using namespace wom;
 using Kv = std::initializer_list<std::pair<std::string, ParamValue>>;

@@ -2,9 +2,9 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 
-#include "stats.hpp"
-#include "support/run.hpp"
-#include "support/theory.hpp"
+#include "sim/core/stats.hpp"
+#include "tests/support/run.hpp"
+#include "tests/support/theory.hpp"
 
 using namespace wom;
 

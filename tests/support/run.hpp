@@ -2,10 +2,10 @@
 /// Small helpers to run a registered model from tests.
 #include <string>
 
-#include "engine.hpp"
-#include "generators.hpp"
-#include "graph_spec.hpp"
 #include "models/registry.hpp"
+#include "sim/core/engine.hpp"
+#include "sim/core/generators.hpp"
+#include "sim/core/graph_spec.hpp"
 
 namespace wom::test {
 

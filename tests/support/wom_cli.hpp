@@ -8,7 +8,7 @@
 #include <sstream>
 #include <string>
 
-#include "support/tempdir.hpp"
+#include "tests/support/tempdir.hpp"
 
 namespace wom::test {
 

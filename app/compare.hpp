@@ -19,9 +19,9 @@
 #include <string>
 #include <vector>
 
-#include "config.hpp"
-#include "output.hpp"
-#include "runner.hpp"
+#include "sim/io/config.hpp"
+#include "sim/io/output.hpp"
+#include "sim/io/runner.hpp"
 
 namespace wom {
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "config.hpp"
+#include "sim/io/config.hpp"
 
 namespace wom::cli {
 

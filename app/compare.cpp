@@ -1,4 +1,4 @@
-#include "compare.hpp"
+#include "app/compare.hpp"
 
 #include <fmt/format.h>
 
@@ -8,7 +8,7 @@
 #include <filesystem>
 #include <map>
 
-#include "error.hpp"
+#include "sim/core/error.hpp"
 
 namespace wom {
 

@@ -19,9 +19,9 @@
 #include <string>
 #include <vector>
 
-#include "output.hpp"
-#include "support/tempdir.hpp"
-#include "support/wom_cli.hpp"
+#include "sim/io/output.hpp"
+#include "tests/support/tempdir.hpp"
+#include "tests/support/wom_cli.hpp"
 
 namespace fs = std::filesystem;
 using json = nlohmann::json;

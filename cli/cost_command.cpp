@@ -1,4 +1,4 @@
-#include "cost_command.hpp"
+#include "cli/cost_command.hpp"
 
 #include <fmt/format.h>
 
@@ -6,14 +6,14 @@
 #include <filesystem>
 #include <sstream>
 
-#include "common.hpp"
-#include "config.hpp"
-#include "cost.hpp"
-#include "error.hpp"
-#include "output.hpp"
-#include "parallel.hpp"
-#include "report.hpp"
-#include "runner.hpp"
+#include "app/cost.hpp"
+#include "app/report.hpp"
+#include "cli/common.hpp"
+#include "sim/core/error.hpp"
+#include "sim/core/parallel.hpp"
+#include "sim/io/config.hpp"
+#include "sim/io/output.hpp"
+#include "sim/io/runner.hpp"
 
 namespace wom::cli {
 

@@ -1,4 +1,4 @@
-#include "report.hpp"
+#include "app/report.hpp"
 
 #include <fmt/format.h>
 
@@ -13,9 +13,9 @@
 #include <memory>
 #include <sstream>
 
-#include "error.hpp"
-#include "model.hpp"
-#include "params.hpp"
+#include "sim/core/error.hpp"
+#include "sim/core/model.hpp"
+#include "sim/core/params.hpp"
 #include "wom/version.hpp"
 
 namespace wom {

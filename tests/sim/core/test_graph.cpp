@@ -15,15 +15,15 @@
 #include <utility>
 #include <vector>
 
-#include "error.hpp"
-#include "generators.hpp"
-#include "graph.hpp"
-#include "graph_spec.hpp"
-#include "parallel.hpp"
-#include "reorder.hpp"
+#include "sim/core/error.hpp"
+#include "sim/core/generators.hpp"
+#include "sim/core/graph.hpp"
+#include "sim/core/graph_spec.hpp"
+#include "sim/core/parallel.hpp"
+#include "sim/core/reorder.hpp"
+#include "sim/core/stats.hpp"
 #include "sim/io/config.hpp"
 #include "sim/io/edgelist.hpp"
-#include "stats.hpp"
 
 using namespace wom;
 using Catch::Matchers::Contains;

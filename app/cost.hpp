@@ -25,8 +25,8 @@
 #include <string>
 #include <vector>
 
-#include "config.hpp"
-#include "output.hpp"
+#include "sim/io/config.hpp"
+#include "sim/io/output.hpp"
 
 namespace wom {
 

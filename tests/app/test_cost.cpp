@@ -7,12 +7,12 @@
 #include <map>
 #include <random>
 
-#include "config.hpp"
-#include "cost.hpp"
-#include "engine.hpp"
-#include "generators.hpp"
+#include "app/cost.hpp"
 #include "models/registry.hpp"
-#include "support/theory.hpp"
+#include "sim/core/engine.hpp"
+#include "sim/core/generators.hpp"
+#include "sim/io/config.hpp"
+#include "tests/support/theory.hpp"
 
 using namespace wom;
 

@@ -2,10 +2,10 @@
 #include <catch2/catch.hpp>
 #include <string>
 
-#include "config.hpp"
-#include "error.hpp"
 #include "models/registry.hpp"
-#include "support/tempdir.hpp"
+#include "sim/core/error.hpp"
+#include "sim/io/config.hpp"
+#include "tests/support/tempdir.hpp"
 
 using namespace wom;
 

@@ -1,4 +1,4 @@
-#include "cost.hpp"
+#include "app/cost.hpp"
 
 #include <fmt/format.h>
 
@@ -8,12 +8,12 @@
 #include <limits>
 #include <tuple>
 
-#include "error.hpp"
-#include "generators.hpp"
-#include "memory_check.hpp"
-#include "parallel.hpp"
-#include "progress.hpp"
-#include "rng.hpp"
+#include "sim/core/error.hpp"
+#include "sim/core/generators.hpp"
+#include "sim/core/parallel.hpp"
+#include "sim/core/rng.hpp"
+#include "sim/io/memory_check.hpp"
+#include "sim/io/progress.hpp"
 
 namespace wom {
 

@@ -2,7 +2,7 @@
 #include <cmath>
 #include <vector>
 
-#include "rng.hpp"
+#include "sim/core/rng.hpp"
 
 using namespace wom;
 

@@ -7,11 +7,11 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
-#include "support/tempdir.hpp"
+#include "tests/support/tempdir.hpp"
 
-#include "config.hpp"
-#include "error.hpp"
 #include "models/registry.hpp"
+#include "sim/core/error.hpp"
+#include "sim/io/config.hpp"
 
 namespace fs = std::filesystem;
 using wom::Error;

@@ -35,7 +35,7 @@
 #include <string>
 #include <vector>
 
-#include "output.hpp"
+#include "sim/io/output.hpp"
 
 namespace wom {
 

@@ -15,9 +15,9 @@
 #include <string>
 #include <vector>
 
-#include "compare.hpp"
-#include "support/tempdir.hpp"
-#include "support/wom_cli.hpp"
+#include "app/compare.hpp"
+#include "tests/support/tempdir.hpp"
+#include "tests/support/wom_cli.hpp"
 
 namespace fs = std::filesystem;
 using json = nlohmann::json;

@@ -1,9 +1,9 @@
 #include <catch2/catch.hpp>
 
-#include "generators.hpp"
-#include "graph_spec.hpp"
-#include "parallel.hpp"
-#include "propagate.hpp"
+#include "sim/core/generators.hpp"
+#include "sim/core/graph_spec.hpp"
+#include "sim/core/parallel.hpp"
+#include "sim/core/propagate.hpp"
 
 using namespace wom;
 

@@ -1,4 +1,4 @@
-#include "common.hpp"
+#include "cli/common.hpp"
 
 #include <fmt/format.h>
 
@@ -6,8 +6,8 @@
 #include <cmath>
 #include <filesystem>
 
-#include "error.hpp"
-#include "output.hpp"
+#include "sim/core/error.hpp"
+#include "sim/io/output.hpp"
 
 namespace wom::cli {
 
