@@ -15,13 +15,6 @@ namespace wom {
 namespace fs = std::filesystem;
 using json = nlohmann::ordered_json;
 
-const char* const kReturnNote =
-    "return = paired difference in NPV to the baseline, terminal value included, split exactly into "
-    "return_cash_flow (the discounted cash flow over the horizon) + return_terminal_value (the value of the "
-    "customers at the horizon after it); the cash flow already nets remedies, review replies, training, contacts "
-    "and acquisition spend, and the terminal value nets each what-if's continuing costs per customer-year "
-    "(remedies, contacts, replies and training at its own rates), so nothing is subtracted twice or left out";
-
 namespace {
 
 /// Keys that define the world a replicate lives in: what-ifs must agree on them to be paired.
@@ -310,6 +303,7 @@ Comparison run_comparison(std::vector<WhatIf> whatifs, const RunOptions& options
                                 cmp.runs[k].results[r].population));
 
   cmp.currency = scenario_currency(cmp.whatifs.front().scenario);
+  cmp.value = cmp.whatifs.front().scenario.info->offers.value;
   // Every column as its model declares it reads: a stock at the last step, a flow's total over
   // the run, a maximum's maximum.
   std::vector<std::vector<ColumnSummary>> finals;
@@ -349,7 +343,7 @@ Comparison run_comparison(std::vector<WhatIf> whatifs, const RunOptions& options
     metric_rows.push_back(std::move(row));
   }
   // The return is a difference only: no level of its own to show beside it.
-  auto return_row = [](const CompareRow& from, const char* name, const char* meaning) {
+  auto return_row = [](const CompareRow& from, const char* name, const std::string& meaning) {
     CompareRow ret{name, "return", Measure{name, Unit::Money, Aggregate::Level, meaning, 0}, {}};
     for (std::size_t k = 0; k < from.cells.size(); ++k) {
       CompareCell cell;
@@ -361,22 +355,24 @@ Comparison run_comparison(std::vector<WhatIf> whatifs, const RunOptions& options
     }
     return ret;
   };
-  auto metric_row = [&](const char* name) -> const CompareRow* {
+  auto metric_row = [&](const std::string& name) -> const CompareRow* {
     for (const auto& r : metric_rows)
-      if (r.name == name) return &r;
+      if (!name.empty() && r.name == name) return &r;
     return nullptr;
   };
-  const CompareRow *cash = metric_row("npv_cash_flows"), *terminal = metric_row("terminal_value");
+  const ValueSplit& v = cmp.value;
+  const CompareRow *cash = metric_row(v.cash_flow), *terminal = metric_row(v.terminal);
   for (const auto& row : metric_rows) {
     cmp.rows.push_back(row);
-    if (row.name != "npv") continue;
+    if (v.total.empty() || row.name != v.total) continue;
     cmp.rows.push_back(return_row(row, "return", "paired difference in NPV to the baseline, terminal value included"));
     if (cash && terminal) {
-      cmp.rows.push_back(return_row(*cash, "return_cash_flow",
-                                    "the return's discounted cash flow over the horizon (paired Δ npv_cash_flows)"));
       cmp.rows.push_back(
-          return_row(*terminal, "return_terminal_value",
-                     "the return's terminal value, the customers at the horizon after it (paired Δ terminal_value)"));
+          return_row(*cash, "return_cash_flow",
+                     fmt::format("the return's discounted cash flow over the horizon (paired Δ {})", v.cash_flow)));
+      cmp.rows.push_back(return_row(
+          *terminal, "return_terminal_value",
+          fmt::format("the return's terminal value, the customers at the horizon after it (paired Δ {})", v.terminal)));
     }
   }
 
@@ -461,7 +457,7 @@ json compare_json(const Comparison& cmp, const ProvenanceExtras& extras) {
     json r{{"name", row.name}, {"kind", row.kind}, {"unit", unit_name(row.measure.unit)}};
     if (row.kind == "final") r["step"] = base.steps;
     if (row.kind == "total" || row.kind == "max") r["steps"] = fmt::format("1 to {}", base.steps);
-    if (row.kind == "return") r["note"] = row.name == "return" ? std::string(kReturnNote) : row.measure.meaning;
+    if (row.kind == "return") r["note"] = row.name == "return" ? cmp.value.return_note : row.measure.meaning;
     r["whatifs"] = cells;
     rows.push_back(r);
   }
@@ -579,7 +575,7 @@ std::string format_comparison(const Comparison& cmp, bool all) {
     // A split right below what it splits reads as its parts: npv = cash flows + terminal value.
     const std::string prev = i > 0 ? shown[i - 1]->name : "", prev2 = i > 1 ? shown[i - 2]->name : "";
     std::string label = row.name;
-    if (const std::string mark = split_marker(row.name, prev, prev2); !mark.empty())
+    if (const std::string mark = split_marker(cmp.value, row.name, prev, prev2); !mark.empty())
       label = "  " + mark + " " + row.name;
     else if (row.kind != "metric" && row.kind != "return")
       label += " (" + row.kind + ")";
@@ -621,7 +617,7 @@ std::string format_comparison(const Comparison& cmp, bool all) {
         "({} of {} figures shown, the model's headline; all of them with --all, and in compare.csv and "
         "compare.json with --out DIR)\n",
         shown.size(), cmp.rows.size());
-  if (ret) s += fmt::format("{}\n", kReturnNote);
+  if (ret) s += fmt::format("{}\n", cmp.value.return_note);
   return s;
 }
 

@@ -90,7 +90,11 @@ struct Comparison {
   /// difference_series[k][c]: per-step paired difference of what-if k to the baseline (empty for k = 0).
   std::vector<std::vector<SeriesSummary>> difference_series;
   std::string vary_key;  ///< the --vary key, empty when the what-ifs are files
-  std::string currency;  ///< the baseline's economics.currency, empty when the model has none
+  std::string currency;  ///< the baseline's currency (Offers::currency_param), empty when the model has none
+  /// The model's value and its split (Offers::value): the "return" rows are its paired
+  /// differences, `return` = Δ total split exactly into `return_cash_flow` (Δ cash flow over
+  /// the horizon) and `return_terminal_value` (Δ terminal value, after it), as its note says.
+  ValueSplit value;
   double wall_seconds = 0;
   std::string started_at;
 };
@@ -105,11 +109,6 @@ Comparison run_comparison(std::vector<WhatIf> whatifs, const RunOptions& options
 /// Paired difference estimate of `values` − `baseline` (same length: one per replicate).
 Estimate paired_difference(const std::vector<double>& values, const std::vector<double>& baseline,
                            std::vector<double>* differences = nullptr);
-
-/// The sentence that explains the "return" rows: `return` = ΔNPV, split exactly into
-/// `return_cash_flow` (Δ npv_cash_flows, over the horizon) and `return_terminal_value`
-/// (Δ terminal_value, after it).
-extern const char* const kReturnNote;
 
 /// `compare.csv`: one line per (row, what-if): row, kind, whatif, label, replicates, mean, se,
 /// ci_low, ci_high, diff_mean, diff_se, diff_ci_low, diff_ci_high (diff_* empty for the baseline),

@@ -23,27 +23,15 @@ using Clock = std::chrono::steady_clock;
 using json = nlohmann::ordered_json;
 
 constexpr rng::Purpose kFocal = 0xC057'0001, kStratum = 0xC057'0002, kDecileTie = 0xC057'0003;
-/// The terminal rule's measured inputs that wom cost pins to each replicate's baseline (model
-/// parameter, the summary metric that measures it, where CostOutput keeps it): otherwise one
-/// focal event would revalue every customer at the horizon through the run's estimates, an
-/// artefact of estimation, not a cost. The continuing cost is the service cost alone: one
-/// customer more or less changes the remedies, contacts and replies spent, not the training
-/// budget (docs/economics.md).
-struct Pin {
-  const char* key;
-  const char* metric;
-  std::vector<double> CostOutput::*kept;
-};
-const Pin kPins[] = {
-    {"economics.terminal_retention", "retention_per_year", &CostOutput::terminal_retention},
-    {"economics.terminal_cost_per_customer_year", "service_cost_per_customer_year", &CostOutput::terminal_cost}};
-
+/// The terminal rule's measured inputs that wom cost pins to each replicate's baseline
+/// (Offers::pins: a model parameter, the summary metric that measures it): otherwise one focal
+/// event would revalue every customer at the horizon through the run's estimates, an artefact
+/// of estimation, not a cost.
 bool has_param(const ModelInfo& info, const std::string& key) {
   for (const auto& p : info.params)
     if (p.key == key) return true;
   return false;
 }
-enum Role : std::uint8_t { kProspect = 0, kCustomer = 1, kLapsed = 2 };
 enum Group { kFocalAgent = 0, kOtherCustomers = 1, kOthers = 2, kGroups = 3 };
 
 /// Exact, order-free sums: each agent's amount rounded to units of 2^-16 (about 1.5e-5 of a
@@ -59,7 +47,7 @@ inline FixedSum to_fixed(double v) {
   if (!(std::fabs(v) < kFixedLimit))
     throw Error(fmt::format(
         "an agent's discounted cash flow of {:g} is outside the range that wom cost sums exactly (|amount| < {:g}): "
-        "the money parameters (economics.*, policy.*_cost*) are too large for an exact partition",
+        "the model's money parameters are too large for an exact partition",
         v, kFixedLimit));
   return FixedSum(std::llround(v * 65536.0)) * 65536;
 }
@@ -106,19 +94,19 @@ CostSplit split(const Fixed& K, const Fixed& A) {
   s.service = -d(K.service, A.service, 0, kGroups);
   s.acquisition_spend = -d(K.acquisition, A.acquisition, 0, kGroups);
   s.terminal = d(K.terminal, A.terminal, 0, kGroups);
-  s.complainant = from_fixed(K.value(kFocalAgent) - A.value(kFocalAgent));
-  s.complainant_terminal = d(K.terminal, A.terminal, kFocalAgent, kFocalAgent + 1);
-  s.complainant_service = -d(K.service, A.service, kFocalAgent, kFocalAgent + 1);
-  s.complainant_acquisition = -d(K.acquisition, A.acquisition, kFocalAgent, kFocalAgent + 1);
+  s.focal = from_fixed(K.value(kFocalAgent) - A.value(kFocalAgent));
+  s.focal_terminal = d(K.terminal, A.terminal, kFocalAgent, kFocalAgent + 1);
+  s.focal_service = -d(K.service, A.service, kFocalAgent, kFocalAgent + 1);
+  s.focal_acquisition = -d(K.acquisition, A.acquisition, kFocalAgent, kFocalAgent + 1);
   s.ripple = from_fixed(others_value(K, A));
   s.others_margin = d(K.margin, A.margin, kOtherCustomers, kGroups);
   s.others_terminal = d(K.terminal, A.terminal, kOtherCustomers, kGroups);
   s.others_service = -d(K.service, A.service, kOtherCustomers, kGroups);
   s.others_acquisition = -d(K.acquisition, A.acquisition, kOtherCustomers, kGroups);
-  s.complainant_kept = double(K.customers[kFocalAgent] - A.customers[kFocalAgent]);
+  s.focal_kept = double(K.customers[kFocalAgent] - A.customers[kFocalAgent]);
   s.customers_lost = double(K.customers[kOtherCustomers] - A.customers[kOtherCustomers]);
   s.prospects_not_won = double(K.customers[kOthers] - A.customers[kOthers]);
-  s.customer_gap = s.complainant_kept + s.customers_lost + s.prospects_not_won;
+  s.customer_gap = s.focal_kept + s.customers_lost + s.prospects_not_won;
   return s;
 }
 
@@ -133,9 +121,11 @@ struct World {
   const Graph* g = nullptr;
   const Graph* followers = nullptr;
   RunPlan plan;
+  std::uint8_t customer = 1;         ///< the role of customers (CostQuestion::customer_role)
   std::vector<std::uint8_t> roles0;  ///< roles at t0 (identical in every variant: before the event)
+  std::int64_t t0 = 0;               ///< the step channels go off in a channel's world
   int group(vid v, vid focal) const {
-    return v == focal ? kFocalAgent : roles0[v] == kCustomer ? kOtherCustomers : kOthers;
+    return v == focal ? kFocalAgent : roles0[v] == customer ? kOtherCustomers : kOthers;
   }
 };
 
@@ -154,9 +144,13 @@ struct RunOut {
 RunOut run_sums(const Scenario& sc, const Params& params, const World& w, std::vector<Intervention> ivs, vid focal,
                 Trajectory* tr_out = nullptr, std::int64_t roles_at = -1, std::vector<std::uint8_t>* record = nullptr,
                 bool snapshot = false, const std::vector<std::vector<Intervention>>* variants = nullptr,
-                std::size_t max_cone = 0, Progress* progress = nullptr) {
+                std::size_t max_cone = 0, Progress* progress = nullptr, const std::vector<bool>* off = nullptr) {
   RunHooks hooks;
   hooks.interventions = std::move(ivs);
+  if (off) {  // a channel's world: the channel goes off at t0, on the same history up to the focal event
+    hooks.channels_off = *off;
+    hooks.channels_off_from = w.t0;
+  }
   RunOut res;
   bool cone = false;
   if (variants && !variants->empty())
@@ -169,15 +163,14 @@ RunOut run_sums(const Scenario& sc, const Params& params, const World& w, std::v
     if (record && t == roles_at) *record = m.roles();
     if (t != last) return;
     if (w.roles0.size() != w.g->n)
-      throw Error(
-          fmt::format("model '{}' reports no customer roles: wom cost cannot choose focal customers", sc.model));
+      throw Error(fmt::format("model '{}' reports no roles: wom cost cannot choose focal customers", sc.model));
     const AgentLedger led = m.ledger();
     const std::vector<std::uint8_t> roles = m.roles();
     if (led.margin.size() != w.g->n || roles.size() != w.g->n)
       throw Error(fmt::format("model '{}' keeps no per-agent ledger: wom cost cannot price its events", sc.model));
     for (vid v = 0; v < w.g->n; ++v)
       res.fixed.add(w.group(v, focal), led.margin[v], led.service[v], led.acquisition[v], led.terminal[v],
-                    roles[v] == kCustomer);
+                    roles[v] == w.customer);
     if (snapshot) {
       res.snap.margin.assign(led.margin.begin(), led.margin.end());
       res.snap.service.assign(led.service.begin(), led.service.end());
@@ -202,28 +195,66 @@ Fixed cone_sums(const RunOut& base, const World& w, vid focal, const VariantLedg
   Fixed f = base.fixed;
   const Snapshot& b = base.snap;
   auto move = [&](vid a, int from, int to) {
-    f.add(from, b.margin[a], b.service[a], b.acquisition[a], b.terminal[a], b.roles[a] == kCustomer, -1);
-    f.add(to, b.margin[a], b.service[a], b.acquisition[a], b.terminal[a], b.roles[a] == kCustomer);
+    f.add(from, b.margin[a], b.service[a], b.acquisition[a], b.terminal[a], b.roles[a] == w.customer, -1);
+    f.add(to, b.margin[a], b.service[a], b.acquisition[a], b.terminal[a], b.roles[a] == w.customer);
   };
   if (focal < w.g->n) move(focal, w.group(focal, w.g->n), kFocalAgent);
   for (std::size_t i = 0; i < v.agents.size(); ++i) {
     const vid a = v.agents[i];
     const int k = w.group(a, focal);
-    f.add(k, b.margin[a], b.service[a], b.acquisition[a], b.terminal[a], b.roles[a] == kCustomer, -1);
-    f.add(k, v.margin[i], v.service[i], v.acquisition[i], v.terminal[i], v.roles[i] == kCustomer);
+    f.add(k, b.margin[a], b.service[a], b.acquisition[a], b.terminal[a], b.roles[a] == w.customer, -1);
+    f.add(k, v.margin[i], v.service[i], v.acquisition[i], v.terminal[i], v.roles[i] == w.customer);
   }
   return f;
 }
 
-Intervention complaint(vid agent, std::int64_t t0, const std::string& path, const CostOptions& o) {
-  Intervention iv;
-  iv.kind = Intervention::Kind::Complaint;
-  iv.agent = agent;
-  iv.step = t0;
-  iv.path = path;
-  iv.severity = o.severity;
-  iv.misunderstanding = o.misunderstanding;
-  return iv;
+/// The model's answer to wom cost's question, checked: it offers a cost question whose
+/// interventions it declares, a ledger and roles, and every option given is one it declares
+/// with one of its choices. Throws wom::Error naming what the model offers.
+const Offers& check_offers(const ModelInfo& info, const CostOptions& o) {
+  const Offers& of = info.offers;
+  const CostQuestion& q = of.cost;
+  auto names = [](const auto& list) {
+    std::string s;
+    for (const auto& x : list) s += (s.empty() ? "" : ", ") + x.name;
+    return s.empty() ? std::string("none") : s;
+  };
+  if (q.treatment.empty() || !of.intervention(q.treatment) || !of.intervention(q.control) ||
+      (!q.removal.empty() && !of.intervention(q.removal)))
+    throw Error(fmt::format(
+        "model '{}' offers no cost question (interventions to price against each other): wom cost needs one; "
+        "it offers interventions: {}",
+        info.name, names(of.interventions)));
+  for (const char* col : {"margin", "service", "acquisition", "terminal"})
+    if (!of.ledger_column(col))
+      throw Error(
+          fmt::format("model '{}' declares no ledger column '{}': wom cost needs margin, service, "
+                      "acquisition and terminal; it declares: {}",
+                      info.name, col, names(of.ledger)));
+  for (const auto& [key, value] : o.options) {
+    const InterventionOption* opt = of.option(key);
+    if (!opt)
+      throw Error(fmt::format("--option {}={}: model '{}' offers no intervention option '{}'; it offers: {}", key,
+                              value, info.name, key, names(of.options)));
+    std::string accepted;
+    bool ok = false;
+    for (const auto& c : opt->choices) {
+      ok |= c.value == value;
+      accepted += (accepted.empty() ? "" : ", ") + c.value;
+    }
+    if (!ok) throw Error(fmt::format("--option {}={} is out of range: accepted {}", key, value, accepted));
+  }
+  return of;
+}
+
+/// The label of option `opt` as chosen in `o` (its default when not given).
+std::string option_label(const InterventionOption& opt, const CostOptions& o) {
+  std::string value = opt.choices.empty() ? std::string() : opt.choices.front().value;
+  for (const auto& [k, v] : o.options)
+    if (k == opt.name) value = v;
+  for (const auto& c : opt.choices)
+    if (c.value == value) return c.label;
+  return value;
 }
 
 /// Focal events' values and their replicates (events of one replicate share a world).
@@ -256,8 +287,9 @@ CostOutput run_cost(const Scenario& sc, const CostOptions& o) {
   if (!(o.max_cone > 0 && o.max_cone <= 1))
     throw Error(fmt::format("--max-cone = {} is out of range: accepted (0, 1] (a share of all persons)", o.max_cone));
   const std::int64_t channel_focal = o.channel_focal < 0 ? o.focal : o.channel_focal;
-  if (o.severity < -1 || o.severity > 1)
-    throw Error(fmt::format("--severity = {} is out of range: accepted small, large or mix", o.severity));
+  const Offers& offers = check_offers(*sc.info, o);
+  const CostQuestion& q = offers.cost;
+  const bool price_lost = o.lost && !q.removal.empty();
   const double step_days = sc.info->step_in_days ? sc.step_days : sc.dt;
   const std::int64_t t0 = std::int64_t(std::llround(double(o.t0_days) / step_days));
   if (o.t0_days < 0 || t0 >= sc.steps)
@@ -267,10 +299,18 @@ CostOutput run_cost(const Scenario& sc, const CostOptions& o) {
                     o.t0_days, t0, double(sc.steps) * step_days, sc.steps, step_days));
   CostOutput out;
   out.t0 = t0;
-  if (sc.params.has("economics.currency")) out.currency = sc.params.str("economics.currency");
-  for (const auto& p : sc.info->params)
-    if (p.type == ParamType::Bool && p.key.rfind("channels.", 0) == 0 && sc.params.boolean(p.key))
-      out.channels.push_back(p.key.substr(9));
+  out.question = q;
+  if (!offers.currency_param.empty() && sc.params.has(offers.currency_param))
+    out.currency = sc.params.str(offers.currency_param);
+  // The channels on in the scenario, each with its index among the model's channels.
+  std::vector<std::size_t> channel_index;
+  for (std::size_t c = 0; c < offers.channels.size(); ++c) {
+    const ChannelSpec& ch = offers.channels[c];
+    if (ch.param.empty() || (has_param(*sc.info, ch.param) && sc.params.boolean(ch.param))) {
+      out.channels.push_back(ch.name);
+      channel_index.push_back(c);
+    }
+  }
   const std::uint64_t seed = o.seed.value_or(sc.seed);
   const std::int64_t reps = o.replicates.value_or(sc.replicates);
   // Per replicate one graph, shared by its runs: with cones, a world run carrying the variants
@@ -284,7 +324,7 @@ CostOutput run_cost(const Scenario& sc, const CostOptions& o) {
   const std::int64_t channel_worlds = channel_focal > 0 ? std::int64_t(out.channels.size()) : 0;
   const std::int64_t runs_per_rep =
       o.cone ? 2 + channel_worlds
-             : 2 + (o.lost ? 3 : 2) * o.focal + 2 * channel_focal * std::int64_t(out.channels.size());
+             : 2 + (price_lost ? 3 : 2) * o.focal + 2 * channel_focal * std::int64_t(out.channels.size());
   Progress progress(o.progress && progress_allowed(), reps * runs_per_rep * sc.steps);
   double baseline_seconds = 0;
   json wom = json::object();
@@ -298,6 +338,8 @@ CostOutput run_cost(const Scenario& sc, const CostOptions& o) {
       w.g = &g;
       w.followers = sc.followers ? &followers : nullptr;
       w.plan = RunPlan{seed, std::uint64_t(r), sc.steps, step_days};
+      w.customer = q.customer_role;
+      w.t0 = t0;
 
       // Baseline: the no-event world, and the roles at t0.
       const auto b0 = Clock::now();
@@ -311,23 +353,27 @@ CostOutput run_cost(const Scenario& sc, const CostOptions& o) {
       bool pinned = false;
       if (sc.info->metrics) {
         const auto metrics = sc.info->metrics(sc.params, base_tr, step_days);
-        for (const Pin& pin : kPins) {
-          if (!has_param(*sc.info, pin.key)) continue;
+        if (out.pinned.size() < offers.pins.size()) out.pinned.resize(offers.pins.size());
+        for (std::size_t k = 0; k < offers.pins.size(); ++k) {
+          const auto& [key, metric] = offers.pins[k];
+          if (!has_param(*sc.info, key)) continue;
           for (const auto& [name, v] : metrics)
-            if (name == pin.metric) {
-              if (!sc.params.has(pin.key)) {
-                params.set(pin.key, v);
+            if (name == metric) {
+              if (!sc.params.has(key)) {
+                params.set(key, v);
                 pinned = true;
               }
-              (out.*pin.kept).push_back(params.real(pin.key));
+              out.pinned[k].push_back(params.real(key));
             }
         }
       }
       for (std::size_t c = 0; c < base_tr.columns.size(); ++c) {
         const std::string& name = base_tr.columns[c];
-        if (name.rfind("listeners_", 0) != 0) continue;
+        const std::string& prefix = offers.reach_prefix;
+        if (prefix.empty() || name.rfind(prefix, 0) != 0) continue;
         const auto us = name.rfind('_');
-        const std::string channel = name.substr(10, us - 10), valence = name.substr(us + 1);
+        if (us == std::string::npos || us < prefix.size()) continue;
+        const std::string channel = name.substr(prefix.size(), us - prefix.size()), valence = name.substr(us + 1);
         double sum = 0;
         for (std::size_t t = 1; t < base_tr.rows(); ++t) sum += base_tr.at(std::int64_t(t), c);
         wom[channel][valence] =
@@ -339,7 +385,7 @@ CostOutput run_cost(const Scenario& sc, const CostOptions& o) {
       std::vector<std::pair<std::uint64_t, vid>> cand;
       const rng::Stream pick(rng::RunKey(seed, std::uint64_t(r)), std::uint64_t(t0), kFocal);
       for (vid v = 0; v < g.n; ++v)
-        if (w.roles0[v] == kCustomer) cand.emplace_back(pick.bits(g.id(v)), v);
+        if (w.roles0[v] == q.customer_role) cand.emplace_back(pick.bits(g.id(v)), v);
       if (std::int64_t(cand.size()) < o.focal)
         throw Error(fmt::format("replicate {}: only {} customers at t0 = step {}, fewer than --focal = {}", r,
                                 cand.size(), t0, o.focal));
@@ -390,32 +436,27 @@ CostOutput run_cost(const Scenario& sc, const CostOptions& o) {
       std::vector<Job> jobs;
       for (std::size_t e = 0; e < focal.size(); ++e) {
         for (int v = 0; v < 3; ++v)
-          if (v < 2 || (o.lost && !focal[e].stratified)) jobs.push_back({e, v});
+          if (v < 2 || (price_lost && !focal[e].stratified)) jobs.push_back({e, v});
         if (!focal[e].stratified && std::int64_t(e) < channel_focal)
           for (std::size_t c = 0; c < out.channels.size(); ++c)
             for (int v = 0; v < 2; ++v) jobs.push_back({std::size_t(e), int(3 + 2 * c + v)});
       }
-      // The worlds: 0 the scenario (pinned terminal retention), 1 + c channel c off from t0.
-      auto job_params = [&](int var) {
-        Params p = params;
-        if (var >= 3) {  // the channel goes off at t0, on the same history up to the focal event
-          p.set("channels." + out.channels[std::size_t((var - 3) / 2)], false);
-          if (has_param(*sc.info, "channels.from_day")) p.set("channels.from_day", double(t0) * step_days);
-        }
-        return p;
-      };
+      // The worlds: 0 the scenario (pinned terminal retention), 1 + c channel c off from t0
+      // (a schedule the run carries; the scenario's parameters stay as they are).
+      std::vector<std::vector<bool>> world_off(out.channels.size() + 1);
+      for (std::size_t c = 0; c < out.channels.size(); ++c) {
+        world_off[c + 1].assign(offers.channels.size(), false);
+        world_off[c + 1][channel_index[c]] = true;
+      }
+      auto off_of = [&](int world) { return world == 0 ? nullptr : &world_off[std::size_t(world)]; };
       auto job_ivs = [&](const Job& job) {
         const vid agent = focal[job.event].agent;
         std::vector<Intervention> ivs;
         if (job.variant == 2) {
-          Intervention iv;
-          iv.kind = Intervention::Kind::Lose;
-          iv.agent = agent;
-          iv.step = t0;
-          ivs.push_back(iv);
+          ivs.push_back(Intervention{q.removal, agent, t0, {}});
         } else {
-          const bool ack = job.variant >= 3 ? (job.variant - 3) % 2 == 1 : job.variant == 1;
-          ivs.push_back(complaint(agent, t0, ack ? "acknowledge" : "argue", o));
+          const bool control = job.variant >= 3 ? (job.variant - 3) % 2 == 1 : job.variant == 1;
+          ivs.push_back(Intervention{control ? q.control : q.treatment, agent, t0, o.options});
         }
         return ivs;
       };
@@ -440,8 +481,8 @@ CostOutput run_cost(const Scenario& sc, const CostOptions& o) {
             full.insert(full.end(), mine.begin(), mine.end());
             continue;
           }
-          RunOut b = run_sums(sc, job_params(world == 0 ? 0 : 3 + 2 * (world - 1)), w, {}, g.n, nullptr, -1, nullptr,
-                              true, &variants, limit, &progress);
+          RunOut b =
+              run_sums(sc, params, w, {}, g.n, nullptr, -1, nullptr, true, &variants, limit, &progress, off_of(world));
           ++out.runs;
           if (world == 0) cone_ok = b.variant.size() == mine.size();
           for (std::size_t i = 0; i < mine.size(); ++i) {
@@ -476,8 +517,8 @@ CostOutput run_cost(const Scenario& sc, const CostOptions& o) {
             for (std::size_t i = lo; i < hi; ++i) {
               const std::size_t j = full[i];
               isolated([&] {
-                res[j] = run_sums(sc, job_params(jobs[j].variant), w, job_ivs(jobs[j]), focal[jobs[j].event].agent,
-                                  nullptr, -1, nullptr, false, nullptr, 0, &progress)
+                res[j] = run_sums(sc, params, w, job_ivs(jobs[j]), focal[jobs[j].event].agent, nullptr, -1, nullptr,
+                                  false, nullptr, 0, &progress, off_of(world_of(jobs[j].variant)))
                              .fixed;
               });
             }
@@ -490,7 +531,7 @@ CostOutput run_cost(const Scenario& sc, const CostOptions& o) {
       std::size_t j = 0;
       for (std::size_t e = 0; e < focal.size(); ++e) {
         const vid agent = focal[e].agent;
-        const bool lost = o.lost && !focal[e].stratified;
+        const bool lost = price_lost && !focal[e].stratified;
         FocalCost f;
         f.stratified = focal[e].stratified;
         f.replicate = std::uint64_t(r);
@@ -502,7 +543,7 @@ CostOutput run_cost(const Scenario& sc, const CostOptions& o) {
         const Fixed B = cone_sums(base, w, agent, no_cone);
         const Fixed& A = res[j];
         const Fixed& K = res[j + 1];
-        f.argued = split(K, A);
+        f.treated = split(K, A);
         if (lost) f.lost = split(B, res[j + 2]);
         f.lost_priced = lost;
         j += lost ? 3 : 2;
@@ -527,6 +568,8 @@ CostOutput run_cost(const Scenario& sc, const CostOptions& o) {
 }
 
 json cost_json(const Scenario& sc, const CostOutput& out, const CostOptions& o) {
+  const Offers& offers = sc.info->offers;
+  const CostQuestion& q = out.question;
   // Headline figures come from the uniform draw; the stratified one serves the degree table.
   auto collect = [&](auto field) {
     Sample v;
@@ -542,10 +585,12 @@ json cost_json(const Scenario& sc, const CostOutput& out, const CostOptions& o) 
   doc["focal_events"] = collect([](const FocalCost&) { return 0.0; }).v.size();
   doc["replicates"] = o.replicates.value_or(sc.replicates);
   doc["t0_step"] = out.t0;
-  doc["severity"] = o.severity < 0 ? "mix of complaints" : o.severity == 0 ? "small" : "large";
-  doc["definition"] =
-      "cost of arguing = NPV(acknowledge) - NPV(argue) on common random numbers, terminal value included; "
-      "partition summed agent by agent from the model's ledger";
+  for (const auto& opt : offers.options)
+    if (opt.recorded) doc[opt.name] = option_label(opt, o);
+  doc["definition"] = fmt::format(
+      "cost of {} = NPV({}) - NPV({}) on common random numbers, terminal value included; partition summed agent by "
+      "agent from the model's ledger",
+      q.gerund, q.control, q.treatment);
   doc["uncertainty"] =
       "mean over focal events; focal events of one replicate share its world, so the standard error is the "
       "larger of the between-replicate (cluster-robust CR1, Student's t on replicates - 1 df) and the "
@@ -561,12 +606,12 @@ json cost_json(const Scenario& sc, const CostOutput& out, const CostOptions& o) 
                  {"service", f(&CostSplit::service)},
                  {"acquisition_spend", f(&CostSplit::acquisition_spend)},
                  {"terminal_value", f(&CostSplit::terminal)}};
-    json by_whom{{"complainant",
-                  {{"total", f(&CostSplit::complainant)},
+    json by_whom{{q.focal,
+                  {{"total", f(&CostSplit::focal)},
                    {"own_margin", f(&CostSplit::own_margin)},
-                   {"own_terminal_value", f(&CostSplit::complainant_terminal)},
-                   {"service", f(&CostSplit::complainant_service)},
-                   {"acquisition_spend", f(&CostSplit::complainant_acquisition)}}},
+                   {"own_terminal_value", f(&CostSplit::focal_terminal)},
+                   {"service", f(&CostSplit::focal_service)},
+                   {"acquisition_spend", f(&CostSplit::focal_acquisition)}}},
                  {"ripple",
                   {{"total", f(&CostSplit::ripple)},
                    {"margins", f(&CostSplit::others_margin)},
@@ -575,13 +620,14 @@ json cost_json(const Scenario& sc, const CostOutput& out, const CostOptions& o) 
                    {"acquisition_spend", f(&CostSplit::others_acquisition)}}}};
     return std::make_tuple(f(&CostSplit::total), by_kind, by_whom, f(&CostSplit::ripple));
   };
-  doc["parts"] =
+  doc["parts"] = fmt::format(
       "by kind: own_margin + retention_ripple + acquisition_ripple + service + acquisition_spend + terminal_value = "
-      "total; by whom: complainant (its margin, terminal value, service cost, win-back spend) + ripple (everyone "
-      "else: their margins, terminal values, service costs and acquisition spend) = total; service = remedies, "
-      "contacts and review replies; costs count positive when acknowledging spends less";
+      "total; by whom: {} (its margin, terminal value, service cost, win-back spend) + ripple (everyone else: their "
+      "margins, terminal values, service costs and acquisition spend) = total; service = {}; costs count positive "
+      "when {} spends less",
+      q.focal, offers.ledger_column("service")->brief, q.control_gerund);
   {
-    auto [total, by_kind, by_whom, ripple] = split_json(&FocalCost::argued);
+    auto [total, by_kind, by_whom, ripple] = split_json(&FocalCost::treated);
     doc["total"] = total;
     doc["ripple"] = ripple;
     doc["partition"] = by_kind;
@@ -606,7 +652,7 @@ json cost_json(const Scenario& sc, const CostOutput& out, const CostOptions& o) 
     vid lo = std::numeric_limits<vid>::max(), hi = 0;
     for (const auto& e : out.events)
       if (e.decile == d && e.stratified == any_stratified) {
-        v.push(e.argued.total, e.replicate);
+        v.push(e.treated.total, e.replicate);
         lo = std::min(lo, e.degree);
         hi = std::max(hi, e.degree);
       }
@@ -616,19 +662,21 @@ json cost_json(const Scenario& sc, const CostOutput& out, const CostOptions& o) 
   doc["by_degree_decile"] = dec;
   doc["by_degree_sample"] = any_stratified ? "stratified: the same number of focal customers in each decile"
                                            : "the uniform focal sample, grouped by decile";
-  doc["customers_lost"] = est(collect([](const FocalCost& e) { return e.argued.customers_lost; }));
-  doc["prospects_not_won"] = est(collect([](const FocalCost& e) { return e.argued.prospects_not_won; }));
-  doc["customer_gap"] = est(collect([](const FocalCost& e) { return e.argued.customer_gap; }));
-  const double cac = sc.params.has("economics.cac") ? sc.params.real("economics.cac") : 0.0;
-  doc["replacement_cost"] = est(collect([&](const FocalCost& e) { return cac * e.argued.customer_gap; }));
-  doc["lost_or_not_won_per_100_argued"] = est(collect([](const FocalCost& e) { return 100.0 * e.lost_or_not_won; }));
-  doc["others_lost_or_not_won_per_100_argued"] =
+  doc["customers_lost"] = est(collect([](const FocalCost& e) { return e.treated.customers_lost; }));
+  doc["prospects_not_won"] = est(collect([](const FocalCost& e) { return e.treated.prospects_not_won; }));
+  doc["customer_gap"] = est(collect([](const FocalCost& e) { return e.treated.customer_gap; }));
+  const std::string& cac_key = offers.acquisition_cost_param;
+  const double cac = !cac_key.empty() && sc.params.has(cac_key) ? sc.params.real(cac_key) : 0.0;
+  doc["replacement_cost"] = est(collect([&](const FocalCost& e) { return cac * e.treated.customer_gap; }));
+  doc["lost_or_not_won_per_100_" + q.participle] =
+      est(collect([](const FocalCost& e) { return 100.0 * e.lost_or_not_won; }));
+  doc["others_lost_or_not_won_per_100_" + q.participle] =
       est(collect([](const FocalCost& e) { return 100.0 * e.lost_or_not_won_others; }));
-  doc["lost_or_not_won_definition"] =
-      "customers lost or not won per 100 argued complaints, against the same world without the complaint: "
-      "customers(baseline) - customers(argue) at the horizon, complainant included; the others-only figure "
-      "leaves the complainant out";
-  if (o.lost) {
+  doc["lost_or_not_won_definition"] = fmt::format(
+      "customers lost or not won per 100 {}, against the same world without the {}: customers(baseline) - "
+      "customers({}) at the horizon, {} included; the others-only figure leaves the {} out",
+      q.events, q.injected, q.treatment, q.focal, q.focal);
+  if (o.lost && !q.removal.empty()) {
     auto [total, by_kind, by_whom, ripple] = split_json(&FocalCost::lost);
     doc["lost_customer"] = json{{"total", total}, {"ripple", ripple}, {"partition", by_kind}, {"by_whom", by_whom}};
   }
@@ -640,15 +688,15 @@ json cost_json(const Scenario& sc, const CostOutput& out, const CostOptions& o) 
                           {"degree", e.degree},
                           {"decile", e.decile},
                           {"stratified", e.stratified},
-                          {"total", e.argued.total},
-                          {"complainant", e.argued.complainant},
-                          {"ripple", e.argued.ripple},
-                          {"own_margin", e.argued.own_margin},
-                          {"retention_ripple", e.argued.retention_ripple},
-                          {"acquisition_ripple", e.argued.acquisition_ripple},
-                          {"service", e.argued.service},
-                          {"acquisition_spend", e.argued.acquisition_spend},
-                          {"terminal_value", e.argued.terminal},
+                          {"total", e.treated.total},
+                          {q.focal, e.treated.focal},
+                          {"ripple", e.treated.ripple},
+                          {"own_margin", e.treated.own_margin},
+                          {"retention_ripple", e.treated.retention_ripple},
+                          {"acquisition_ripple", e.treated.acquisition_ripple},
+                          {"service", e.treated.service},
+                          {"acquisition_spend", e.treated.acquisition_spend},
+                          {"terminal_value", e.treated.terminal},
                           {"lost_total", e.lost.total},
                           {"by_channel", e.by_channel}});
   doc["events"] = events;
@@ -670,9 +718,9 @@ json cost_json(const Scenario& sc, const CostOutput& out, const CostOptions& o) 
 }
 
 void write_cost_events_csv(std::ostream& os, const CostOutput& out) {
-  // (column, field): the cost of arguing, then of losing the customer.
-  const std::pair<const char*, double CostSplit::*> parts[] = {{"total", &CostSplit::total},
-                                                               {"complainant", &CostSplit::complainant},
+  // (column, field): the cost of treating, then of losing the customer.
+  const std::pair<std::string, double CostSplit::*> parts[] = {{"total", &CostSplit::total},
+                                                               {out.question.focal, &CostSplit::focal},
                                                                {"ripple", &CostSplit::ripple},
                                                                {"own_margin", &CostSplit::own_margin},
                                                                {"retention_ripple", &CostSplit::retention_ripple},
@@ -690,7 +738,7 @@ void write_cost_events_csv(std::ostream& os, const CostOutput& out) {
   os << '\n';
   for (const auto& e : out.events) {
     os << e.replicate << ',' << e.agent_id << ',' << e.degree << ',' << e.decile << ',' << (e.stratified ? 1 : 0);
-    for (const auto& [name, field] : parts) os << ',' << number_text(e.argued.*field);
+    for (const auto& [name, field] : parts) os << ',' << number_text(e.treated.*field);
     os << ',' << number_text(e.lost_or_not_won) << ',' << number_text(e.lost_or_not_won_others);
     for (const auto& [name, field] : parts) os << ',' << (e.lost_priced ? number_text(e.lost.*field) : "");
     os << '\n';
@@ -698,12 +746,12 @@ void write_cost_events_csv(std::ostream& os, const CostOutput& out) {
 }
 
 std::string format_cost_summary(const CostOutput& out) {
-  Sample total, complainant, ripple, lost, lost_ripple, per100, per100_others;
+  Sample total, focal, ripple, lost, lost_ripple, per100, per100_others;
   for (const auto& e : out.events) {
     if (e.stratified) continue;  // the by-degree draw is not part of the headline
-    total.push(e.argued.total, e.replicate);
-    complainant.push(e.argued.complainant, e.replicate);
-    ripple.push(e.argued.ripple, e.replicate);
+    total.push(e.treated.total, e.replicate);
+    focal.push(e.treated.focal, e.replicate);
+    ripple.push(e.treated.ripple, e.replicate);
     if (e.lost_priced) {
       lost.push(e.lost.total, e.replicate);
       lost_ripple.push(e.lost.ripple, e.replicate);
@@ -713,6 +761,7 @@ std::string format_cost_summary(const CostOutput& out) {
   }
   auto E = [](const Sample& x) { return estimate_clustered(x.v, x.rep); };
   const std::string& c = out.currency;
+  const CostQuestion& q = out.question;
   auto ci = [&](const Estimate& e) {
     return fmt::format("95 % CI {} to {}", money_text(e.ci_low, c), money_text(e.ci_high, c));
   };
@@ -725,16 +774,17 @@ std::string format_cost_summary(const CostOutput& out) {
         "work = {:.1f} full runs of {:.3g} s\n",
         out.cone_variants, out.cone_peak, out.full_variants, out.runs,
         out.baseline_seconds > 0 ? out.wall_seconds / out.baseline_seconds : 0.0, out.baseline_seconds);
-  const Estimate t = E(total), cp = E(complainant), rp = E(ripple);
+  const Estimate t = E(total), cp = E(focal), rp = E(ripple);
   s += fmt::format(
-      "each argued interaction costs about {} ({}):\n  {} the complainant: own margin, own terminal value, remedy "
-      "({})\n  {} the ripple: everyone else's margins, terminal values, service costs and acquisition spend ({})\n",
-      money_text(t.mean, c), ci(t), money_text(cp.mean, c), ci(cp), money_text(rp.mean, c), ci(rp));
+      "each {} costs about {} ({}):\n  {} the {}: {} ({})\n  {} the ripple: everyone else's margins, terminal "
+      "values, service costs and acquisition spend ({})\n",
+      q.event, money_text(t.mean, c), ci(t), money_text(cp.mean, c), q.focal, q.focal_parts, ci(cp),
+      money_text(rp.mean, c), ci(rp));
   const Estimate p = E(per100), po = E(per100_others);
   s += fmt::format(
-      "per 100 argued complaints {:.0f} customers are lost or not won, complainant included (95 % CI {:.0f} to "
-      "{:.0f}); {:.0f} of them others (95 % CI {:.0f} to {:.0f})\n",
-      p.mean, p.ci_low, p.ci_high, po.mean, po.ci_low, po.ci_high);
+      "per 100 {} {:.0f} customers are lost or not won, {} included (95 % CI {:.0f} to {:.0f}); {:.0f} of them "
+      "others (95 % CI {:.0f} to {:.0f})\n",
+      q.events, p.mean, q.focal, p.ci_low, p.ci_high, po.mean, po.ci_low, po.ci_high);
   if (!lost.v.empty()) {
     const Estimate l = E(lost), lr = E(lost_ripple);
     s += fmt::format("losing one customer outright costs about {} ({}), of which {} is the ripple\n",

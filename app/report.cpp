@@ -713,7 +713,18 @@ std::string scenario_section(const std::string& model, const std::vector<std::pa
 
 std::string currency_of(const json* config) {
   if (!config) return "";
-  if (const json* c = at_ptr(*config, "/params/economics/currency"); c && c->is_string()) return c->get<std::string>();
+  const ModelInfo* info = Registry::instance().find(str_at(*config, "/model"));
+  if (!info || info->offers.currency_param.empty()) return "";
+  std::string ptr = "/params";  // the dotted key as a JSON pointer
+  const std::string& key = info->offers.currency_param;
+  for (std::size_t start = 0;;) {
+    const auto dot = key.find('.', start);
+    ptr += '/';
+    ptr += ptr_token(key.substr(start, dot == std::string::npos ? std::string::npos : dot - start));
+    if (dot == std::string::npos) break;
+    start = dot + 1;
+  }
+  if (const json* c = at_ptr(*config, ptr); c && c->is_string()) return c->get<std::string>();
   return "";
 }
 
@@ -761,9 +772,18 @@ std::string step_label(const json* config) {
   return "step";
 }
 
-/// Columns plotted first (service_wom's main observables); other models plot every column.
-const std::vector<std::string> kMainColumns = {"customers", "prospects", "lapsed",      "acquisitions",
-                                               "rating",    "revenue",   "remedy_cost", "npv_cash_flows"};
+/// The value split of a resolved config's model (Offers::value); none for a model this build lacks.
+ValueSplit value_split_of(const json* config) {
+  const ModelInfo* info = config ? Registry::instance().find(str_at(*config, "/model")) : nullptr;
+  return info ? info->offers.value : ValueSplit{};
+}
+
+/// Columns the model plots first (Offers::plotted), from a resolved config's model; other
+/// models plot every column.
+std::vector<std::string> plotted_columns(const json* config) {
+  const ModelInfo* info = config ? Registry::instance().find(str_at(*config, "/model")) : nullptr;
+  return info ? info->offers.plotted : std::vector<std::string>{};
+}
 
 /// The currency of an output file: its `currency`, else its resolved config's.
 std::string currency_in(const json& doc, const json* config) {
@@ -820,20 +840,21 @@ Section run_section(const json& summary, const std::optional<std::string>& csv) 
       return read_est(summary, src, "/across_replicates/metrics/" + ptr_token(n));
     };
     auto format_of = [&](const std::string& n) { return figure_format(measures.metric(n), currency); };
-    auto has = [&](const char* n) { return m->contains(n); };
-    const bool split = has("npv") && has("npv_cash_flows") && has("terminal_value");
+    const ValueSplit v = value_split_of(config);
+    auto has = [&](const std::string& n) { return !n.empty() && m->contains(n); };
+    const bool split = has(v.total) && has(v.cash_flow) && has(v.terminal);
     std::vector<std::string> top;
     for (const auto& n : ordered)
       if (order(n) > 0) top.push_back(n);
     if (top.empty()) top.assign(ordered.begin(), ordered.begin() + std::min<std::ptrdiff_t>(4, ordered.size()));
     for (const auto& n : top) {
-      if (split && (n == "npv_cash_flows" || n == "terminal_value")) continue;
+      if (split && (n == v.cash_flow || n == v.terminal)) continue;
       const Measure me = measures.metric(n);
       std::string li = fmt::format("<li><b>{}</b>: {}", esc(sentence(n)), est_text(est_of(n), format_of(n)));
-      if (split && n == "npv")
+      if (split && n == v.total)
         li += fmt::format(" = cash flow over the horizon {} + terminal value {}",
-                          mean_text(est_of("npv_cash_flows"), format_of("npv_cash_flows")),
-                          mean_text(est_of("terminal_value"), format_of("terminal_value")));
+                          mean_text(est_of(v.cash_flow), format_of(v.cash_flow)),
+                          mean_text(est_of(v.terminal), format_of(v.terminal)));
       if (!me.meaning.empty()) li += " <span class=\"note\">— " + esc(me.meaning) + "</span>";
       out.headline += li + "</li>";
       ++headlines;
@@ -846,7 +867,7 @@ Section run_section(const json& summary, const std::optional<std::string>& csv) 
       const std::string& n = ordered[i];
       const std::string prev = i > 0 ? ordered[i - 1] : "", prev2 = i > 1 ? ordered[i - 2] : "";
       std::string label = esc(humanize(n));
-      if (const std::string mark = split_marker(n, prev, prev2); split && !mark.empty())
+      if (const std::string mark = split_marker(v, n, prev, prev2); split && !mark.empty())
         label = "&nbsp;&nbsp;" + mark + " " + label;
       if (split && n == "npv") label += " <small>(= NPV cash flows + terminal value)</small>";
       const Est e = est_of(n);
@@ -958,7 +979,7 @@ Section run_section(const json& summary, const std::optional<std::string>& csv) 
     };
     // The main columns first; a model with many columns keeps the rest one click away.
     std::vector<std::size_t> main, rest;
-    for (const auto& name : kMainColumns)
+    for (const auto& name : plotted_columns(config))
       for (std::size_t c = 0; c < bands.columns.size(); ++c)
         if (bands.columns[c] == name) main.push_back(c);
     if (main.empty())
@@ -1014,13 +1035,15 @@ Section compare_section(const json& cmp) {
     return read_est(cmp, src, fmt::format("/rows/{}/whatifs/{}/difference", row, k));
   };
 
-  // The plotted column: customers when the model has it.
+  // The plotted column: the first of the model's plotted columns it has, else its first.
   const json* cols = at_ptr(cmp, "/timeseries/columns");
   std::string main_col;
   if (cols && cols->is_array() && !cols->empty()) {
     main_col = (*cols)[0].get<std::string>();
-    for (const auto& c : *cols)
-      if (c == "customers") main_col = "customers";
+    const std::vector<std::string> plotted = plotted_columns(at_ptr(cmp, "/provenance/whatifs/0/config"));
+    for (auto p = plotted.rbegin(); p != plotted.rend(); ++p)
+      for (const auto& c : *cols)
+        if (c == *p) main_col = *p;
   }
   const Measure main_measure = measures.column(main_col);
   const std::string main_unit = unit_label(main_measure.unit, currency);
@@ -1144,7 +1167,7 @@ Section compare_section(const json& cmp) {
       };
       const Measure m = measures.row(row);
       std::string label = esc(humanize(name));
-      if (const std::string mark = split_marker(name, name_at(1), name_at(2)); !mark.empty())
+      if (const std::string mark = split_marker(value_split_of(config0), name, name_at(1), name_at(2)); !mark.empty())
         label = "&nbsp;&nbsp;" + mark + " " + label;
       else if (kind == "final")
         label += " <small>(at the end)</small>";
@@ -1196,16 +1219,27 @@ Section compare_section(const json& cmp) {
 const std::vector<std::string> kPartitionOrder = {"own_margin", "retention_ripple",  "acquisition_ripple",
                                                   "service",    "acquisition_spend", "terminal_value"};
 
-/// What each part of a cost means (cost.json's `partition` and `by_whom`).
-const std::map<std::string, std::string> kPartMeaning = {
-    {"own_margin", "the complainant's margins lost over the horizon"},
-    {"retention_ripple", "margins of other customers lost through word of mouth"},
-    {"acquisition_ripple", "margins of prospects not won through word of mouth"},
-    {"service", "remedies, complaint contacts and review replies"},
-    {"acquisition_spend", "acquisition spend to win customers back"},
-    {"terminal_value", "value after the horizon of the customers lost or not won"},
-    {"margins", "their margins over the horizon"},
-    {"own_terminal_value", "the complainant's value after the horizon"}};
+/// The words of a cost.json's model (Offers::cost) and its ledger's meanings, from this build's
+/// registry; a model this build does not have reads in the application's generic words.
+struct CostWords {
+  CostQuestion q;
+  std::map<std::string, std::string> part_meaning;  ///< what each part of a cost means (`partition`, `by_whom`)
+};
+CostWords cost_words(const json& cost) {
+  CostWords w;
+  const ModelInfo* info = Registry::instance().find(cost.value("model", std::string()));
+  if (info && !info->offers.cost.treatment.empty()) w.q = info->offers.cost;
+  const LedgerColumn* service = info ? info->offers.ledger_column("service") : nullptr;
+  w.part_meaning = {{"own_margin", fmt::format("the {}'s margins lost over the horizon", w.q.focal)},
+                    {"retention_ripple", "margins of other customers lost through word of mouth"},
+                    {"acquisition_ripple", "margins of prospects not won through word of mouth"},
+                    {"service", service ? service->meaning : "service costs"},
+                    {"acquisition_spend", "acquisition spend to win customers back"},
+                    {"terminal_value", "value after the horizon of the customers lost or not won"},
+                    {"margins", "their margins over the horizon"},
+                    {"own_terminal_value", fmt::format("the {}'s value after the horizon", w.q.focal)}};
+  return w;
+}
 
 /// The partition as a waterfall: each part moves the running total; the last bar is the
 /// total from zero.
@@ -1274,10 +1308,12 @@ std::string est_table(const json& doc, const std::string& src, const std::vector
 
 /// The rows of a cost split by whom under `base` (cost.json's `by_whom`): the complainant's
 /// parts and subtotal, the ripple's (everyone else) parts and subtotal, and the total.
-std::vector<EstRow> by_whom_rows(const json& cost, const std::string& base, const FigureFormat& u) {
+std::vector<EstRow> by_whom_rows(const json& cost, const std::string& base, const FigureFormat& u,
+                                 const CostWords& words) {
   std::vector<EstRow> rows;
+  const auto& kPartMeaning = words.part_meaning;
   const std::vector<std::pair<std::string, std::string>> who = {
-      {"complainant", "the complainant: own margin, own terminal value, remedy"},
+      {words.q.focal, fmt::format("the {}: {}", words.q.focal, words.q.focal_parts)},
       {"ripple", "the ripple — everyone else: their margins, terminal values and acquisition spend"}};
   for (const auto& [w, label] : who) {
     const std::string p = base + "/by_whom/" + w;
@@ -1290,13 +1326,15 @@ std::vector<EstRow> by_whom_rows(const json& cost, const std::string& base, cons
                               p + "/" + ptr_token(it.key()), u, false});
       }
   }
-  rows.push_back(EstRow{"total (complainant + ripple)", "", base + "/total", u, true});
+  rows.push_back(EstRow{fmt::format("total ({} + ripple)", words.q.focal), "", base + "/total", u, true});
   return rows;
 }
 
 /// The rows of a cost split by kind under `base` (cost.json's `partition`), and the total.
-std::vector<EstRow> by_kind_rows(const json& cost, const std::string& base, const FigureFormat& u) {
+std::vector<EstRow> by_kind_rows(const json& cost, const std::string& base, const FigureFormat& u,
+                                 const CostWords& words) {
   std::vector<EstRow> rows;
+  const auto& kPartMeaning = words.part_meaning;
   if (const json* part = at_ptr(cost, base + "/partition"); part && part->is_object()) {
     std::vector<std::string> keys;
     for (const auto& k : kPartitionOrder)
@@ -1322,22 +1360,24 @@ Section cost_section(const json& cost) {
   const FigureFormat listeners{Unit::Count, "", false, false};
   const Est total = read_est(cost, src, "/total");
   if (!total.mean.ok()) throw Error("cost.json: 'total' must be an estimate {mean, se, ci_low, ci_high, count}");
+  const CostWords words = cost_words(cost);
+  const CostQuestion& q = words.q;
 
-  // The headline splits the cost by whom: the complainant, and the ripple (everyone else).
-  const Est complainant = read_est(cost, src, "/by_whom/complainant/total");
+  // The headline splits the cost by whom: the focal agent, and the ripple (everyone else).
+  const Est complainant = read_est(cost, src, "/by_whom/" + ptr_token(q.focal) + "/total");
   const Est ripple = read_est(cost, src, "/by_whom/ripple/total");
-  std::string headline = fmt::format("<li class=\"lead\">Each argued interaction costs about {}", est_text(total, u));
+  std::string headline = fmt::format("<li class=\"lead\">Each {} costs about {}", esc(q.event), est_text(total, u));
   if (complainant.mean.ok() && ripple.mean.ok())
     headline += fmt::format(
-        ": {} the complainant (own margin, own terminal value, remedy) and {} the ripple — everyone else (their "
-        "margins, terminal values and acquisition spend)",
-        mean_text(complainant, u), mean_text(ripple, u));
+        ": {} the {} ({}) and {} the ripple — everyone else (their margins, terminal values and acquisition spend)",
+        mean_text(complainant, u), esc(q.focal), esc(q.focal_parts), mean_text(ripple, u));
   headline += ".</li>";
-  const Est per100 = read_est(cost, src, "/lost_or_not_won_per_100_argued");
-  const Est per100_others = read_est(cost, src, "/others_lost_or_not_won_per_100_argued");
+  const std::string per100_key = "/lost_or_not_won_per_100_" + ptr_token(q.participle);
+  const Est per100 = read_est(cost, src, per100_key);
+  const Est per100_others = read_est(cost, src, "/others_" + per100_key.substr(1));
   if (per100.mean.ok())
     headline +=
-        fmt::format("<li>Customers lost or not won per 100 argued complaints, complainant included: {}{}.</li>",
+        fmt::format("<li>Customers lost or not won per 100 {}, {} included: {}{}.</li>", esc(q.events), esc(q.focal),
                     est_text(per100, persons),
                     per100_others.mean.ok() ? "; others only: " + est_text(per100_others, persons) : std::string());
   const Est lost = read_est(cost, src, "/lost_customer/total");
@@ -1349,29 +1389,30 @@ Section cost_section(const json& cost) {
   const Est gap = read_est(cost, src, "/customer_gap"), repl = read_est(cost, src, "/replacement_cost");
   if (gap.mean.ok() && repl.mean.ok())
     headline += fmt::format(
-        "<li>At the horizon the customer base is {} smaller, complainant included; buying it back at the "
+        "<li>At the horizon the customer base is {} smaller, {} included; buying it back at the "
         "acquisition cost would take {}.</li>",
-        est_text(gap, persons), est_text(repl, u));
+        est_text(gap, persons), esc(q.focal), est_text(repl, u));
   out.headline = headline;
 
-  std::string body = "<section id=\"cost\"><h2>The cost of an argued interaction</h2>";
+  std::string body = fmt::format("<section id=\"cost\"><h2>The cost of {}</h2>", esc(q.an_event));
   body += fmt::format(
-      "<p>Each focal event is a complaint injected into the same world twice, on common random "
-      "numbers: handled <b>argue</b> in one run and <b>acknowledge</b> in the other. The cost is the "
+      "<p>Each focal event is a {} injected into the same world twice, on common random "
+      "numbers: handled <b>{}</b> in one run and <b>{}</b> in the other. The cost is the "
       "paired difference in net present value (terminal value included), averaged over {} focal "
       "events in {} replicates, and split exactly — by construction, agent by agent, not as a residual — by whom "
-      "(the complainant, and the ripple: everyone else) and by kind.</p>",
-      esc(json_text(cost.value("focal_events", json(nullptr)))),
-      esc(json_text(cost.value("replicates", json(nullptr)))));
+      "(the {}, and the ripple: everyone else) and by kind.</p>",
+      esc(q.injected), esc(q.treatment), esc(q.control), esc(json_text(cost.value("focal_events", json(nullptr)))),
+      esc(json_text(cost.value("replicates", json(nullptr)))), esc(q.focal));
   if (cost.contains("definition") && cost["definition"].is_string())
     body += fmt::format("<p class=\"note\">Definition: {}.</p>", esc(cost["definition"].get<std::string>()));
 
-  body += "<h3>By whom</h3>" + est_table(cost, src, by_whom_rows(cost, "", u), "who pays");
-  body +=
-      "<p class=\"note\">The complainant's parts sum to its subtotal, the ripple's to its own, and the two "
-      "subtotals to the total. Costs count positive when acknowledging keeps more value.</p>";
-  body += "<h3>By kind</h3>" + est_table(cost, src, by_kind_rows(cost, "", u), "part");
-  body += waterfall(cost, "", "Cost of one argued interaction, part by part (mean, 95 % CI)", u);
+  body += "<h3>By whom</h3>" + est_table(cost, src, by_whom_rows(cost, "", u, words), "who pays");
+  body += fmt::format(
+      "<p class=\"note\">The {}'s parts sum to its subtotal, the ripple's to its own, and the two "
+      "subtotals to the total. Costs count positive when {} keeps more value.</p>",
+      esc(q.focal), esc(q.control_gerund));
+  body += "<h3>By kind</h3>" + est_table(cost, src, by_kind_rows(cost, "", u, words), "part");
+  body += waterfall(cost, "", fmt::format("Cost of one {}, part by part (mean, 95 % CI)", q.event), u);
 
   if (const json* ch = at_ptr(cost, "/by_channel"); ch && ch->is_object() && !ch->empty()) {
     std::vector<Category> cats;
@@ -1417,33 +1458,34 @@ Section cost_section(const json& cost) {
       cats.push_back(std::move(c));
     }
     body += bar_chart(
-        "Word of mouth by channel: listeners reached over the run, per replicate of the world without "
-        "a focal complaint",
+        fmt::format("Word of mouth by channel: listeners reached over the run, per replicate of the world without "
+                    "a focal {}",
+                    q.injected),
         "listeners", cats, {{"positive", kGainColor}, {"negative", kCostColor}}, false, listeners);
   }
 
   if (at_ptr(cost, "/lost_customer/total")) {
     body += "<h3>Losing one customer outright</h3>";
     if (at_ptr(cost, "/lost_customer/by_whom"))
-      body += est_table(cost, src, by_whom_rows(cost, "/lost_customer", u), "who pays");
-    body += est_table(cost, src, by_kind_rows(cost, "/lost_customer", u), "part");
+      body += est_table(cost, src, by_whom_rows(cost, "/lost_customer", u, words), "who pays");
+    body += est_table(cost, src, by_kind_rows(cost, "/lost_customer", u, words), "part");
     if (at_ptr(cost, "/lost_customer/partition"))
       body +=
           waterfall(cost, "/lost_customer", "Cost of losing one customer outright, part by part (mean, 95 % CI)", u);
   }
 
   // The customers behind the cost, each in its unit.
-  body +=
-      "<h3>Customers lost or not won</h3>" +
-      est_table(cost, src,
-                {{"customers lost or not won per 100 argued complaints, complainant included", "",
-                  "/lost_or_not_won_per_100_argued", persons, false},
-                 {"customers lost or not won per 100 argued complaints, others only", "",
-                  "/others_lost_or_not_won_per_100_argued", persons, false},
-                 {"other customers lost, per argued interaction", "", "/customers_lost", persons, false},
-                 {"prospects not won, per argued interaction", "", "/prospects_not_won", persons, false},
-                 {"customer gap at the horizon, complainant included", "", "/customer_gap", persons, false},
-                 {"replacement cost of the gap", "customer gap × acquisition cost", "/replacement_cost", u, false}});
+  body += "<h3>Customers lost or not won</h3>" +
+          est_table(
+              cost, src,
+              {{fmt::format("customers lost or not won per 100 {}, {} included", q.events, q.focal), "", per100_key,
+                persons, false},
+               {fmt::format("customers lost or not won per 100 {}, others only", q.events), "",
+                "/others_" + per100_key.substr(1), persons, false},
+               {"other customers lost, per " + q.event, "", "/customers_lost", persons, false},
+               {"prospects not won, per " + q.event, "", "/prospects_not_won", persons, false},
+               {fmt::format("customer gap at the horizon, {} included", q.focal), "", "/customer_gap", persons, false},
+               {"replacement cost of the gap", "customer gap × acquisition cost", "/replacement_cost", u, false}});
   const std::string lost_def = str_at(cost, "/lost_or_not_won_definition");
   if (!lost_def.empty()) body += fmt::format("<p class=\"note\">{}.</p>", esc(capitalized(lost_def)));
   out.body = body + "</section>";
@@ -1652,7 +1694,10 @@ std::string render_report(const ReportInputs& in) {
     facts.emplace_back("focal events", json_text(c.value("focal_events", json(nullptr))));
     facts.emplace_back("replicates", json_text(c.value("replicates", json(nullptr))));
     if (c.contains("t0_step")) facts.emplace_back("injected at step", json_text(c["t0_step"]));
-    if (c.contains("severity")) facts.emplace_back("severity", json_text(c["severity"]));
+    // The intervention options cost.json records (Offers::options), as the model declares them.
+    if (const ModelInfo* info = Registry::instance().find(model))
+      for (const auto& opt : info->offers.options)
+        if (opt.recorded && c.contains(opt.name)) facts.emplace_back(opt.name, json_text(c[opt.name]));
     if (const json* e = at_ptr(c, "/efficiency"); e && e->is_object() && e->contains("method"))
       facts.emplace_back(
           "method",

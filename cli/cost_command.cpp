@@ -60,9 +60,17 @@ CLI::App* add_cost_command(CLI::App& app, CostArgs& a) {
   c->add_option("--t0", a.t0_days, "day of the focal events (burn-in)")
       ->transform(wom::cli::decimal_integer())
       ->check(CLI::Range(std::int64_t(0), std::int64_t(36500000)));
-  c->add_option("--severity", a.severity, "severity of the focal complaints (mix: as complaints arrive, ~78 % large)")
-      ->check(CLI::IsMember({"mix", "small", "large"}));
-  c->add_flag("--misunderstanding", a.misunderstanding, "focal complaints are misunderstandings (default: valid)")
+  c->add_option("--option", a.options,
+                "an option of the injected interventions, as the model declares them: --option KEY=VALUE "
+                "(repeatable; `wom params` lists a model's interventions and options)");
+  c->add_option("--severity", a.severity,
+                "service_wom: severity of the focal complaints (mix: as complaints arrive, ~78 % large); the same as "
+                "--option severity=VALUE")
+      ->check(CLI::IsMember({"mix", "small", "large"}))
+      ->default_str("mix");
+  c->add_flag("--misunderstanding", a.misunderstanding,
+              "service_wom: focal complaints are misunderstandings (default: valid); the same as --option "
+              "misunderstanding=true")
       ->default_str("false");
   c->add_option("--threads", a.threads, "worker threads; 0 = all cores (results do not depend on it)")
       ->transform(wom::cli::decimal_integer())
@@ -90,8 +98,14 @@ int run_cost_command(const CostArgs& a, const std::vector<std::string>& command)
   o.max_cone = a.max_cone;
   o.t0_days = a.t0_days;
   o.by_degree = a.by_degree;
-  o.severity = a.severity == "small" ? 0 : a.severity == "large" ? 1 : -1;
-  o.misunderstanding = a.misunderstanding;
+  for (const auto& kv : a.options) {
+    const auto eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0)
+      throw Error(fmt::format("--option {}: expected KEY=VALUE (e.g. --option severity=large)", kv));
+    o.options.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
+  }
+  if (!a.severity.empty()) o.options.emplace_back("severity", a.severity);
+  if (a.misunderstanding) o.options.emplace_back("misunderstanding", "true");
   if (a.seed_opt->count()) o.seed = parse_uint64("--seed", a.seed);
   if (a.replicates_opt->count()) o.replicates = a.replicates;
   o.progress = !a.quiet;

@@ -18,7 +18,8 @@ struct CostArgs {
   double max_cone = 0.05;
   std::int64_t by_degree = 0;
   std::int64_t t0_days = 90;
-  std::string severity = "mix";
+  std::vector<std::string> options;  ///< --option KEY=VALUE
+  std::string severity;              ///< --severity (empty: not given)
   bool misunderstanding = false;
   std::string out;
   bool force = false;

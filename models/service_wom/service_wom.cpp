@@ -57,7 +57,7 @@ enum OutcomeDraw : std::uint64_t {
   kDrawDelay
 };
 
-enum Status : std::uint8_t { kProspect = 0, kCustomer = 1, kLapsed = 2 };
+enum Status : std::uint8_t { kProspect = kRoleProspect, kCustomer = kRoleCustomer, kLapsed = kRoleLapsed };
 
 // Observables (timeseries columns), in output order.
 // clang-format off
@@ -247,12 +247,48 @@ struct Person {
   double led_margin = 0, led_service = 0, led_acquisition = 0;
 };
 
+/// A declared intervention (service_wom_offers), parsed once: a complaint handled along a
+/// forced path, or the customer lost outright.
+struct Forced {
+  vid agent = 0;
+  std::int64_t step = 0;
+  bool lose = false;
+  bool acknowledge = false;       ///< complaint: acknowledge (else argue), first contact as configured
+  int severity = -1;              ///< 0 small, 1 large, −1 drawn from the mix of complaints
+  bool misunderstanding = false;  ///< the customer is wrong (default: a valid complaint)
+};
+
+/// Parses an intervention; throws wom::Error naming what service_wom offers.
+Forced forced(const Intervention& iv) {
+  Forced f;
+  f.agent = iv.agent;
+  f.step = iv.step;
+  if (iv.name == "lose")
+    f.lose = true;
+  else if (iv.name == "acknowledge")
+    f.acknowledge = true;
+  else if (iv.name != "argue")
+    throw Error(fmt::format("service_wom offers no intervention '{}': it offers argue, acknowledge and lose", iv.name));
+  for (const auto& [key, value] : iv.options) {
+    if (key == "severity" && (value == "mix" || value == "small" || value == "large"))
+      f.severity = value == "mix" ? -1 : value == "small" ? 0 : 1;
+    else if (key == "misunderstanding" && (value == "true" || value == "false"))
+      f.misunderstanding = value == "true";
+    else
+      throw Error(
+          fmt::format("service_wom offers no intervention option {}={}: it offers severity=mix|small|large and "
+                      "misunderstanding=true|false",
+                      key, value));
+  }
+  return f;
+}
+
 /// What reaches one person in step t besides its own state.
 struct Inputs {
-  std::span<const Msg> heard;           ///< stories told to it (strong and weak ties)
-  int rebounds = 0;                     ///< apology rebounds falling due
-  const Intervention* focal = nullptr;  ///< the cost engine's focal event
-  bool inflow = false;                  ///< picked by the fixed inflow
+  std::span<const Msg> heard;     ///< stories told to it (strong and weak ties)
+  int rebounds = 0;               ///< apology rebounds falling due
+  const Forced* focal = nullptr;  ///< the cost engine's focal event
+  bool inflow = false;            ///< picked by the fixed inflow
 };
 
 /// Probabilities that depend on the public rating at t (fixed within a step).
@@ -266,7 +302,7 @@ struct Hazards {
 /// — persons whose inputs have differed from the baseline's at some step — are re-simulated;
 /// everyone else's state is the baseline's, bit for bit.
 struct Variant {
-  std::vector<Intervention> ivs;  // sorted by (step, agent)
+  std::vector<Forced> ivs;  // sorted by (step, agent)
   std::size_t max_cone = 0;
   bool global = false;                          // the cone outgrew max_cone: dropped, price with a full run
   std::unordered_map<vid, std::uint32_t> slot;  // cone member → index
@@ -306,8 +342,8 @@ class ServiceWom final : public Model {
     std::copy(obs_.begin(), obs_.end(), out.begin());
   }
   void intervene(const Intervention& iv) override {
-    interventions_.push_back(iv);
-    std::stable_sort(interventions_.begin(), interventions_.end(), [](const Intervention& a, const Intervention& b) {
+    interventions_.push_back(forced(iv));
+    std::stable_sort(interventions_.begin(), interventions_.end(), [](const Forced& a, const Forced& b) {
       return a.step != b.step ? a.step < b.step : a.agent < b.agent;
     });
   }
@@ -341,10 +377,13 @@ class ServiceWom final : public Model {
     const double replied = w.negative ? double(w.replied) / double(w.negative) : 0.0;
     return std::clamp(bayes + c_.reply_effect * replied, 1.0, 5.0);
   }
-  /// Was channel ch (0 talk, 1 weak ties, 2 tweets, 3 reviews) on during step s?
+  /// Was channel ch (0 talk, 1 weak ties, 2 tweets, 3 reviews; as in service_wom_offers) on
+  /// during step s? A channel the config switches off is off from channels.from_day (0: from
+  /// the start); one the run switches off (RunContext::channels_off) is off from its step.
   bool channel_on(int ch, std::int64_t s) const {
-    if (c_.channels_from_day > 0 && double(s) * dt_days_ < c_.channels_from_day) return true;
-    return channels_wanted_[std::size_t(ch)];
+    const std::size_t k = std::size_t(ch);
+    if (!configured_[k] && (c_.channels_from_day <= 0 || double(s) * dt_days_ >= c_.channels_from_day)) return false;
+    return !(k < run_off_.size() && run_off_[k] && s >= run_off_from_);
   }
   Person load_next(vid v) const {
     Person p = load(v);
@@ -386,7 +425,7 @@ class ServiceWom final : public Model {
   void step_person(std::int64_t t, vid v, std::uint64_t id, double u, Person& p, const Inputs& in, const Hazards& hz,
                    BlockOut& o) const;
   bool problem(std::int64_t t, vid v, std::uint64_t id, Person& p, double& a1, BlockOut& o,
-               const Intervention* force = nullptr) const;
+               const Forced* force = nullptr) const;
   void start_story(std::int64_t t, vid v, Person& p, bool positive, int gen, BlockOut& o) const;
   void review(vid v, std::uint64_t id, std::int64_t t, double a, Person& p, BlockOut& o) const;
   Person load(vid v) const {
@@ -423,7 +462,9 @@ class ServiceWom final : public Model {
   }
   std::int64_t margin_fixed(vid v) const { return std::llround(double(margin_[v]) * kMarginScale); }
 
-  Config c_;
+  void set_on(std::int64_t t) { on_ = {channel_on(0, t), channel_on(1, t), channel_on(2, t), channel_on(3, t)}; }
+
+  const Config c_;
   const Graph* followers_ = nullptr;
   rng::RunKey key_;
   vid n_ = 0;
@@ -431,7 +472,13 @@ class ServiceWom final : public Model {
   double dt_days_ = 1, dt_years_ = 1.0 / 365;
   std::int32_t story_steps_ = 1, window_steps_ = 1, rebound_steps_ = 1, reject_steps_ = 0, review_steps_ = 1;
   // per-step probabilities (fixed for the run)
-  std::array<bool, 4> channels_wanted_{};  // talk, weak ties, tweets, reviews as configured
+  std::array<bool, 4> configured_{};  // talk, weak ties, tweets, reviews as configured
+  std::vector<bool> run_off_;         // switched off by the run (RunContext::channels_off) ...
+  std::int64_t run_off_from_ = 0;     // ... from this step
+  /// What is on in the step being computed (channel_on at t): state, not config.
+  struct On {
+    bool talk = true, weak_ties = true, tweets = true, reviews = true;
+  } on_;
   double p_problem_ = 0, p_review_ = 0, p_recommend_ = 0, p_external_ = 0, p_winback_ = 0;
   double churn_hazard_a0_ = 0;
   Hazards hz_;  // per step, from the rating at t
@@ -504,8 +551,8 @@ class ServiceWom final : public Model {
   double npv_ = 0;
 
   // Cost engine (docs/design.md §4): interventions and the per-agent ledger of discounted cash flows.
-  std::vector<Intervention> interventions_;  // sorted by (step, agent)
-  std::vector<const Intervention*> iv_now_;  // those of this step, by agent
+  std::vector<Forced> interventions_;  // sorted by (step, agent)
+  std::vector<const Forced*> iv_now_;  // those of this step, by agent
   std::vector<std::size_t> iv_begin_;
   Col<double>* led_margin_ = nullptr;  // discounted margins of closed customer spells
   Col<double>* led_service_ = nullptr;
@@ -574,11 +621,13 @@ void ServiceWom::init(const Graph& g, State& s, const RunContext& run) {
   reject_steps_ = steps_of(c_.reject_days, dt_days_, 0);
   review_steps_ = steps_of(c_.window_days, dt_days_, 1);
   p_problem_ = per_step(c_.problem_rate, dt_years_);
-  // Channels switched off from a later day are on until then (wom cost): the slot of
+  // Channels switched off from a later step are on until then (wom cost): the slot of
   // spontaneous reviews is kept so that every other event keeps its uniform's slot.
-  channels_wanted_ = {c_.talk, c_.weak_ties, c_.tweets, c_.reviews};
-  if (c_.channels_from_day > 0) c_.talk = c_.weak_ties = c_.tweets = c_.reviews = true;
-  p_review_ = c_.reviews ? per_step(c_.review_spontaneous_rate, dt_years_) : 0.0;
+  configured_ = {c_.talk, c_.weak_ties, c_.tweets, c_.reviews};
+  run_off_ = run.channels_off;
+  run_off_from_ = run.channels_off_from;
+  set_on(0);
+  p_review_ = on_.reviews ? per_step(c_.review_spontaneous_rate, dt_years_) : 0.0;
   p_recommend_ = per_step(c_.recommend_rate, dt_years_);
   p_external_ = per_step(c_.external_rate, dt_years_);
   p_winback_ = per_step(c_.winback_rate, dt_years_);
@@ -665,7 +714,7 @@ void ServiceWom::init(const Graph& g, State& s, const RunContext& run) {
 /// Probabilities that depend on the public rating (fixed within a step).
 Hazards ServiceWom::hazards(double rating) const {
   Hazards h;
-  const double dr = c_.reviews ? rating - c_.prior_mean : 0.0;
+  const double dr = on_.reviews ? rating - c_.prior_mean : 0.0;
   h.acq = std::pow(1.0 + c_.star_elasticity, dr);
   h.churn = std::pow(1.0 + c_.churn_elasticity, -dr);
   h.h_advert = std::min(1.0, h.acq * p_external_);
@@ -678,12 +727,7 @@ Hazards ServiceWom::hazards(double rating) const {
 
 void ServiceWom::step(const Graph& g, State&, const StepContext& ctx) {
   const std::int64_t t = ctx.t;
-  if (c_.channels_from_day > 0 && double(t) * dt_days_ >= c_.channels_from_day) {
-    c_.talk = channels_wanted_[0];
-    c_.weak_ties = channels_wanted_[1];
-    c_.tweets = channels_wanted_[2];
-    c_.reviews = channels_wanted_[3];
-  }
+  set_on(t);
   hz_ = hazards(rating_);
   obs_customers_now_ = obs_[c_customers];
   obs_.fill(0.0);
@@ -710,9 +754,9 @@ void ServiceWom::step(const Graph& g, State&, const StepContext& ctx) {
   begins(due_, due_begin_, [](const Event& e) { return std::size_t(e.v); });
   begins(inflow_, inflow_begin_, [](vid v) { return std::size_t(v); });
   iv_now_.clear();
-  for (const Intervention& iv : interventions_)
+  for (const Forced& iv : interventions_)
     if (iv.step == t) iv_now_.push_back(&iv);
-  begins(iv_now_, iv_begin_, [](const Intervention* iv) { return std::size_t(iv->agent); });
+  begins(iv_now_, iv_begin_, [](const Forced* iv) { return std::size_t(iv->agent); });
   exposure_ += obs_customers_now_ * dt_years_;
   if (!variants_.empty()) cone_before(g, t);  // reads the state at t: before the sweep
 
@@ -764,10 +808,10 @@ void ServiceWom::step(const Graph& g, State&, const StepContext& ctx) {
   book(g, t, fresh);
 
   for (int k = 0; k < kNumColumns; ++k) obs_[std::size_t(k)] += double(n[std::size_t(k)]);
-  if (c_.tweets) tweets(g, t, tweet_list);
+  if (on_.tweets) tweets(g, t, tweet_list);
 
   // Rating at t+1 from the reviews of the last window.
-  if (c_.reviews) {
+  if (on_.reviews) {
     ReviewSlot& w = window_[std::size_t(t % review_steps_)];
     window_sum_.count -= w.count;
     window_sum_.stars -= w.stars;
@@ -860,7 +904,7 @@ void ServiceWom::bookings_of(const Graph& g, vid u, std::uint8_t sc, std::int64_
 }
 
 void ServiceWom::book(const Graph& g, std::int64_t t, const std::vector<vid>& fresh) {
-  if (!c_.talk || g.complete || fresh.empty()) return;
+  if (!on_.talk || g.complete || fresh.empty()) return;
   constexpr std::size_t kPart = 256;
   const std::size_t parts = num_blocks(fresh.size(), kPart);
   if (book_parts_.size() < parts) book_parts_.resize(parts);
@@ -899,7 +943,7 @@ void ServiceWom::talk(const Graph& g, std::int64_t t) {
     slot.clear();
   }
   const TalkDraws draws = talk_draws(g, t);
-  if ((draws.mean_field || c_.weak_ties) && !tellers_.empty()) {
+  if ((draws.mean_field || on_.weak_ties) && !tellers_.empty()) {
     constexpr std::size_t kPart = 256;
     const std::size_t parts = num_blocks(tellers_.size(), kPart);
     if (msg_parts_.size() < parts) msg_parts_.resize(parts);
@@ -938,7 +982,7 @@ ServiceWom::TalkDraws ServiceWom::talk_draws(const Graph& g, std::int64_t t) con
                    rng::threshold(c_.weak_tell_prob),
                    rng::threshold(c_.weak_contacts_per_step - kw_floor),
                    kw_floor,
-                   c_.talk && g.complete};
+                   on_.talk && g.complete};
 }
 
 void ServiceWom::contacts_of(const Graph& g, vid u, std::uint8_t sc, std::int32_t end, std::int64_t t,
@@ -973,7 +1017,7 @@ void ServiceWom::contacts_of(const Graph& g, vid u, std::uint8_t sc, std::int32_
       if (v != u) mine.push_back({v, kind, idu});
     }
   }
-  if (c_.weak_ties && dr.thr_weak) {
+  if (on_.weak_ties && dr.thr_weak) {
     std::uint64_t k = std::uint64_t(dr.kw_floor);
     if (dr.thr_kw_frac && rng::fires(dr.weak.bits(idu, ~std::uint64_t(0)), dr.thr_kw_frac)) ++k;
     for (std::uint64_t j = 0; j < k; ++j) {
@@ -1039,7 +1083,7 @@ void ServiceWom::review(vid v, std::uint64_t id, std::int64_t t, double a, Perso
 /// given severity or one drawn from the mix of complaints; its other draws are the usual ones,
 /// so paired runs that differ only in the path share every other uniform.
 bool ServiceWom::problem(std::int64_t t, vid v, std::uint64_t id, Person& p, double& a1, BlockOut& o,
-                         const Intervention* force) const {
+                         const Forced* force) const {
   const rng::Stream s(key_, std::uint64_t(t), kOutcome);
   auto draw = [&](OutcomeDraw k, double p) { return rng::fires(s.bits(id, k), rng::threshold(p)); };
   ++o.n[c_problems];
@@ -1059,7 +1103,7 @@ bool ServiceWom::problem(std::int64_t t, vid v, std::uint64_t id, Person& p, dou
     ++o.n[c_complaints];
     const bool wrong = force ? force->misunderstanding : draw(kDrawMisunderstanding, c_.misunderstanding_share);
     const bool clarify = !force && draw(kDrawClarify, c_.clarify_rate);
-    const bool ack_forced = force && force->path == "acknowledge";
+    const bool ack_forced = force && force->acknowledge;
     if (wrong && clarify) {  // clarified misunderstanding: resolved at once, no remedy
       ++o.n[c_clarified];
       path = kAcknowledgeQuick;
@@ -1128,9 +1172,9 @@ bool ServiceWom::problem(std::int64_t t, vid v, std::uint64_t id, Person& p, dou
   if (story) start_story(t, v, p, story > 0, 0, o);
   // Review and tweet about the outcome.
   const bool good = resolved && !repeat;
-  if (c_.reviews && draw(kDrawReview, good ? c_.review_positive : c_.review_negative))
+  if (on_.reviews && draw(kDrawReview, good ? c_.review_positive : c_.review_negative))
     review(v, id, t, std::clamp(a1, -1.0, 1.0), p, o);
-  if (c_.tweets && draw(kDrawTweet, c_.tweet_post[std::size_t(path)]))
+  if (on_.tweets && draw(kDrawTweet, c_.tweet_post[std::size_t(path)]))
     o.tweets.push_back({v, std::uint8_t(good && !vindictive ? 1 : 0)});
   return story != 0;
 }
@@ -1145,7 +1189,7 @@ void ServiceWom::step_person(std::int64_t t, vid v, std::uint64_t id, double u, 
   const std::uint8_t st = p.st;
   const float a = p.a;
   const bool heard = !in.heard.empty();
-  const Intervention* focal = in.focal;
+  const Forced* focal = in.focal;
   double a1 = a;
   std::uint8_t st1 = st;
   bool started = false;  // a first-hand story began this step (a retold one may not replace it)
@@ -1185,7 +1229,7 @@ void ServiceWom::step_person(std::int64_t t, vid v, std::uint64_t id, double u, 
     // The cost engine's focal event replaces this step's own events of the focal customer
     // (a pending defection is superseded by the focal complaint's outcome).
     p.defect_at = kNever;
-    if (focal->kind == Intervention::Kind::Lose)
+    if (focal->lose)
       defect(c_defections_forced);
     else
       started = problem(t, v, id, p, a1, o, focal);
@@ -1198,7 +1242,7 @@ void ServiceWom::step_person(std::int64_t t, vid v, std::uint64_t id, double u, 
     } else if (u < end_problem) {
       if (c_.problems_enabled && p.defect_at == kNever) started = problem(t, v, id, p, a1, o);
     } else if (u < end_review) {
-      if (c_.reviews) review(v, id, t, a, p, o);
+      if (on_.reviews) review(v, id, t, a, p, o);
     } else if (u < end_recommend) {
       if (a >= c_.satisfied_above) {
         start_story(t, v, p, true, 0, o);
@@ -1273,7 +1317,7 @@ void ServiceWom::sweep(const Graph& g, std::int64_t t, std::size_t b, std::size_
     const double u = unit(spont.bits(id));
     const bool heard = mi < me && msgs_[mi].to == v;
     const bool due = ei < ee && due_[ei].v == v;
-    const Intervention* focal = nullptr;
+    const Forced* focal = nullptr;
     while (ii < ie && iv_now_[ii]->agent < v) ++ii;
     if (ii < ie && iv_now_[ii]->agent == v) focal = iv_now_[ii];
     // Fast path: no message, no scheduled event, and the uniform outside every event slot.
@@ -1437,16 +1481,19 @@ bool ServiceWom::add_variant(std::vector<Intervention> ivs, std::size_t max_cone
   // cost rate would revalue every customer (wom cost pins economics.terminal_retention and
   // economics.terminal_cost_per_customer_year).
   if (c_.fixed_inflow > 0 || events_ || c_.terminal_retention < 0 || c_.terminal_cost < 0) return false;
-  for (const Intervention& iv : ivs)
+  std::vector<Forced> fs;
+  for (const Intervention& iv : ivs) {
     if (iv.agent >= n_ || iv.step < 0 || iv.step >= horizon_)
       throw Error(
           fmt::format("variant intervention on agent {} at step {} is out of range: agents [0, {}), steps [0, {})",
                       iv.agent, iv.step, n_, horizon_));
-  std::stable_sort(ivs.begin(), ivs.end(), [](const Intervention& a, const Intervention& b) {
+    fs.push_back(forced(iv));
+  }
+  std::stable_sort(fs.begin(), fs.end(), [](const Forced& a, const Forced& b) {
     return a.step != b.step ? a.step < b.step : a.agent < b.agent;
   });
   auto V = std::make_unique<Variant>();
-  V->ivs = std::move(ivs);
+  V->ivs = std::move(fs);
   V->max_cone = std::max<std::size_t>(1, max_cone);
   V->rating = rating_;
   V->hz = hz_;
@@ -1488,7 +1535,7 @@ void ServiceWom::messages_of(const Graph& g, vid u, std::uint8_t sc, std::int32_
       if (s + d == t) out.push_back({v, kind, idu});
     });
   }
-  if (dr.mean_field || c_.weak_ties) contacts_of(g, u, sc, end, t, dr, out);
+  if (dr.mean_field || on_.weak_ties) contacts_of(g, u, sc, end, t, dr, out);
 }
 
 void ServiceWom::band_pass(const Graph& g, std::int64_t t, const Hazards& lo, const Hazards& hi) {
@@ -1569,7 +1616,7 @@ void ServiceWom::cone_before(const Graph& g, std::int64_t t) {
 void ServiceWom::cone_step(const Graph& g, std::int64_t t, Variant& V, const TalkDraws& dr) const {
   V.stepped = 0;
   if (V.global) return;
-  for (const Intervention& iv : V.ivs)
+  for (const Forced& iv : V.ivs)
     if (iv.step == t) join(V, iv.agent, t, false);
   // Tellers whose story differs: both worlds' listeners join.
   V.msgs.clear();
@@ -1635,7 +1682,7 @@ void ServiceWom::cone_step(const Graph& g, std::int64_t t, Variant& V, const Tal
       const auto [d0, d1] = std::equal_range(V.due.begin(), V.due.end(), v);
       in.rebounds += int(d1 - d0);
     }
-    for (const Intervention& iv : V.ivs)  // the first, as the sweep takes it
+    for (const Forced& iv : V.ivs)  // the first, as the sweep takes it
       if (iv.step == t && iv.agent == v) {
         in.focal = &iv;
         break;
@@ -1683,7 +1730,7 @@ void ServiceWom::collect_viewers(const Graph& f, vid u, const rng::Stream& s, st
 }
 
 void ServiceWom::cone_after(const Graph& g, std::int64_t t) {
-  const bool tweets_on = c_.tweets && c_.tweet_weight != 0;
+  const bool tweets_on = on_.tweets && c_.tweet_weight != 0;
   auto by_v = [](const auto& e, vid x) { return e.first < x; };
   // Per variant: the review delta and the rating at t+1; tweeters whose tweet differs.
   for_each_block(
@@ -1704,7 +1751,7 @@ void ServiceWom::cone_after(const Graph& g, std::int64_t t) {
             const std::uint8_t tb = it != tweets_now_.end() && it->first == v ? (it->second ? 2 : 1) : 0;
             if (tb != V.tweet[i]) V.tweeters.push_back({v, std::uint8_t(tb | (V.tweet[i] << 2))});
           }
-          if (c_.reviews) {  // the window moves as the baseline's does
+          if (on_.reviews) {  // the window moves as the baseline's does
             while (!V.review_delta.empty() && V.review_delta.front().first <= t - review_steps_) {
               V.review_sum.add(V.review_delta.front().second, -1);
               V.review_delta.pop_front();
@@ -1824,6 +1871,7 @@ ModelInfo service_wom_info() {
   m.step_in_days = true;  // rates per year; RunContext::dt = time.step_days
   m.params = service_wom_params();
   m.measures = service_wom_measures();
+  m.offers = service_wom_offers();
   m.bytes_per_agent = 80;  // 65 bytes of state measured, plus the sweep's per-block scratch
   m.bytes_per_arc = 6;     // 5.6 measured (bookings of tellings)
   m.metrics = [](const Params& p, const Trajectory& tr, double step_days) {

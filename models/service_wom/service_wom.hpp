@@ -56,6 +56,12 @@ namespace wom::models {
 /// Registration record of service_wom (parameters with units, ranges and sources).
 ModelInfo service_wom_info();
 
+/// The roles of Model::roles (a person's status).
+enum Role : std::uint8_t { kRoleProspect = 0, kRoleCustomer = 1, kRoleLapsed = 2 };
+
+/// What service_wom offers wom compare, wom cost and the report (sim/core/offers.hpp).
+Offers service_wom_offers();
+
 /// What every timeseries column and summary metric measures (unit, aggregate, meaning, headline
 /// order): one declaration for the terminal, summary.json, compare and the report.
 std::vector<Measure> service_wom_measures();

@@ -77,8 +77,21 @@ Trajectory run_model(const ModelInfo& info, const Params& params, const Graph& g
     throw Error(
         fmt::format("model '{}' does not run on the implicit complete graph (graph.generator: complete)", info.name));
   auto model = info.make(params);
-  RunContext run{plan.seed,  plan.replicate, rng::RunKey(plan.seed, plan.replicate), plan.dt,
-                 plan.steps, followers,      hooks ? hooks->events : nullptr};
+  RunContext run;
+  run.seed = plan.seed;
+  run.replicate = plan.replicate;
+  run.key = rng::RunKey(plan.seed, plan.replicate);
+  run.dt = plan.dt;
+  run.steps = plan.steps;
+  run.followers = followers;
+  run.events = hooks ? hooks->events : nullptr;
+  if (hooks && !hooks->channels_off.empty()) {
+    if (hooks->channels_off.size() != info.offers.channels.size())
+      throw Error(fmt::format("model '{}' offers {} channels to switch off, not {}", info.name,
+                              info.offers.channels.size(), hooks->channels_off.size()));
+    run.channels_off = hooks->channels_off;
+    run.channels_off_from = hooks->channels_off_from;
+  }
   State state(g.n);
   model->init(g, state, run);
   if (hooks)

@@ -36,6 +36,9 @@ using StepCallback = std::function<void(std::int64_t, std::int64_t)>;
 struct RunHooks {
   std::vector<Intervention> interventions;
   EventLog* events = nullptr;  ///< who-told-whom log (RunContext::events)
+  /// Channels switched off from a step (RunContext::channels_off, channels_off_from).
+  std::vector<bool> channels_off;
+  std::int64_t channels_off_from = 0;
   std::function<void(std::int64_t t, const Model&)> observe;
   /// Called once after init and the interventions, before the first step (e.g. to register
   /// causal-cone variants with Model::add_variant).

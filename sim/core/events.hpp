@@ -14,7 +14,7 @@ struct EventRecord {
   std::int64_t step = 0;        ///< the step being computed (state t → t+1)
   std::uint64_t from = 0;       ///< stable id of the teller / tweeter / retweeted person
   std::uint64_t to = 0;         ///< stable id of the listener / follower / retweeter
-  std::uint8_t channel = 0;     ///< model-defined (service_wom: talk, weak tie, tweet, retweet, ...)
+  std::uint8_t channel = 0;     ///< model-defined (named by EventLog::set_channel_names)
   std::int8_t valence = 0;      ///< −1 negative, +1 positive, 0 none
   std::uint8_t generation = 0;  ///< 0 first-hand; retellings and retweets count up
 };

@@ -15,6 +15,7 @@
 
 #include "sim/core/events.hpp"
 #include "sim/core/graph.hpp"
+#include "sim/core/offers.hpp"
 #include "sim/core/params.hpp"
 #include "sim/core/rng.hpp"
 #include "sim/core/state.hpp"
@@ -35,6 +36,10 @@ struct RunContext {
   const Graph* followers = nullptr;
   /// The event log (`--events`), or null: models append who-told-whom records when set.
   EventLog* events = nullptr;
+  /// A schedule, not config: channels_off[c] (an index into ModelInfo::offers.channels) is
+  /// switched off from step `channels_off_from` on, whatever the config says. Empty: none.
+  std::vector<bool> channels_off;
+  std::int64_t channels_off_from = 0;
 };
 
 /// What a model sees of one step: t is the step being computed (state t → t+1).
@@ -42,18 +47,6 @@ struct StepContext {
   const RunContext* run = nullptr;
   std::int64_t t = 0;
   rng::Stream stream(rng::Purpose purpose) const { return rng::Stream(run->key, std::uint64_t(t), purpose); }
-};
-
-/// A change injected into one run (the cost engine's focal events, docs/design.md §4): at step
-/// `step`, agent `agent` has a complaint handled along a forced path, or is lost outright.
-struct Intervention {
-  enum class Kind { Complaint, Lose };
-  Kind kind = Kind::Complaint;
-  vid agent = 0;
-  std::int64_t step = 0;
-  std::string path = "argue";     ///< complaint: "argue" or "acknowledge" (first contact as configured)
-  int severity = -1;              ///< 0 small, 1 large, −1 drawn from the mix of complaints
-  bool misunderstanding = false;  ///< complaint: the customer is wrong (default: a valid complaint)
 };
 
 /// Per-agent discounted cash flows, so a paired difference can be split exactly, agent by
@@ -93,13 +86,13 @@ class Model {
   virtual bool absorbed() const { return false; }
   /// Bytes of model-owned scratch (for memory figures).
   virtual std::size_t scratch_bytes() const { return 0; }
-  /// Schedules an intervention before the run starts (called after init). Models without
-  /// interventions refuse.
+  /// Schedules an intervention (one of ModelInfo::offers.interventions) before the run starts
+  /// (called after init). Models without interventions refuse.
   virtual void intervene(const Intervention&) { throw Error("this model supports no interventions"); }
   /// Per-agent accounts at the current step (see AgentLedger).
   virtual AgentLedger ledger() const { return {}; }
-  /// A small model-defined role per agent at the current step (service_wom: 0 prospect,
-  /// 1 customer, 2 lapsed), for partitions by role at the time of an intervention.
+  /// A small model-defined role per agent at the current step (codes declared in
+  /// ModelInfo::offers.roles), for partitions by role at the time of an intervention.
   virtual std::vector<std::uint8_t> roles() const { return {}; }
   /// Causal cone (docs/design.md §5), optional. Registers, after init and before the first step, a
   /// variant of this run: the same world with `interventions`, stepped in lockstep with this
@@ -172,6 +165,8 @@ struct ModelInfo {
   /// before metrics: a name that is both (acquisitions per step and over the run) reads as its
   /// first declaration for the column and its last for the metric.
   std::vector<Measure> measures;
+  /// What the model offers the applications above the engine (sim/core/offers.hpp).
+  Offers offers;
   /// The declared measure of `name`, or the default above (`column`: a time-series column).
   Measure measure(const std::string& name, bool column) const;
   /// Warnings about parameters the graph cannot carry (e.g. a reach above most out-degrees),

@@ -276,9 +276,12 @@ std::string group_thousands(const std::string& s) {
 
 std::string money_text(double v, const std::string& currency) { return FigureFormat{Unit::Money, currency}.text(v); }
 
-const char* split_marker(const std::string& name, const std::string& prev, const std::string& prev2) {
-  if ((name == "npv_cash_flows" && prev == "npv") || (name == "return_cash_flow" && prev == "return")) return "=";
-  if ((name == "terminal_value" && prev == "npv_cash_flows" && prev2 == "npv") ||
+const char* split_marker(const ValueSplit& v, const std::string& name, const std::string& prev,
+                         const std::string& prev2) {
+  const bool declared = !v.total.empty();
+  if ((declared && name == v.cash_flow && prev == v.total) || (name == "return_cash_flow" && prev == "return"))
+    return "=";
+  if ((declared && name == v.terminal && prev == v.cash_flow && prev2 == v.total) ||
       (name == "return_terminal_value" && prev == "return_cash_flow" && prev2 == "return"))
     return "+";
   return "";
@@ -331,7 +334,8 @@ json measures_json(const std::vector<ColumnSummary>& columns, const std::vector<
 }
 
 std::string scenario_currency(const Scenario& scenario) {
-  return scenario.params.has("economics.currency") ? scenario.params.str("economics.currency") : std::string();
+  const std::string key = scenario.info ? scenario.info->offers.currency_param : std::string();
+  return !key.empty() && scenario.params.has(key) ? scenario.params.str(key) : std::string();
 }
 
 namespace {
@@ -835,7 +839,7 @@ std::string format_run_summary(const Scenario& scenario, const RunOutput& run, b
   const bool spread = run.replicates > 1;
   const std::string cur = scenario_currency(scenario);
   if (!metrics.empty()) {
-    // A model with derived figures (service_wom): its headline figures, in the order and units
+    // A model with derived figures: its headline figures, in the order and units
     // it declares; every figure and every column is in summary.json / timeseries.csv.
     std::vector<const MetricSummary*> headline;
     for (const auto& e : metrics)
@@ -845,13 +849,14 @@ std::string format_run_summary(const Scenario& scenario, const RunOutput& run, b
     });
     if (headline.empty())
       for (const auto& e : metrics) headline.push_back(&e);
-    auto find = [&](const char* name) -> const MetricSummary* {
+    auto find = [&](const std::string& name) -> const MetricSummary* {
       for (const auto& e : metrics)
-        if (e.name == name) return &e;
+        if (!name.empty() && e.name == name) return &e;
       return nullptr;
     };
-    // The NPV is shown with its split: cash flow over the horizon + terminal value.
-    const MetricSummary *npv = find("npv"), *cash = find("npv_cash_flows"), *terminal = find("terminal_value");
+    // The model's value is shown with its split: cash flow over the horizon + terminal value.
+    const ValueSplit& v = scenario.info->offers.value;
+    const MetricSummary *npv = find(v.total), *cash = find(v.cash_flow), *terminal = find(v.terminal);
     const bool split = npv && cash && terminal;
     auto figure = [&](const MetricSummary& e) { return figure_format(e.measure, cur).with_ci(e.value); };
     s += fmt::format("figures (mean over {} replicate{}{}):\n", run.replicates, spread ? "s" : "",

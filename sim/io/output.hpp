@@ -225,10 +225,12 @@ std::string group_thousands(const std::string& s);
 /// "EUR 12"), cents below ("$7.25"), a true minus sign ("−$27"); "n/a" when not finite.
 std::string money_text(double v, const std::string& currency);
 
-/// How a figure listed right below what it splits reads as its part: "=" for the cash flow
-/// under the NPV (or under the return), "+" for the terminal value under those two, else "".
-/// `prev` and `prev2` are the names listed one and two rows above.
-const char* split_marker(const std::string& name, const std::string& prev, const std::string& prev2);
+/// How a figure listed right below what it splits reads as its part (the model's ValueSplit):
+/// "=" for the cash flow under the value (or `return_cash_flow` under `return`), "+" for the
+/// terminal value under those two, else "". `prev` and `prev2` are the names listed one and
+/// two rows above.
+const char* split_marker(const ValueSplit& value, const std::string& name, const std::string& prev,
+                         const std::string& prev2);
 
 /// Host name for provenance blocks ("unknown" when it cannot be read).
 std::string host_name();

@@ -37,16 +37,16 @@ const std::pair<const char*, double CostSplit::*> kSplitFields[] = {
     {"service", &CostSplit::service},
     {"acquisition_spend", &CostSplit::acquisition_spend},
     {"terminal", &CostSplit::terminal},
-    {"complainant", &CostSplit::complainant},
-    {"complainant_terminal", &CostSplit::complainant_terminal},
-    {"complainant_service", &CostSplit::complainant_service},
-    {"complainant_acquisition", &CostSplit::complainant_acquisition},
+    {"complainant", &CostSplit::focal},
+    {"complainant_terminal", &CostSplit::focal_terminal},
+    {"complainant_service", &CostSplit::focal_service},
+    {"complainant_acquisition", &CostSplit::focal_acquisition},
     {"ripple", &CostSplit::ripple},
     {"others_margin", &CostSplit::others_margin},
     {"others_terminal", &CostSplit::others_terminal},
     {"others_service", &CostSplit::others_service},
     {"others_acquisition", &CostSplit::others_acquisition},
-    {"complainant_kept", &CostSplit::complainant_kept},
+    {"complainant_kept", &CostSplit::focal_kept},
     {"customers_lost", &CostSplit::customers_lost},
     {"prospects_not_won", &CostSplit::prospects_not_won},
     {"customer_gap", &CostSplit::customer_gap}};
@@ -60,7 +60,7 @@ void check_same_numbers(const CostOutput& x, const CostOutput& y) {
     CHECK(a.agent_id == b.agent_id);
     for (const auto& [name, field] : kSplitFields) {
       INFO(name);
-      CHECK(a.argued.*field == b.argued.*field);
+      CHECK(a.treated.*field == b.treated.*field);
       CHECK(a.lost.*field == b.lost.*field);
     }
     CHECK(a.lost_priced == b.lost_priced);
@@ -76,12 +76,11 @@ void check_partition(const CostSplit& c) {
   const double tol = 1e-9 * (1 + std::abs(c.total));
   CHECK(c.own_margin + c.retention_ripple + c.acquisition_ripple + c.service + c.acquisition_spend + c.terminal ==
         Approx(c.total).margin(tol));
-  CHECK(c.complainant + c.ripple == Approx(c.total).margin(tol));
-  CHECK(c.own_margin + c.complainant_terminal + c.complainant_service + c.complainant_acquisition ==
-        Approx(c.complainant).margin(tol));
+  CHECK(c.focal + c.ripple == Approx(c.total).margin(tol));
+  CHECK(c.own_margin + c.focal_terminal + c.focal_service + c.focal_acquisition == Approx(c.focal).margin(tol));
   CHECK(c.others_margin + c.others_terminal + c.others_service + c.others_acquisition == Approx(c.ripple).margin(tol));
   CHECK(c.retention_ripple + c.acquisition_ripple == Approx(c.others_margin).margin(tol));
-  CHECK(c.complainant_kept + c.customers_lost + c.prospects_not_won == c.customer_gap);
+  CHECK(c.focal_kept + c.customers_lost + c.prospects_not_won == c.customer_gap);
 }
 
 }  // namespace
@@ -107,10 +106,10 @@ TEST_CASE("a run with no intervention is bit-identical to the baseline, and an i
   for (const char* path : {"argue", "acknowledge"}) {
     RunHooks h;
     Intervention iv;
+    iv.name = path;
     iv.agent = focal;
     iv.step = 100;
-    iv.path = path;
-    iv.severity = 1;
+    iv.options = {{"severity", "large"}};
     h.interventions.push_back(iv);
     const Trajectory tr = run_model(*sc.info, sc.params, g, plan, {}, nullptr, &h);
     const std::size_t before = std::size_t(101) * tr.columns.size();  // rows 0..100: state up to t0
@@ -129,8 +128,8 @@ TEST_CASE("arguing costs more than acknowledging under the defaults, and the par
   REQUIRE(out.events.size() == 40);
   std::vector<double> total;
   for (const auto& e : out.events) {
-    total.push_back(e.argued.total);
-    check_partition(e.argued);
+    total.push_back(e.treated.total);
+    check_partition(e.treated);
     REQUIRE(e.lost_priced);
     check_partition(e.lost);
     REQUIRE(e.by_channel.size() == (e.agent == out.events[0].agent ? out.channels.size() : e.by_channel.size()));
@@ -166,9 +165,11 @@ TEST_CASE("with every WOM channel off, an argued complaint costs the retention g
   o.focal = 250;
   o.channel_focal = 0;
   o.t0_days = t0;
-  o.severity = 1;  // large: argue keeps 0.19; acknowledge 0.82 at first contact (share FCR), else 0.54
+  o.options = {
+      {"severity", "large"}};  // large: argue keeps 0.19; acknowledge 0.82 at first contact (share FCR), else 0.54
   const CostOutput out = run_cost(sc, o);
-  REQUIRE(out.terminal_retention.size() == 1);
+  REQUIRE(out.pinned.size() == 2);  // service_wom pins retention r, then the continuing cost c
+  REQUIRE(out.pinned[0].size() == 1);
 
   const auto& p = sc.params;
   const double m = p.real("economics.margin_per_year"), i = p.real("economics.discount_rate_per_year");
@@ -176,7 +177,7 @@ TEST_CASE("with every WOM channel off, an argued complaint costs the retention g
   const double pc = 1 - std::exp(-p.real("churn.base_rate_per_year") * dt);
   const double fcr = p.real("policy.first_contact_resolution");
   const double gap = fcr * 0.82 + (1 - fcr) * 0.54 - 0.19;
-  const double r = out.terminal_retention[0], multiple = r / (1 + i - r);
+  const double r = out.pinned[0][0], multiple = r / (1 + i - r);
   const int W = int(p.real("outcome.defect_window_days"));
   // A leaver under arguing defects at t0 + D, D uniform on 1..W, earning through state t0+D;
   // kept by acknowledging, it earns m·dt at states s > t0+D while it survives base churn,
@@ -194,22 +195,22 @@ TEST_CASE("with every WOM channel off, an argued complaint costs the retention g
 
   std::vector<double> total;
   for (const auto& e : out.events) {
-    total.push_back(e.argued.total);
+    total.push_back(e.treated.total);
     // Nothing reaches anyone else: every ripple figure is exactly zero (fixed point).
-    REQUIRE(e.argued.ripple == 0.0);
-    REQUIRE(e.argued.retention_ripple == 0.0);
-    REQUIRE(e.argued.acquisition_ripple == 0.0);
-    REQUIRE(e.argued.others_terminal == 0.0);
-    REQUIRE(e.argued.others_acquisition == 0.0);
-    REQUIRE(e.argued.others_service == 0.0);
-    REQUIRE(e.argued.customers_lost == 0.0);
-    REQUIRE(e.argued.prospects_not_won == 0.0);
-    REQUIRE(e.argued.complainant == e.argued.total);
+    REQUIRE(e.treated.ripple == 0.0);
+    REQUIRE(e.treated.retention_ripple == 0.0);
+    REQUIRE(e.treated.acquisition_ripple == 0.0);
+    REQUIRE(e.treated.others_terminal == 0.0);
+    REQUIRE(e.treated.others_acquisition == 0.0);
+    REQUIRE(e.treated.others_service == 0.0);
+    REQUIRE(e.treated.customers_lost == 0.0);
+    REQUIRE(e.treated.prospects_not_won == 0.0);
+    REQUIRE(e.treated.focal == e.treated.total);
     REQUIRE(e.lost_or_not_won_others == 0.0);
     REQUIRE(e.lost_priced);
     REQUIRE(e.lost.ripple == 0.0);  // also for a customer lost outright
     REQUIRE(e.lost.others_margin == 0.0);
-    REQUIRE(e.lost.complainant == e.lost.total);
+    REQUIRE(e.lost.focal == e.lost.total);
   }
   const theory::Sample s{total};
   const Estimate est = estimate(total);
@@ -248,7 +249,7 @@ TEST_CASE("a degree-stratified draw fills every decile and leaves the headline f
   o.by_degree = 2;
   const CostOutput strat = run_cost(sc, o);
   REQUIRE(strat.events.size() == 5 + 20);
-  for (std::size_t i = 0; i < 5; ++i) CHECK(strat.events[i].argued.total == plain.events[i].argued.total);
+  for (std::size_t i = 0; i < 5; ++i) CHECK(strat.events[i].treated.total == plain.events[i].treated.total);
   const auto doc = cost_json(sc, strat, o);
   CHECK(doc["focal_events"] == 5);
   REQUIRE(doc["by_degree_decile"].size() == 10);
@@ -297,13 +298,15 @@ TEST_CASE(
     Intervention iv;
     iv.agent = customers[std::size_t(37 * k + 11) % customers.size()];
     iv.step = t0;
-    iv.kind = k == 2 ? Intervention::Kind::Lose : Intervention::Kind::Complaint;
-    iv.path = k == 0 ? "argue" : "acknowledge";
-    iv.misunderstanding = k == 1;
-    iv.severity = 1;
+    iv.name = k == 2 ? "lose" : k == 0 ? "argue" : "acknowledge";
+    if (k < 2) iv.options = {{"severity", "large"}, {"misunderstanding", k == 1 ? "true" : "false"}};
     variants.push_back({iv});
   }
-  RunContext run{plan.seed, 0, rng::RunKey(plan.seed, 0), plan.dt, plan.steps, nullptr, nullptr};
+  RunContext run;
+  run.seed = plan.seed;
+  run.key = rng::RunKey(plan.seed, 0);
+  run.dt = plan.dt;
+  run.steps = plan.steps;
   auto base = sc.info->make(sc.params);
   State sb(g.n);
   base->init(g, sb, run);
@@ -519,7 +522,7 @@ TEST_CASE("wom cost: cone and full paired runs agree bit for bit on randomly dra
     o.focal = 5;
     o.channel_focal = 1;
     o.t0_days = 7 * (seed % 4);
-    o.misunderstanding = seed % 3 == 0;
+    if (seed % 3 == 0) o.options = {{"misunderstanding", "true"}};
     o.max_cone = 1.0;
     o.cone = false;
     const CostOutput full = run_cost(sc, o);
@@ -527,7 +530,7 @@ TEST_CASE("wom cost: cone and full paired runs agree bit for bit on randomly dra
     const CostOutput cone = run_cost(sc, o);
     CHECK(cone.full_variants == 0);
     peak = std::max(peak, cone.cone_peak);
-    for (const auto& e : cone.events) rippled += e.argued.ripple != 0;
+    for (const auto& e : cone.events) rippled += e.treated.ripple != 0;
     check_same_numbers(full, cone);
   }
   INFO("largest cone " << peak << ", events with a ripple " << rippled);
@@ -552,4 +555,35 @@ TEST_CASE(
   CHECK(cone.full_variants == full.full_variants);
   CHECK(cone.runs == full.runs);  // the baseline, world 0 (which refused the cones), then the full runs
   check_same_numbers(full, cone);
+}
+
+TEST_CASE("wom cost reads the model's offers: an undeclared option, choice or cost question names what is offered",
+          "[cost][offers]") {
+  const Scenario sc = scenario("  channels: {tweets: false}\n", 500, 120);
+  CostOptions o;
+  o.focal = 2;
+  o.t0_days = 10;
+  o.options = {{"bogus", "1"}};
+  REQUIRE_THROWS_WITH(run_cost(sc, o), Catch::Contains("offers no intervention option 'bogus'") &&
+                                           Catch::Contains("it offers: severity, misunderstanding"));
+  o.options = {{"severity", "huge"}};
+  REQUIRE_THROWS_WITH(run_cost(sc, o), Catch::Contains("--option severity=huge is out of range") &&
+                                           Catch::Contains("accepted mix, small, large"));
+  // A model that offers no interventions: wom cost says so, naming what it offers.
+  const Scenario sir = scenario_from_yaml_text(
+      "model: sir\ntime: {steps: 20}\ngraph: {generator: erdos_renyi, n: 200, mean_degree: 4}\n"
+      "params: {beta: 0.1, gamma: 0.1}\n",
+      "sir.yaml");
+  o.options.clear();
+  REQUIRE_THROWS_WITH(run_cost(sir, o), Catch::Contains("model 'sir' offers no cost question") &&
+                                            Catch::Contains("it offers interventions: none"));
+  // The channels priced are the model's declared channels that the scenario has on.
+  o.channel_focal = 1;
+  const CostOutput out = run_cost(sc, o);
+  CHECK(out.channels == std::vector<std::string>{"talk", "weak_ties", "reviews"});
+  CHECK(out.events.front().by_channel.size() == 3);  // the first --channel-focal events
+  // Options given through --option reach the model: a large complaint, recorded by its label.
+  o.options = {{"severity", "large"}};
+  CHECK(cost_json(sc, run_cost(sc, o), o)["severity"] == "large");
+  CHECK(cost_json(sc, out, CostOptions{})["severity"] == "mix of complaints");
 }

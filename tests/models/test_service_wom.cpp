@@ -729,11 +729,10 @@ TEST_CASE("a focal complaint changes nothing before t0, and arguing it costs mor
     for (int k = 0; k < 3; ++k) {
       RunHooks h;
       Intervention iv;
-      iv.kind = k == 2 ? Intervention::Kind::Lose : Intervention::Kind::Complaint;
+      iv.name = k == 2 ? "lose" : k == 0 ? "argue" : "acknowledge";
       iv.agent = v;
       iv.step = t0;
-      iv.path = k == 0 ? "argue" : "acknowledge";
-      iv.severity = 1;
+      if (k < 2) iv.options = {{"severity", "large"}};
       h.interventions = {iv};
       tr[k] = run_model(test::model("service_wom"), p, g, RunPlan{8, 0, steps, 1.0}, {}, nullptr, &h);
       const std::size_t nc = tr[k].columns.size();
