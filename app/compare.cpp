@@ -177,7 +177,7 @@ std::string vary_key(const std::string& vary) {
   return eq == std::string::npos ? std::string() : trim(vary.substr(0, eq));
 }
 
-std::vector<WhatIf> load_whatifs(const CompareRequest& rq, const RunOptions& options) {
+std::vector<WhatIf> load_whatifs(const CompareRequest& rq, const PlanChoice& choice) {
   std::vector<WhatIf> whatifs;
   if (!rq.vary.empty()) {
     const std::string& arg = rq.vary;
@@ -210,7 +210,8 @@ std::vector<WhatIf> load_whatifs(const CompareRequest& rq, const RunOptions& opt
       const std::string set_arg = key + "=" + v;
       sets.push_back(set_arg);
       try {
-        whatifs.push_back(WhatIf{set_arg, load_scenario(rq.configs[0], sets)});
+        Config cfg = load_config(rq.configs[0], sets);
+        whatifs.push_back(WhatIf{set_arg, std::move(cfg.scenario), cfg.plan});
       } catch (const Error& e) {
         // The loader names the --set argument it was given; the user typed --vary.
         std::string msg = e.what();
@@ -224,7 +225,10 @@ std::vector<WhatIf> load_whatifs(const CompareRequest& rq, const RunOptions& opt
           fmt::format("compare: expected two or more what-ifs, got {}: give several config files, or one "
                       "config file with --vary key=v1,v2,...",
                       rq.configs.size()));
-    for (const auto& c : rq.configs) whatifs.push_back(WhatIf{c, load_scenario(c, rq.sets)});
+    for (const auto& c : rq.configs) {
+      Config cfg = load_config(c, rq.sets);
+      whatifs.push_back(WhatIf{c, std::move(cfg.scenario), cfg.plan});
+    }
     // Short labels (file stems) where they are unambiguous; else the paths as given.
     std::map<std::string, int> stems;
     for (const auto& w : whatifs) ++stems[fs::path(w.label).stem().string()];
@@ -234,11 +238,11 @@ std::vector<WhatIf> load_whatifs(const CompareRequest& rq, const RunOptions& opt
     for (auto& w : whatifs)
       if (int n = ++seen[w.label]; n > 1) w.label += fmt::format(" ({})", n);
   }
-  check_pairable(whatifs, options);
+  check_pairable(whatifs, choice);
   return whatifs;
 }
 
-void check_pairable(const std::vector<WhatIf>& whatifs, const RunOptions& options) {
+void check_pairable(const std::vector<WhatIf>& whatifs, const PlanChoice& choice) {
   if (whatifs.size() < 2) throw Error(fmt::format("compare: expected two or more what-ifs, got {}", whatifs.size()));
   const WhatIf& base = whatifs.front();
   for (std::size_t k = 1; k < whatifs.size(); ++k) {
@@ -254,8 +258,8 @@ void check_pairable(const std::vector<WhatIf>& whatifs, const RunOptions& option
       if (auto d = first_difference(a, b, key))
         refuse(std::get<0>(*d), value_text(std::get<1>(*d)), value_text(std::get<2>(*d)));
     }
-    if (!options.replicates && base.scenario.replicates != w.scenario.replicates)
-      refuse("replicates", std::to_string(base.scenario.replicates), std::to_string(w.scenario.replicates));
+    if (!choice.replicates && base.plan.replicates != w.plan.replicates)
+      refuse("replicates", std::to_string(base.plan.replicates), std::to_string(w.plan.replicates));
   }
 }
 
@@ -270,25 +274,24 @@ Estimate paired_difference(const std::vector<double>& values, const std::vector<
   return e;
 }
 
-Comparison run_comparison(std::vector<WhatIf> whatifs, const RunOptions& options, const std::string& vary) {
-  check_pairable(whatifs, options);
+Comparison run_comparison(std::vector<WhatIf> whatifs, const PlanChoice& choice, const RunOptions& options,
+                          const std::string& vary) {
+  check_pairable(whatifs, choice);
   Comparison cmp;
   cmp.vary_key = vary;
   cmp.started_at = iso8601_now();
   // One seed for all: the baseline's unless --seed is given. A config file's own seed that
   // differs is replaced, since pairing needs the same random numbers.
-  RunOptions opt = options;
-  if (!opt.seed) opt.seed = whatifs.front().scenario.seed;
-  if (!opt.replicates) opt.replicates = whatifs.front().scenario.replicates;
+  const RunPlan plan = choice.applied_to(whatifs.front().plan);
   for (const auto& w : whatifs) {
-    if (!options.seed && w.scenario.seed != *opt.seed)
+    if (!choice.seed && w.plan.seed != plan.seed)
       cmp.warnings.push_back(
           fmt::format("what-if '{}': seed {} replaced by the baseline's seed {} (common random "
                       "numbers); pass --seed to choose it",
-                      w.label, w.scenario.seed, *opt.seed));
+                      w.label, w.plan.seed, plan.seed));
   }
   const auto t0 = std::chrono::steady_clock::now();
-  for (const auto& w : whatifs) cmp.runs.push_back(run_scenario(w.scenario, opt));
+  for (const auto& w : whatifs) cmp.runs.push_back(run_scenario(w.scenario, plan, options));
   cmp.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   cmp.whatifs = std::move(whatifs);
 

@@ -29,6 +29,7 @@ namespace wom {
 struct WhatIf {
   std::string label;  ///< `key=value` for --vary, else the config file's name
   Scenario scenario;
+  RunPlan plan;  ///< its config file's plan (a comparison runs every what-if on one plan)
 };
 
 /// What to compare: config files, or one config file and a `--vary` argument.
@@ -42,15 +43,15 @@ struct CompareRequest {
 /// when there are fewer than two, when `--vary` is malformed, names an unknown key or gives a
 /// value outside the key's accepted range (the message names the `--vary` argument), or when
 /// the what-ifs cannot be paired (see `check_pairable`).
-std::vector<WhatIf> load_whatifs(const CompareRequest& request, const RunOptions& options);
+std::vector<WhatIf> load_whatifs(const CompareRequest& request, const PlanChoice& choice);
 
 /// The key of a `--vary` argument (the part before '='), or empty when there is none.
 std::string vary_key(const std::string& vary);
 
 /// Throws wom::Error unless the what-ifs can be paired on common random numbers under
-/// `options`: the message says they cannot be paired and names the first key that differs
+/// `choice`: the message says they cannot be paired and names the first key that differs
 /// and the two what-ifs' values.
-void check_pairable(const std::vector<WhatIf>& whatifs, const RunOptions& options);
+void check_pairable(const std::vector<WhatIf>& whatifs, const PlanChoice& choice);
 
 /// Splits `v1,v2,...` at the commas outside brackets and quotes, so that YAML flow values
 /// such as `[500,500]` stay whole.
@@ -100,11 +101,11 @@ struct Comparison {
 };
 
 /// Runs every what-if (one after another; each uses `options.threads`) and derives the rows
-/// and series. All run with `options.seed`, else the baseline's seed (a config file whose own
-/// seed differs gets a warning in `Comparison::warnings`), and `options.replicates`, else the
-/// configs' common count. Throws wom::Error when the runs turn out unpaired (different
-/// populations).
-Comparison run_comparison(std::vector<WhatIf> whatifs, const RunOptions& options, const std::string& vary_key = {});
+/// and series. All run on one plan: the baseline's, with `choice` applied (a config file whose
+/// own seed differs gets a warning in `Comparison::warnings`; replicate counts must agree unless
+/// chosen). Throws wom::Error when the runs turn out unpaired (different populations).
+Comparison run_comparison(std::vector<WhatIf> whatifs, const PlanChoice& choice, const RunOptions& options,
+                          const std::string& vary_key = {});
 
 /// Paired difference estimate of `values` − `baseline` (same length: one per replicate).
 Estimate paired_difference(const std::vector<double>& values, const std::vector<double>& baseline,

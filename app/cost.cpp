@@ -120,7 +120,7 @@ struct Snapshot {
 struct World {
   const Graph* g = nullptr;
   const Graph* followers = nullptr;
-  RunPlan plan;
+  ReplicatePlan plan;
   std::uint8_t customer = 1;         ///< the role of customers (CostQuestion::customer_role)
   std::vector<std::uint8_t> roles0;  ///< roles at t0 (identical in every variant: before the event)
   std::int64_t t0 = 0;               ///< the step channels go off in a channel's world
@@ -278,7 +278,7 @@ json est(const Sample& s) {
 
 }  // namespace
 
-CostOutput run_cost(const Scenario& sc, const CostOptions& o) {
+CostOutput run_cost(const Scenario& sc, const RunPlan& plan, const CostOptions& o, const RunOptions& run) {
   if (!sc.info) throw Error(fmt::format("{}: no model to price (set 'model')", sc.source_file));
   if (o.focal < 1) throw Error(fmt::format("--focal = {} is out of range: accepted [1, inf)", o.focal));
   if (o.channel_focal < -1 || o.channel_focal > o.focal)
@@ -311,12 +311,15 @@ CostOutput run_cost(const Scenario& sc, const CostOptions& o) {
       channel_index.push_back(c);
     }
   }
-  const std::uint64_t seed = o.seed.value_or(sc.seed);
-  const std::int64_t reps = o.replicates.value_or(sc.replicates);
+  const std::uint64_t seed = plan.seed;
+  const std::int64_t reps = plan.replicates;
+  if (reps < 1) throw Error(fmt::format("--replicates = {} is out of range: accepted [1, inf)", reps));
+  if (plan.first_replicate < 0)
+    throw Error(fmt::format("first replicate {} is out of range: accepted [0, inf)", plan.first_replicate));
   // Per replicate one graph, shared by its runs: with cones, a world run carrying the variants
   // beside the baseline's snapshot (about one more state); with full paired runs, one run per
   // thread side by side.
-  const int threads = o.threads > 0 ? std::min(o.threads, ThreadLimit::hardware()) : ThreadLimit::hardware();
+  const int threads = run.threads > 0 ? std::min(run.threads, ThreadLimit::hardware()) : ThreadLimit::hardware();
   check_memory(sc, 1, o.cone ? 2 : std::max(2, threads), 1);
   const auto start = Clock::now();
   // Progress in model steps: per replicate a baseline and a pinned baseline carrying the
@@ -325,19 +328,19 @@ CostOutput run_cost(const Scenario& sc, const CostOptions& o) {
   const std::int64_t runs_per_rep =
       o.cone ? 2 + channel_worlds
              : 2 + (price_lost ? 3 : 2) * o.focal + 2 * channel_focal * std::int64_t(out.channels.size());
-  Progress progress(o.progress && progress_allowed(), reps * runs_per_rep * sc.steps);
+  Progress progress(run.progress && progress_allowed(), reps * runs_per_rep * sc.steps);
   double baseline_seconds = 0;
   json wom = json::object();
 
-  with_threads(o.threads, [&] {
-    for (std::int64_t r = 0; r < reps; ++r) {
+  with_threads(run.threads, [&] {
+    for (std::int64_t r = plan.first_replicate; r < plan.first_replicate + reps; ++r) {
       World w;
       const Graph g = make_graph(sc.graph, seed, std::uint64_t(r));
       Graph followers;
       if (sc.followers) followers = make_graph(*sc.followers, seed ^ 0xF011'0E55'F011'0E55ULL, std::uint64_t(r));
       w.g = &g;
       w.followers = sc.followers ? &followers : nullptr;
-      w.plan = RunPlan{seed, std::uint64_t(r), sc.steps, step_days};
+      w.plan = ReplicatePlan{seed, std::uint64_t(r), sc.steps, step_days};
       w.customer = q.customer_role;
       w.t0 = t0;
 
@@ -567,7 +570,7 @@ CostOutput run_cost(const Scenario& sc, const CostOptions& o) {
   return out;
 }
 
-json cost_json(const Scenario& sc, const CostOutput& out, const CostOptions& o) {
+json cost_json(const Scenario& sc, const RunPlan& plan, const CostOutput& out, const CostOptions& o) {
   const Offers& offers = sc.info->offers;
   const CostQuestion& q = out.question;
   // Headline figures come from the uniform draw; the stratified one serves the degree table.
@@ -583,7 +586,7 @@ json cost_json(const Scenario& sc, const CostOutput& out, const CostOptions& o) 
   doc["currency"] = out.currency;
   doc["model"] = sc.model;
   doc["focal_events"] = collect([](const FocalCost&) { return 0.0; }).v.size();
-  doc["replicates"] = o.replicates.value_or(sc.replicates);
+  doc["replicates"] = plan.replicates;
   doc["t0_step"] = out.t0;
   for (const auto& opt : offers.options)
     if (opt.recorded) doc[opt.name] = option_label(opt, o);

@@ -29,20 +29,19 @@
 
 #include "sim/io/config.hpp"
 #include "sim/io/output.hpp"
+#include "sim/io/plan.hpp"
 
 namespace wom {
 
+/// What to price (the scenario is what to simulate, the RunPlan which replicates, RunOptions
+/// how): the focal events and how they are priced.
 struct CostOptions {
-  int threads = 0;                  ///< 0 = all cores
   std::int64_t focal = 250;         ///< focal events per replicate
   std::int64_t channel_focal = -1;  ///< focal events per replicate also priced with each channel off (−1: all)
   std::int64_t t0_days = 90;        ///< injection time (burn-in), days; converted with time.step_days
   /// Options of the injected interventions (declared by the model, Offers::options), e.g.
   /// {"severity", "large"}; an option not given takes its first choice.
   std::vector<std::pair<std::string, std::string>> options;
-  std::optional<std::int64_t> replicates;
-  std::optional<std::uint64_t> seed;
-  bool progress = false;
   bool lost = true;            ///< also price losing each focal customer outright (when the model offers it)
   std::int64_t by_degree = 0;  ///< extra focal customers per degree decile for the by-degree table
   bool cone = true;            ///< price variants through causal cones (false: full paired runs)
@@ -106,11 +105,14 @@ struct CostOutput {
   nlohmann::ordered_json wom_by_channel;  ///< listeners by channel and valence in the baselines
 };
 
-/// Prices focal events of a scenario (its model must support interventions and a ledger).
-CostOutput run_cost(const Scenario& scenario, const CostOptions& options);
+/// Prices focal events of a scenario in each replicate of `plan` (its model must offer a cost
+/// question, a ledger and roles: Offers). `run.threads` and `run.progress` say how to run.
+CostOutput run_cost(const Scenario& scenario, const RunPlan& plan, const CostOptions& options,
+                    const RunOptions& run = {});
 
 /// The `cost.json` document (schema in README.md and report.cpp).
-nlohmann::ordered_json cost_json(const Scenario& scenario, const CostOutput& out, const CostOptions& options);
+nlohmann::ordered_json cost_json(const Scenario& scenario, const RunPlan& plan, const CostOutput& out,
+                                 const CostOptions& options);
 
 /// `cost_events.csv`: one row per focal event (replicate, agent, degree, decile, whether it was
 /// drawn for the by-degree table, and every part of its cost of treating and of losing it).

@@ -68,7 +68,7 @@ void run_whole(benchmark::State& st, const std::string& model, const Params& p, 
   double computed = 0, state_bytes = 0;
   with_threads(int(st.range(0)), [&] {
     for (auto _ : st) {
-      const Trajectory tr = run_model(info, p, g, RunPlan{1, 0, steps, 1.0});
+      const Trajectory tr = run_model(info, p, g, ReplicatePlan{1, 0, steps, 1.0});
       computed += double(tr.steps_computed);
       state_bytes = double(tr.state_bytes);
     }
@@ -147,7 +147,7 @@ void BM_ServiceWom(benchmark::State& st) {
   const std::int64_t steps = st.range(1);
   double state_bytes = 0;
   with_threads(int(st.range(0)), [&] {
-    for (auto _ : st) state_bytes = double(run_model(info, p, g, RunPlan{1, 0, steps, 1.0}).state_bytes);
+    for (auto _ : st) state_bytes = double(run_model(info, p, g, ReplicatePlan{1, 0, steps, 1.0}).state_bytes);
   });
   st.counters["agent-steps/s"] = benchmark::Counter(double(steps) * g.n, benchmark::Counter::kIsIterationInvariantRate);
   st.counters["s/step"] =

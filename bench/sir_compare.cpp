@@ -63,7 +63,7 @@ int main(int argc, char** argv) {
   with_threads(threads, [&] {
     const double c0 = thread_cpu();
     const auto t0 = std::chrono::steady_clock::now();
-    for (int rep = 0; rep < repeat; ++rep) tr = run_model(info, p, g, RunPlan{seed, 0, 2000, 1.0});
+    for (int rep = 0; rep < repeat; ++rep) tr = run_model(info, p, g, ReplicatePlan{seed, 0, 2000, 1.0});
     secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     cpu = thread_cpu() - c0;
   });

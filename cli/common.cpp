@@ -65,6 +65,26 @@ CLI::Validator decimal_integer() {
       "INT");
 }
 
+PlanChoice PlanFlags::choice() const {
+  PlanChoice c;
+  if (seed_opt && seed_opt->count()) c.seed = parse_uint64("--seed", seed);
+  if (replicates_opt && replicates_opt->count()) c.replicates = replicates;
+  return c;
+}
+
+void add_plan_flags(CLI::App* cmd, PlanFlags& f, const std::string& seed_help, const std::string& seed_default,
+                    const std::string& replicates_help, const std::string& replicates_default) {
+  f.seed_opt = cmd->add_option("--seed", f.seed, seed_help)->check(uint64_check())->default_str(seed_default);
+  f.replicates_opt = cmd->add_option("--replicates", f.replicates, replicates_help)
+                         ->transform(decimal_integer())
+                         ->check(CLI::Range(std::int64_t(1), std::int64_t(10'000'000)))
+                         ->default_str(replicates_default);
+  cmd->add_option("--threads", f.threads, "worker threads; 0 = all cores (results do not depend on it)")
+      ->transform(decimal_integer())
+      ->check(CLI::Range(0, 65536))
+      ->default_str("0");
+}
+
 CLI::Validator non_empty() {
   return CLI::Validator(
       [](std::string& v) -> std::string { return v.empty() ? "expected a name, got an empty string" : std::string(); },

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "sim/io/config.hpp"
+#include "sim/io/plan.hpp"
 
 namespace wom::cli {
 
@@ -25,6 +26,24 @@ CLI::Validator decimal_integer();
 
 /// Refuses an empty value: `--out ''` must not silently mean "no files".
 CLI::Validator non_empty();
+
+/// The flags of a run plan and of how to run that run, compare and cost share, declared once:
+/// --seed, --replicates (the plan) and --threads (how).
+struct PlanFlags {
+  std::string seed;  ///< as typed; `choice` parses it
+  std::int64_t replicates = 0;
+  int threads = 0;
+  CLI::Option* seed_opt = nullptr;
+  CLI::Option* replicates_opt = nullptr;
+  /// The plan the flags ask for: each flag given replaces the config's. Throws wom::Error on a
+  /// malformed --seed.
+  PlanChoice choice() const;
+};
+
+/// Declares --seed, --replicates and --threads on `cmd`; the help names what an absent flag
+/// means for this command.
+void add_plan_flags(CLI::App* cmd, PlanFlags& flags, const std::string& seed_help, const std::string& seed_default,
+                    const std::string& replicates_help, const std::string& replicates_default);
 
 /// Declares `--force` on a command that writes an output folder.
 CLI::Option* add_force_flag(CLI::App* cmd, bool& force);

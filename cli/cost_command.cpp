@@ -6,8 +6,7 @@
 #include <filesystem>
 #include <sstream>
 
-#include "app/cost.hpp"
-#include "app/report.hpp"
+#include "api/wom.hpp"
 #include "cli/common.hpp"
 #include "sim/core/error.hpp"
 #include "sim/core/parallel.hpp"
@@ -23,13 +22,8 @@ CLI::App* add_cost_command(CLI::App& app, CostArgs& a) {
   c->add_option("CONFIG", a.config, "scenario file (YAML); its model must support interventions (service_wom)")
       ->required();
   c->add_option("--set", a.sets, "override a config key: --set key=value (repeatable)");
-  a.seed_opt = c->add_option("--seed", a.seed, "random seed, 0 to 2^64-1")
-                   ->check(uint64_check())
-                   ->default_str("config's seed, else 1");
-  a.replicates_opt = c->add_option("--replicates", a.replicates, "replicates (each its own graph and population)")
-                         ->transform(wom::cli::decimal_integer())
-                         ->check(CLI::Range(std::int64_t(1), std::int64_t(100000)))
-                         ->default_str("config's replicates");
+  add_plan_flags(c, a.plan, "random seed, 0 to 2^64-1", "config's seed, else 1",
+                 "replicates (each its own graph and population)", "config's replicates");
   c->add_option("--focal", a.focal, "focal events per replicate (customers drawn uniformly at t0)")
       ->transform(wom::cli::decimal_integer())
       ->check(CLI::Range(std::int64_t(1), std::int64_t(1000000)));
@@ -72,9 +66,6 @@ CLI::App* add_cost_command(CLI::App& app, CostArgs& a) {
               "service_wom: focal complaints are misunderstandings (default: valid); the same as --option "
               "misunderstanding=true")
       ->default_str("false");
-  c->add_option("--threads", a.threads, "worker threads; 0 = all cores (results do not depend on it)")
-      ->transform(wom::cli::decimal_integer())
-      ->check(CLI::Range(0, 65536));
   c->add_option("--out", a.out,
                 "write cost.json and cost_events.csv as this new folder once complete; an existing folder is refused "
                 "unless --force (the config's output.dir is where `wom run` writes, never `wom cost`)")
@@ -88,10 +79,10 @@ CLI::App* add_cost_command(CLI::App& app, CostArgs& a) {
 }
 
 int run_cost_command(const CostArgs& a, const std::vector<std::string>& command) {
-  const Scenario sc = load_scenario(a.config, a.sets);
+  const Config cfg = load_config(a.config, a.sets);
+  const Scenario& sc = cfg.scenario;
   for (const auto& w : sc.warnings) fmt::print(stderr, "wom: warning: {}\n", w);
   CostOptions o;
-  o.threads = a.threads;
   o.focal = a.focal;
   o.channel_focal = a.channel_focal < 0 ? -1 : std::min(a.channel_focal, a.focal);
   o.cone = !a.no_cone;
@@ -106,45 +97,24 @@ int run_cost_command(const CostArgs& a, const std::vector<std::string>& command)
   }
   if (!a.severity.empty()) o.options.emplace_back("severity", a.severity);
   if (a.misunderstanding) o.options.emplace_back("misunderstanding", "true");
-  if (a.seed_opt->count()) o.seed = parse_uint64("--seed", a.seed);
-  if (a.replicates_opt->count()) o.replicates = a.replicates;
-  o.progress = !a.quiet;
+  RunOptions opt;
+  opt.threads = a.plan.threads;
+  opt.progress = !a.quiet;
   // The config's output.dir is where `wom run` writes: a cost study writes only where --out
   // says, so that run, compare and cost of one config never target one folder.
-  const std::string& out_dir = a.out;
-  if (a.report && out_dir.empty())
+  opt.output_dir = a.out;
+  opt.force = a.force;
+  opt.report = a.report;
+  if (a.report && a.out.empty())
     throw Error("--report: the report goes into the cost study's output folder; give --out DIR");
-  if (a.force && out_dir.empty()) throw Error("--force replaces the output folder; give --out DIR");
-  const OutputFolder folder{out_dir, "cost", a.force};
-  if (!out_dir.empty()) check_output_folder(folder);
+  if (a.force && a.out.empty()) throw Error("--force replaces the output folder; give --out DIR");
 
-  const std::string started_at = iso8601_now();
-  const CostOutput out = run_cost(sc, o);
-  auto doc = cost_json(sc, out, o);
-  nlohmann::ordered_json prov{{"config", sc.resolved}, {"config_file", sc.source_file}, {"overrides", sc.overrides}};
-  // The threads the study ran on (0 asks for all cores; more than the cores oversubscribes,
-  // as `with_threads` does).
-  const int threads = o.threads > 0 ? o.threads : ThreadLimit::hardware();
-  prov.update(provenance_base(o.seed.value_or(sc.seed), o.replicates.value_or(sc.replicates), threads, out.wall_seconds,
-                              started_at, command));
-  doc["provenance"] = prov;
-  std::vector<std::string> written;
-  if (!out_dir.empty()) {
-    std::vector<OutputFile> files;
-    files.push_back({"cost.json", [&](std::ostream& os) { os << doc.dump(1) << "\n"; }});
-    files.push_back({"cost_events.csv", [&](std::ostream& os) { write_cost_events_csv(os, out); }});
-    if (a.report) {
-      ReportInputs in;
-      in.dir = out_dir;
-      in.cost = doc;
-      files.push_back(report_file(in));
-    }
-    written = write_output_folder(folder, files);
-  }
+  const CostResult res = wom::cost(sc, a.plan.choice().applied_to(cfg.plan), o, opt, command);
   if (!a.quiet) {
-    fmt::print("{}", format_cost_summary(out));
-    print_written(out_dir, written);
-    if (written.empty())
+    const std::string& out_dir = a.out;
+    fmt::print("{}", format_cost_summary(res.output));
+    print_written(out_dir, res.written);
+    if (res.written.empty())
       print_next({command_text(command) + " --out DIR --report"});
     else if (!a.report)
       print_next({"wom report " + shell_word(out_dir)});

@@ -4,14 +4,14 @@
 #include <string>
 #include <vector>
 
+#include "cli/common.hpp"
+
 namespace wom::cli {
 
 struct CostArgs {
   std::string config;
   std::vector<std::string> sets;
-  std::string seed;  ///< as typed; `parse_seed` reads it
-  std::int64_t replicates = 0;
-  int threads = 0;
+  PlanFlags plan;  ///< --seed, --replicates, --threads
   std::int64_t focal = 250;
   std::int64_t channel_focal = -1;  // all
   bool no_cone = false;
@@ -25,8 +25,6 @@ struct CostArgs {
   bool force = false;
   bool report = false;
   bool quiet = false;
-  CLI::Option* seed_opt = nullptr;
-  CLI::Option* replicates_opt = nullptr;
 };
 
 /// Declares the `cost` subcommand and its flags (defaults shown in --help).

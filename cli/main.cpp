@@ -1,5 +1,6 @@
-/// `wom`: one command for every model (STYLE.md §10). Model parameters live in config files;
-/// flags only choose how to run (seed, replicates, threads, output).
+/// `wom`: one command for every model, a thin front end on the facade (api/wom.hpp). Model
+/// parameters live in config files; flags only choose the run plan (seed, replicates) and how
+/// to run (threads, output).
 ///
 ///   wom run CONFIG [--set key=value]... [--seed S] [--replicates R] [--threads N] [--out DIR [--force]]
 ///               [--report] [--quiet]
@@ -29,8 +30,7 @@
 #include <string>
 #include <vector>
 
-#include "app/compare.hpp"
-#include "app/report.hpp"
+#include "api/wom.hpp"
 #include "cli/common.hpp"
 #include "cli/cost_command.hpp"
 #include "models/registry.hpp"
@@ -41,9 +41,7 @@
 #include "sim/core/stats.hpp"
 #include "sim/io/config.hpp"
 #include "sim/io/edgelist.hpp"
-#include "sim/io/events_writer.hpp"
 #include "sim/io/output.hpp"
-#include "sim/io/runner.hpp"
 #include "wom/version.hpp"
 
 namespace {
@@ -65,26 +63,14 @@ void print_warnings(const Scenario& sc) {
 struct RunArgs {
   std::string config;
   std::vector<std::string> sets;
-  std::string seed;
-  std::int64_t replicates = 0;
-  int threads = 0;
+  wom::cli::PlanFlags plan;
   std::string out;
   bool force = false;
   bool quiet = false;
   bool report = false;
   std::string events;
-  CLI::Option* seed_opt = nullptr;
-  CLI::Option* replicates_opt = nullptr;
   CLI::Option* out_opt = nullptr;
 };
-
-/// True when `file` lies inside folder `dir` (lexically, from absolute paths).
-bool inside(const std::string& file, const std::string& dir) {
-  const auto f = std::filesystem::absolute(file).lexically_normal();
-  auto d = std::filesystem::absolute(dir).lexically_normal();
-  if (d.filename().empty()) d = d.parent_path();
-  return std::mismatch(d.begin(), d.end(), f.begin(), f.end()).first == d.end();
-}
 
 /// `wom compare CONFIG --vary K=a,b --out DIR --report` for this scenario (empty when the model
 /// offers no real parameter to vary).
@@ -94,60 +80,31 @@ std::string compare_suggestion(const std::string& config, const Scenario& sc) {
 }
 
 int cmd_run(const RunArgs& a, const std::vector<std::string>& command) {
-  const Scenario sc = load_scenario(a.config, a.sets);
+  const Config cfg = load_config(a.config, a.sets);
+  const Scenario& sc = cfg.scenario;
   print_warnings(sc);
 
   RunOptions opt;
-  opt.threads = a.threads;
-  if (a.seed_opt->count()) opt.seed = wom::cli::parse_uint64("--seed", a.seed);
-  if (a.replicates_opt->count()) opt.replicates = a.replicates;
+  opt.threads = a.plan.threads;
   opt.progress = !a.quiet;
-
-  // --out wins over output.dir; check the folder before a long run rather than after it.
-  const std::string out_dir = a.out_opt->count() ? a.out : sc.output_dir;
-  if (a.report && out_dir.empty())
+  // --out wins over output.dir.
+  opt.output_dir = a.out_opt->count() ? a.out : cfg.output_dir;
+  opt.force = a.force;
+  opt.report = a.report;
+  opt.events = a.events;
+  if (a.report && opt.output_dir.empty())
     throw Error("--report: the report goes into the output folder; give --out DIR (or output.dir in the config)");
-  if (a.force && out_dir.empty())
+  if (a.force && opt.output_dir.empty())
     throw Error("--force replaces the output folder; give --out DIR (or output.dir in the config)");
-  const OutputFolder folder{out_dir, "run", a.force};
-  if (!out_dir.empty()) check_output_folder(folder);
-  if (!a.events.empty() && !out_dir.empty() && inside(a.events, out_dir))
-    throw Error(fmt::format(
-        "--events '{}' is inside the output folder '{}', which is written whole: put the event log elsewhere", a.events,
-        out_dir));
 
-  // The event log is opened before the run so that a bad path fails early; it reaches its
-  // name only once complete (temp file, then rename).
-  std::optional<CsvEventLog> events;
-  if (!a.events.empty()) {
-    events.emplace(a.events);
-    opt.events = &*events;
-  }
-  const RunOutput run = run_scenario(sc, opt);
-  if (events) events->close();
-  for (const auto& w : run.warnings) fmt::print(stderr, "wom: warning: {}\n", w);
-
-  std::vector<std::string> written;
-  if (!out_dir.empty()) {
-    const ProvenanceExtras extras{command};
-    std::vector<OutputFile> extra;
-    if (a.report) {
-      // Drawn from the same documents the folder will hold, and written with them (all or none).
-      ReportInputs in;
-      in.dir = out_dir;
-      in.summary = summary_json(sc, run, extras);
-      std::ostringstream csv;
-      write_timeseries_csv(csv, run);
-      in.timeseries_csv = csv.str();
-      extra.push_back(report_file(in));
-    }
-    written = write_outputs(folder, sc, run, extras, extra);
-  }
+  const RunResult res = wom::run(sc, a.plan.choice().applied_to(cfg.plan), opt, command);
+  for (const auto& w : res.output.warnings) fmt::print(stderr, "wom: warning: {}\n", w);
   if (!a.quiet) {
-    fmt::print("{}", format_run_summary(sc, run, !written.empty()));
-    print_written(out_dir, written);
+    const std::string& out_dir = opt.output_dir;
+    fmt::print("{}", format_run_summary(sc, res.output, !res.written.empty()));
+    print_written(out_dir, res.written);
     const std::string compare = compare_suggestion(a.config, sc);
-    if (written.empty())
+    if (res.written.empty())
       print_next({command_text(command) + " --out DIR --report", compare});
     else if (!a.report)
       print_next({"wom report " + shell_word(out_dir), compare});
@@ -164,33 +121,30 @@ struct CompareArgs {
   std::vector<std::string> configs;
   std::string vary;
   std::vector<std::string> sets;
-  std::string seed;
-  std::int64_t replicates = 0;
-  int threads = 0;
+  wom::cli::PlanFlags plan;
   std::string out;
   bool force = false;
   bool report = false;
   bool quiet = false;
   bool all = false;
-  CLI::Option* seed_opt = nullptr;
-  CLI::Option* replicates_opt = nullptr;
 };
 
 int cmd_compare(const CompareArgs& a, const std::vector<std::string>& command) {
   RunOptions opt;
-  opt.threads = a.threads;
-  if (a.seed_opt->count()) opt.seed = wom::cli::parse_uint64("--seed", a.seed);
-  if (a.replicates_opt->count()) opt.replicates = a.replicates;
+  opt.threads = a.plan.threads;
   opt.progress = !a.quiet;
   // The configs' output.dir is where `wom run` writes: a comparison writes only where --out
   // says, so that run, compare and cost of one config never target one folder.
+  opt.output_dir = a.out;
+  opt.force = a.force;
+  opt.report = a.report;
   if (a.report && a.out.empty())
     throw Error("--report: the report goes into the comparison's output folder; give --out DIR");
   if (a.force && a.out.empty()) throw Error("--force replaces the output folder; give --out DIR");
-  const OutputFolder folder{a.out, "compare", a.force};
-  if (!a.out.empty()) check_output_folder(folder);
+  if (!a.out.empty()) check_output_folder(OutputFolder{a.out, "compare", a.force});
 
-  const std::vector<WhatIf> whatifs = load_whatifs(CompareRequest{a.configs, a.vary, a.sets}, opt);
+  const PlanChoice choice = a.plan.choice();
+  std::vector<WhatIf> whatifs = load_whatifs(CompareRequest{a.configs, a.vary, a.sets}, choice);
   // What-ifs of one config share its warnings: say each once.
   std::vector<std::string> said;
   for (const auto& w : whatifs)
@@ -199,27 +153,12 @@ int cmd_compare(const CompareArgs& a, const std::vector<std::string>& command) {
         fmt::print(stderr, "wom: warning: {}\n", text);
         said.push_back(text);
       }
-  const std::string& out_dir = a.out;
-  const Comparison cmp = run_comparison(whatifs, opt, vary_key(a.vary));
-  for (const auto& w : cmp.warnings) fmt::print(stderr, "wom: warning: {}\n", w);
-
-  std::vector<std::string> written;
-  if (!out_dir.empty()) {
-    const auto doc = compare_json(cmp, ProvenanceExtras{command});
-    std::vector<OutputFile> files{{"compare.csv", [&](std::ostream& os) { write_compare_csv(os, cmp); }},
-                                  {"compare.json", [&](std::ostream& os) { os << doc.dump(2) << '\n'; }}};
-    if (a.report) {
-      ReportInputs in;
-      in.dir = out_dir;
-      in.compare = doc;
-      files.push_back(report_file(in));
-    }
-    written = write_output_folder(folder, files);
-  }
+  const CompareResult res = wom::compare(std::move(whatifs), choice, opt, vary_key(a.vary), command);
+  for (const auto& w : res.comparison.warnings) fmt::print(stderr, "wom: warning: {}\n", w);
   if (!a.quiet) {
-    fmt::print("{}", format_comparison(cmp, a.all));
-    print_written(out_dir, written);
-    if (written.empty()) print_next({command_text(command) + " --out DIR --report"});
+    fmt::print("{}", format_comparison(res.comparison, a.all));
+    print_written(a.out, res.written);
+    if (res.written.empty()) print_next({command_text(command) + " --out DIR --report"});
   }
   return 0;
 }
@@ -271,12 +210,13 @@ int cmd_graph_stats(const StatsArgs& a) {
     if (a.reorder_opt->count()) sets.push_back("graph.reorder=" + a.reorder);
     LoadOptions lo;
     lo.graph_only = true;
-    const Scenario sc = load_scenario(a.source, sets, lo);
+    const Config cfg = load_config(a.source, sets, lo);
+    const Scenario& sc = cfg.scenario;
     print_warnings(sc);
     GraphInfo info;
-    g = make_graph(sc.graph, sc.seed, a.replicate, &info);
+    g = make_graph(sc.graph, cfg.plan.seed, a.replicate, &info);
     build = info.build;
-    fmt::print("{:<18}{} (graph block, seed {}, replicate {})\n", "source", a.source, sc.seed, a.replicate);
+    fmt::print("{:<18}{} (graph block, seed {}, replicate {})\n", "source", a.source, cfg.plan.seed, a.replicate);
     fmt::print("{:<18}{}\n", "description", info.description);
   } else {
     if (!a.sets.empty()) throw Error("--set applies only when SOURCE is a config file (.yaml or .yml)");
@@ -433,17 +373,9 @@ static int wom_main(int argc, char** argv) {
                   "override a config key: --set key=value (dotted key, YAML value; repeatable; wins over the file "
                   "and its extends)")
       ->allow_extra_args(false);
-  ra.seed_opt = run->add_option("--seed", ra.seed, "random seed, 0 to 2^64-1 (replaces the config's 'seed')")
-                    ->check(wom::cli::uint64_check())
-                    ->default_str("config's seed, else 1");
-  ra.replicates_opt = run->add_option("--replicates", ra.replicates, "number of replicates (replaces 'replicates')")
-                          ->transform(wom::cli::decimal_integer())
-                          ->check(CLI::Range(std::int64_t(1), std::int64_t(10'000'000)))
-                          ->default_str("config's replicates, else 1");
-  run->add_option("--threads", ra.threads, "worker threads; 0 = all cores (results do not depend on it)")
-      ->transform(wom::cli::decimal_integer())
-      ->check(CLI::Range(0, 65536))
-      ->default_str("0");
+  wom::cli::add_plan_flags(run, ra.plan, "random seed, 0 to 2^64-1 (replaces the config's 'seed')",
+                           "config's seed, else 1", "number of replicates (replaces 'replicates')",
+                           "config's replicates, else 1");
   ra.out_opt = run->add_option("--out", ra.out,
                                "write timeseries.csv, summary.json and config.yaml as this new folder once the run "
                                "completes (replaces 'output.dir'); an existing folder is refused unless --force")
@@ -476,18 +408,9 @@ static int wom_main(int argc, char** argv) {
   compare->add_option("--set", ca.sets, "override a config key in every what-if: --set key=value (repeatable)")
       ->allow_extra_args(false)
       ->default_str("none");
-  ca.seed_opt = compare->add_option("--seed", ca.seed, "random seed shared by every what-if, 0 to 2^64-1")
-                    ->check(wom::cli::uint64_check())
-                    ->default_str("the first config's seed, else 1");
-  ca.replicates_opt =
-      compare->add_option("--replicates", ca.replicates, "replicates of every what-if (paired replicate by replicate)")
-          ->transform(wom::cli::decimal_integer())
-          ->check(CLI::Range(std::int64_t(1), std::int64_t(10'000'000)))
-          ->default_str("the configs' replicates (must agree)");
-  compare->add_option("--threads", ca.threads, "worker threads; 0 = all cores (results do not depend on it)")
-      ->transform(wom::cli::decimal_integer())
-      ->check(CLI::Range(0, 65536))
-      ->default_str("0");
+  wom::cli::add_plan_flags(
+      compare, ca.plan, "random seed shared by every what-if, 0 to 2^64-1", "the first config's seed, else 1",
+      "replicates of every what-if (paired replicate by replicate)", "the configs' replicates (must agree)");
   compare
       ->add_option("--out", ca.out,
                    "write compare.csv and compare.json as this new folder once every what-if completes; an existing "

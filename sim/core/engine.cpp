@@ -66,7 +66,7 @@ Measure ModelInfo::measure(const std::string& name, bool column) const {
   return d;
 }
 
-Trajectory run_model(const ModelInfo& info, const Params& params, const Graph& g, const RunPlan& plan,
+Trajectory run_model(const ModelInfo& info, const Params& params, const Graph& g, const ReplicatePlan& plan,
                      const StepCallback& on_step, const Graph* followers, const RunHooks* hooks) {
   if (followers && (followers->n != g.n || followers->ids != g.ids))
     throw Error(

@@ -11,7 +11,7 @@
 
 namespace wom {
 
-struct RunPlan {
+struct ReplicatePlan {
   std::uint64_t seed = 1;
   std::uint64_t replicate = 0;
   std::int64_t steps = 100;
@@ -47,7 +47,7 @@ struct RunHooks {
 
 /// `followers` (optional) is a second layer on the same agents: same n, same stable ids in
 /// the same storage order.
-Trajectory run_model(const ModelInfo& info, const Params& params, const Graph& g, const RunPlan& plan,
+Trajectory run_model(const ModelInfo& info, const Params& params, const Graph& g, const ReplicatePlan& plan,
                      const StepCallback& on_step = {}, const Graph* followers = nullptr,
                      const RunHooks* hooks = nullptr);
 

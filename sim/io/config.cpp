@@ -889,10 +889,11 @@ class ParamChecker {
   std::vector<std::string> all_paths_;
 };
 
-Scenario validate(const Node& root, const std::string& source, const std::vector<std::string>& files,
-                  const std::vector<std::string>& sets, const LoadOptions& options) {
+Config validate(const Node& root, const std::string& source, const std::vector<std::string>& files,
+                const std::vector<std::string>& sets, const LoadOptions& options) {
   Checker ck;
-  Scenario sc;
+  Config cfg;
+  Scenario& sc = cfg.scenario;
   sc.source_file = source;
   sc.files = files;
   sc.overrides = sets;
@@ -931,12 +932,12 @@ Scenario validate(const Node& root, const std::string& source, const std::vector
       std::uint64_t u = 0;
       auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), u);
       if (ec == std::errc() && end == s.data() + s.size() && !s.empty()) {
-        sc.seed = u;
+        cfg.plan.seed = u;
       } else if (auto i = Checker::parse_int(s)) {
         if (*i < 0)
           ck.out_of_range(*n, "seed", "[0, 2^64-1] (integer)");
         else
-          sc.seed = std::uint64_t(*i);
+          cfg.plan.seed = std::uint64_t(*i);
       } else {
         ck.error(fmt::format("{}: seed: expected a non-negative integer, got '{}' (accepted: [0, 2^64-1])",
                              n->at.where(), s));
@@ -944,7 +945,7 @@ Scenario validate(const Node& root, const std::string& source, const std::vector
     }
   }
   if (const Node* n = root.get("replicates"))
-    if (auto v = ck.int_in(*n, "replicates", 1, 10'000'000, "[1, 10000000] (integer)")) sc.replicates = *v;
+    if (auto v = ck.int_in(*n, "replicates", 1, 10'000'000, "[1, 10000000] (integer)")) cfg.plan.replicates = *v;
 
   // time
   if (const Node* t = ck.section(root, "time", "")) {
@@ -1011,8 +1012,8 @@ Scenario validate(const Node& root, const std::string& source, const std::vector
         if (p.is_relative()) p = d->at.base_dir() / p;
         p = p.lexically_normal();
         if (p.filename().empty() && p.has_parent_path() && p != p.root_path()) p = p.parent_path();  // "dir/." → "dir"
-        sc.output_dir = p.string();
-        output_json["dir"] = sc.output_dir;
+        cfg.output_dir = p.string();
+        output_json["dir"] = cfg.output_dir;
       }
     }
   }
@@ -1063,23 +1064,26 @@ Scenario validate(const Node& root, const std::string& source, const std::vector
 
   sc.resolved = json::object();
   if (!sc.model.empty()) sc.resolved["model"] = sc.model;
-  sc.resolved["seed"] = sc.seed;
-  sc.resolved["replicates"] = sc.replicates;
+  sc.resolved["seed"] = cfg.plan.seed;
+  sc.resolved["replicates"] = cfg.plan.replicates;
   sc.resolved["time"] = json{{"steps", sc.steps}, {"dt", sc.dt}, {"step_days", sc.step_days}};
   sc.resolved["graph"] = graph_json;
   if (sc.followers) sc.resolved["followers"] = followers_json;
   if (!output_json.empty()) sc.resolved["output"] = output_json;
   if (!options.graph_only) sc.resolved["params"] = params_json;
-  return sc;
+  return cfg;
 }
 
-Scenario load(const std::string& text, const std::string& name, const std::vector<std::string>& sets,
-              const LoadOptions& options) {
+Config load(const std::string& text, const std::string& name, const std::vector<std::string>& sets,
+            const LoadOptions& options) {
   Loader loader;
   std::vector<fs::path> stack{identity(name)};
   Node root = loader.load(text, name, stack);
   for (const auto& s : sets) apply_set(root, s);
-  return validate(root, name, loader.files, sets, options);
+  Config cfg = validate(root, name, loader.files, sets, options);
+  cfg.scenario.source_text = text;
+  cfg.scenario.graph_only = options.graph_only;
+  return cfg;
 }
 
 void emit(YAML::Emitter& out, const json& j) {
@@ -1129,15 +1133,37 @@ std::size_t edit_distance(const std::string& a, const std::string& b) {
   return d[n][m];
 }
 
-Scenario load_scenario(const std::string& path, const std::vector<std::string>& set_overrides,
-                       const LoadOptions& options) {
+Config load_config(const std::string& path, const std::vector<std::string>& set_overrides, const LoadOptions& options) {
   std::string text = read_text(path, fmt::format("cannot read config '{}'", path));
   return load(text, path, set_overrides, options);
 }
 
+Config config_from_yaml_text(const std::string& text, const std::string& name,
+                             const std::vector<std::string>& set_overrides, const LoadOptions& options) {
+  return load(text, name, set_overrides, options);
+}
+
+Scenario load_scenario(const std::string& path, const std::vector<std::string>& set_overrides,
+                       const LoadOptions& options) {
+  return load_config(path, set_overrides, options).scenario;
+}
+
 Scenario scenario_from_yaml_text(const std::string& text, const std::string& name,
                                  const std::vector<std::string>& set_overrides, const LoadOptions& options) {
-  return load(text, name, set_overrides, options);
+  return load(text, name, set_overrides, options).scenario;
+}
+
+Config override_config(const Scenario& scenario, const std::vector<std::string>& set_overrides) {
+  std::vector<std::string> sets = scenario.overrides;
+  sets.insert(sets.end(), set_overrides.begin(), set_overrides.end());
+  LoadOptions options;
+  options.graph_only = scenario.graph_only;
+  return load(scenario.source_text, scenario.source_file, sets, options);
+}
+
+Scenario override(const Scenario& scenario, const std::vector<std::string>& set_overrides) {
+  if (set_overrides.empty()) return scenario;
+  return override_config(scenario, set_overrides).scenario;
 }
 
 std::string to_yaml(const nlohmann::ordered_json& config) {

@@ -50,17 +50,20 @@ std::string iso8601_now() {
   return s.substr(0, s.size() - 2) + ":" + s.substr(s.size() - 2);
 }
 
-RunOutput run_scenario(const Scenario& scenario, const RunOptions& options) {
+RunOutput run_scenario(const Scenario& scenario, const RunPlan& plan, const RunOptions& options, EventLog* events) {
   if (!scenario.info) throw Error(fmt::format("{}: no model to run (set 'model')", scenario.source_file));
   // Reference the edge-list reader explicitly: a static library member that nothing names
   // would not be linked, and its self-registration would never run.
   set_edge_list_loader(&load_file_graph);
 
   RunOutput out;
-  out.seed = options.seed.value_or(scenario.seed);
-  out.replicates = options.replicates.value_or(scenario.replicates);
+  out.seed = plan.seed;
+  out.replicates = plan.replicates;
   if (out.replicates < 1)
     throw Error(fmt::format("--replicates = {} is out of range: accepted [1, inf)", out.replicates));
+  if (plan.first_replicate < 0)
+    throw Error(fmt::format("first replicate {} is out of range: accepted [0, inf)", plan.first_replicate));
+  const std::int64_t first = plan.first_replicate;
   if (options.threads < 0)
     throw Error(fmt::format("--threads = {} is out of range: accepted 0 (all cores) or more", options.threads));
   out.steps = scenario.steps;
@@ -83,24 +86,25 @@ RunOutput run_scenario(const Scenario& scenario, const RunOptions& options) {
 
   out.results.resize(std::size_t(out.replicates));
   Progress progress(options.progress && ::isatty(STDERR_FILENO), out.replicates * out.steps);
-  auto run_one = [&](std::int64_t r) {
+  auto run_one = [&](std::int64_t k) {
+    const std::int64_t r = first + k;  // the replicate's number; k its slot
     Graph own;
     GraphInfo info = shared_info;
     if (!shared) own = make_graph(spec, out.seed, std::uint64_t(r), &info);
     const Graph& g = shared ? shared_graph : own;
-    if (r == 0 && scenario.info->graph_warnings) out.warnings = scenario.info->graph_warnings(scenario.params, g);
+    if (k == 0 && scenario.info->graph_warnings) out.warnings = scenario.info->graph_warnings(scenario.params, g);
     // The follower layer: its own draws (seed salted), the same agents as the graph.
     Graph followers;
     if (scenario.followers)
       followers = make_graph(*scenario.followers, out.seed ^ 0xF011'0E55'F011'0E55ULL, std::uint64_t(r));
-    const RunPlan plan{out.seed, std::uint64_t(r), scenario.steps,
-                       scenario.info->step_in_days ? scenario.step_days : scenario.dt};
-    ReplicateResult& res = out.results[std::size_t(r)];
-    RunHooks hooks;  // the event log follows replicate 0 only (one writer, no interleaving)
-    hooks.events = options.events;
+    const ReplicatePlan plan{out.seed, std::uint64_t(r), scenario.steps,
+                             scenario.info->step_in_days ? scenario.step_days : scenario.dt};
+    ReplicateResult& res = out.results[std::size_t(k)];
+    RunHooks hooks;  // the event log follows the first replicate only (one writer, no interleaving)
+    hooks.events = events;
     res.trajectory = run_model(
         *scenario.info, scenario.params, g, plan, [&](std::int64_t, std::int64_t) { progress.tick(); },
-        scenario.followers ? &followers : nullptr, r == 0 && options.events ? &hooks : nullptr);
+        scenario.followers ? &followers : nullptr, k == 0 && events ? &hooks : nullptr);
     res.replicate = std::uint64_t(r);
     res.graph = std::move(info);
     res.population = g.n;

@@ -1,6 +1,6 @@
 #pragma once
-/// Runs every replicate of a scenario: builds each replicate's graph, steps the model and
-/// collects the trajectories (STYLE.md: scenario, run plan and run options kept apart).
+/// Runs the replicates of a run plan: builds each replicate's graph, steps the model and
+/// collects the trajectories (what: the Scenario; which: the RunPlan; how: the RunOptions).
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -9,17 +9,9 @@
 #include "sim/core/engine.hpp"
 #include "sim/core/graph_spec.hpp"
 #include "sim/io/config.hpp"
+#include "sim/io/plan.hpp"
 
 namespace wom {
-
-/// How to run, as opposed to what (the Scenario). None of these changes any result.
-struct RunOptions {
-  int threads = 0;                         ///< worker threads; 0 = all cores
-  std::optional<std::int64_t> replicates;  ///< overrides the scenario's `replicates`
-  std::optional<std::uint64_t> seed;       ///< overrides the scenario's `seed`
-  bool progress = false;       ///< progress bar with ETA on stderr (only if stderr is a terminal and the run is long)
-  EventLog* events = nullptr;  ///< who-told-whom log (`--events`) of replicate 0; null: none
-};
 
 /// One replicate's graph and trajectory.
 struct ReplicateResult {
@@ -43,11 +35,14 @@ struct RunOutput {
   std::vector<std::string> warnings;     ///< the model's warnings about the graph (replicate 0)
 };
 
-/// Runs replicates 0..R-1 of the scenario. Replicate r uses the graph make_graph(spec, seed,
-/// r) — built once and shared when it does not depend on the replicate (generator `file` or
-/// `complete`) — and the run plan {seed, r, steps, dt}. Results do not depend on `threads`.
-/// Throws wom::Error (from graph building or the model) naming what failed.
-RunOutput run_scenario(const Scenario& scenario, const RunOptions& options);
+/// Runs replicates first..first+R-1 of the plan (its overrides must already be applied: see
+/// wom::run). Replicate r uses the graph make_graph(spec, seed, r) — built once and shared when
+/// it does not depend on the replicate (generator `file` or `complete`) — and the replicate plan
+/// {seed, r, steps, dt}. Results do not depend on `options.threads`; `events` (or null) logs
+/// who told whom in the plan's first replicate. Throws wom::Error (from graph building or the
+/// model) naming what failed.
+RunOutput run_scenario(const Scenario& scenario, const RunPlan& plan, const RunOptions& options,
+                       EventLog* events = nullptr);
 
 /// The local time now as ISO-8601 with UTC offset, e.g. "2025-01-31T14:05:09+01:00".
 std::string iso8601_now();

@@ -18,6 +18,9 @@ using namespace wom;
 
 namespace {
 
+/// The plan of every scenario below (seed 5, one replicate).
+const RunPlan kPlan{5, 1, 0, {}};
+
 Scenario scenario(const std::string& extra, std::int64_t n = 3000, std::int64_t steps = 365) {
   register_models();
   return scenario_from_yaml_text(fmt::format("model: service_wom\nseed: 5\nreplicates: 1\n"
@@ -88,8 +91,8 @@ void check_partition(const CostSplit& c) {
 TEST_CASE("a run with no intervention is bit-identical to the baseline, and an intervention changes nothing before t0",
           "[cost]") {
   const Scenario sc = scenario("  population: {customer_share: 0.3}\n", 4000, 200);
-  const Graph g = make_graph(sc.graph, sc.seed, 0);
-  const RunPlan plan{sc.seed, 0, sc.steps, sc.step_days};
+  const Graph g = make_graph(sc.graph, kPlan.seed, 0);
+  const ReplicatePlan plan{kPlan.seed, 0, sc.steps, sc.step_days};
   const Trajectory base = run_model(*sc.info, sc.params, g, plan);
   RunHooks none;
   CHECK(run_model(*sc.info, sc.params, g, plan, {}, nullptr, &none).values == base.values);
@@ -124,7 +127,7 @@ TEST_CASE("arguing costs more than acknowledging under the defaults, and the par
   o.focal = 40;
   o.channel_focal = 4;
   o.t0_days = 60;
-  const CostOutput out = run_cost(sc, o);
+  const CostOutput out = run_cost(sc, kPlan, o);
   REQUIRE(out.events.size() == 40);
   std::vector<double> total;
   for (const auto& e : out.events) {
@@ -138,7 +141,7 @@ TEST_CASE("arguing costs more than acknowledging under the defaults, and the par
   THEORY_REPORT("cost of arguing (defaults, n=3000, 40 focal events): {:.1f} +- {:.1f} (se)", s.mean(), s.se());
   CHECK(s.mean() - 3 * s.se() > 0);
   CHECK(out.channels.size() == 4);
-  const auto doc = cost_json(sc, out, o);
+  const auto doc = cost_json(sc, kPlan, out, o);
   CHECK(doc["partition"].size() == 6);
   CHECK(doc["by_whom"]["complainant"]["total"]["mean"].get<double>() + doc["ripple"]["mean"].get<double>() ==
         Approx(doc["total"]["mean"].get<double>()));
@@ -167,7 +170,7 @@ TEST_CASE("with every WOM channel off, an argued complaint costs the retention g
   o.t0_days = t0;
   o.options = {
       {"severity", "large"}};  // large: argue keeps 0.19; acknowledge 0.82 at first contact (share FCR), else 0.54
-  const CostOutput out = run_cost(sc, o);
+  const CostOutput out = run_cost(sc, kPlan, o);
   REQUIRE(out.pinned.size() == 2);  // service_wom pins retention r, then the continuing cost c
   REQUIRE(out.pinned[0].size() == 1);
 
@@ -229,7 +232,7 @@ TEST_CASE("cost results are identical under vertex reordering, and losing a cust
   const Scenario plain = scenario("  population: {customer_share: 0.3}\n", 1500, 200);
   Scenario reordered = plain;
   reordered.graph.reorder = "rcm";
-  const CostOutput a = run_cost(plain, o), b = run_cost(reordered, o);
+  const CostOutput a = run_cost(plain, kPlan, o), b = run_cost(reordered, kPlan, o);
   check_same_numbers(a, b);
   for (const auto& e : a.events) {
     CHECK(e.lost.own_margin > 0);  // the customer's own margins from t0 on are gone
@@ -245,12 +248,12 @@ TEST_CASE("a degree-stratified draw fills every decile and leaves the headline f
   o.channel_focal = 0;
   o.t0_days = 40;
   o.lost = false;
-  const CostOutput plain = run_cost(sc, o);
+  const CostOutput plain = run_cost(sc, kPlan, o);
   o.by_degree = 2;
-  const CostOutput strat = run_cost(sc, o);
+  const CostOutput strat = run_cost(sc, kPlan, o);
   REQUIRE(strat.events.size() == 5 + 20);
   for (std::size_t i = 0; i < 5; ++i) CHECK(strat.events[i].treated.total == plain.events[i].treated.total);
-  const auto doc = cost_json(sc, strat, o);
+  const auto doc = cost_json(sc, kPlan, strat, o);
   CHECK(doc["focal_events"] == 5);
   REQUIRE(doc["by_degree_decile"].size() == 10);
   vid last_max = 0;
@@ -278,8 +281,8 @@ TEST_CASE(
   const Scenario sc = scenario(
       std::string(kRatingHeavy) + "  economics: {terminal_retention: 0.8, terminal_cost_per_customer_year: 4}\n", 3000,
       300);
-  const Graph g = make_graph(sc.graph, sc.seed, 0);
-  const RunPlan plan{sc.seed, 0, sc.steps, sc.step_days};
+  const Graph g = make_graph(sc.graph, kPlan.seed, 0);
+  const ReplicatePlan plan{kPlan.seed, 0, sc.steps, sc.step_days};
   const std::int64_t t0 = 60;
   std::vector<std::uint8_t> roles;
   RunHooks rec;
@@ -381,20 +384,20 @@ TEST_CASE("wom cost: the causal-cone path gives the full paired runs' numbers bi
     o.t0_days = 50;
     o.max_cone = 1.0;
     o.cone = false;
-    const CostOutput full = run_cost(sc, o);
+    const CostOutput full = run_cost(sc, kPlan, o);
     o.cone = true;
-    const CostOutput cone = run_cost(sc, o);
+    const CostOutput cone = run_cost(sc, kPlan, o);
     for (int threads : {1, 5}) {  // results do not depend on the thread count (5 oversubscribes)
-      CostOptions ot = o;
-      ot.threads = threads;
-      check_same_numbers(cone, run_cost(sc, ot));
+      RunOptions how;
+      how.threads = threads;
+      check_same_numbers(cone, run_cost(sc, kPlan, o, how));
     }
     o.max_cone = 0.01;  // 30 persons: some cones outgrow it partway through the run, others never do
-    const CostOutput partial = run_cost(sc, o);
+    const CostOutput partial = run_cost(sc, kPlan, o);
     CHECK(partial.full_variants > 0);
     CHECK(partial.cone_variants > 0);
     o.max_cone = 1e-9;  // a limit of one person: every cone that spreads falls back to a full run
-    const CostOutput fallback = run_cost(sc, o);
+    const CostOutput fallback = run_cost(sc, kPlan, o);
     const std::int64_t variants = 12 * 3 + 3 * 2 * std::int64_t(full.channels.size());
     CHECK(full.full_variants == variants);
     CHECK(cone.cone_variants == variants);
@@ -437,7 +440,7 @@ TEST_CASE("the uniform focal draw spreads evenly over degree deciles, even where
   o.channel_focal = 0;
   o.lost = false;
   o.t0_days = 60;
-  const CostOutput out = run_cost(sc, o);
+  const CostOutput out = run_cost(sc, kPlan, o);
   std::array<int, 10> count{};
   for (const auto& e : out.events) ++count[std::size_t(e.decile - 1)];
   double chi2 = 0;  // uniform: 30 per decile, 9 df
@@ -525,9 +528,9 @@ TEST_CASE("wom cost: cone and full paired runs agree bit for bit on randomly dra
     if (seed % 3 == 0) o.options = {{"misunderstanding", "true"}};
     o.max_cone = 1.0;
     o.cone = false;
-    const CostOutput full = run_cost(sc, o);
+    const CostOutput full = run_cost(sc, kPlan, o);
     o.cone = true;
-    const CostOutput cone = run_cost(sc, o);
+    const CostOutput cone = run_cost(sc, kPlan, o);
     CHECK(cone.full_variants == 0);
     peak = std::max(peak, cone.cone_peak);
     for (const auto& e : cone.events) rippled += e.treated.ripple != 0;
@@ -548,9 +551,9 @@ TEST_CASE(
   o.channel_focal = 1;
   o.t0_days = 30;
   o.cone = false;
-  const CostOutput full = run_cost(sc, o);
+  const CostOutput full = run_cost(sc, kPlan, o);
   o.cone = true;
-  const CostOutput cone = run_cost(sc, o);
+  const CostOutput cone = run_cost(sc, kPlan, o);
   CHECK(cone.cone_variants == 0);
   CHECK(cone.full_variants == full.full_variants);
   CHECK(cone.runs == full.runs);  // the baseline, world 0 (which refused the cones), then the full runs
@@ -564,26 +567,26 @@ TEST_CASE("wom cost reads the model's offers: an undeclared option, choice or co
   o.focal = 2;
   o.t0_days = 10;
   o.options = {{"bogus", "1"}};
-  REQUIRE_THROWS_WITH(run_cost(sc, o), Catch::Contains("offers no intervention option 'bogus'") &&
-                                           Catch::Contains("it offers: severity, misunderstanding"));
+  REQUIRE_THROWS_WITH(run_cost(sc, kPlan, o), Catch::Contains("offers no intervention option 'bogus'") &&
+                                                  Catch::Contains("it offers: severity, misunderstanding"));
   o.options = {{"severity", "huge"}};
-  REQUIRE_THROWS_WITH(run_cost(sc, o), Catch::Contains("--option severity=huge is out of range") &&
-                                           Catch::Contains("accepted mix, small, large"));
+  REQUIRE_THROWS_WITH(run_cost(sc, kPlan, o), Catch::Contains("--option severity=huge is out of range") &&
+                                                  Catch::Contains("accepted mix, small, large"));
   // A model that offers no interventions: wom cost says so, naming what it offers.
   const Scenario sir = scenario_from_yaml_text(
       "model: sir\ntime: {steps: 20}\ngraph: {generator: erdos_renyi, n: 200, mean_degree: 4}\n"
       "params: {beta: 0.1, gamma: 0.1}\n",
       "sir.yaml");
   o.options.clear();
-  REQUIRE_THROWS_WITH(run_cost(sir, o), Catch::Contains("model 'sir' offers no cost question") &&
-                                            Catch::Contains("it offers interventions: none"));
+  REQUIRE_THROWS_WITH(run_cost(sir, kPlan, o), Catch::Contains("model 'sir' offers no cost question") &&
+                                                   Catch::Contains("it offers interventions: none"));
   // The channels priced are the model's declared channels that the scenario has on.
   o.channel_focal = 1;
-  const CostOutput out = run_cost(sc, o);
+  const CostOutput out = run_cost(sc, kPlan, o);
   CHECK(out.channels == std::vector<std::string>{"talk", "weak_ties", "reviews"});
   CHECK(out.events.front().by_channel.size() == 3);  // the first --channel-focal events
   // Options given through --option reach the model: a large complaint, recorded by its label.
   o.options = {{"severity", "large"}};
-  CHECK(cost_json(sc, run_cost(sc, o), o)["severity"] == "large");
-  CHECK(cost_json(sc, out, CostOptions{})["severity"] == "mix of complaints");
+  CHECK(cost_json(sc, kPlan, run_cost(sc, kPlan, o), o)["severity"] == "large");
+  CHECK(cost_json(sc, kPlan, out, CostOptions{})["severity"] == "mix of complaints");
 }

@@ -389,7 +389,7 @@ TEST_CASE("tweet cascades on a heavy-tailed follower layer follow the branching 
                                    {"tweet.post_prob.argue", 1.0},
                                    {"tweet.see_prob", 1.0},
                                    {"tweet.retweet_prob", T}});
-  const Trajectory tr = run_model(test::model("service_wom"), p, friends, RunPlan{5, 0, 8, 1.0}, {}, &followers);
+  const Trajectory tr = run_model(test::model("service_wom"), p, friends, ReplicatePlan{5, 0, 8, 1.0}, {}, &followers);
   const double tweets = total(tr, "tweets"), one = tweets - total(tr, "cascades"), big = total(tr, "cascades_100");
   const auto law = cascade_size_law(pk, T, 100);
   const double p1 = law[1], p100 = 1.0 - std::accumulate(law.begin() + 1, law.end(), 0.0);
@@ -685,7 +685,8 @@ TEST_CASE("the per-agent ledger sums to the discounted cash flows of the time se
     const auto roles = m.roles();
     REQUIRE(roles.size() == g.n);
   };
-  const Trajectory tr = run_model(test::model("service_wom"), p, g, RunPlan{3, 0, steps, 1.0}, {}, nullptr, &hooks);
+  const Trajectory tr =
+      run_model(test::model("service_wom"), p, g, ReplicatePlan{3, 0, steps, 1.0}, {}, nullptr, &hooks);
   const auto s = models::service_wom_summary(p, tr, 1.0);
   double rev = 0, svc = 0, acq = 0;
   for (std::int64_t t = 1; t <= steps; ++t) {
@@ -719,7 +720,7 @@ TEST_CASE("a focal complaint changes nothing before t0, and arguing it costs mor
     if (t == t0) roles = m.roles();
   };
   const Trajectory base =
-      run_model(test::model("service_wom"), p, g, RunPlan{8, 0, steps, 1.0}, {}, nullptr, &base_hooks);
+      run_model(test::model("service_wom"), p, g, ReplicatePlan{8, 0, steps, 1.0}, {}, nullptr, &base_hooks);
   int focal_count = 0;
   double lost_argue = 0, lost_ack = 0;
   for (vid v = 0; v < g.n && focal_count < 20; v += 97) {
@@ -734,7 +735,7 @@ TEST_CASE("a focal complaint changes nothing before t0, and arguing it costs mor
       iv.step = t0;
       if (k < 2) iv.options = {{"severity", "large"}};
       h.interventions = {iv};
-      tr[k] = run_model(test::model("service_wom"), p, g, RunPlan{8, 0, steps, 1.0}, {}, nullptr, &h);
+      tr[k] = run_model(test::model("service_wom"), p, g, ReplicatePlan{8, 0, steps, 1.0}, {}, nullptr, &h);
       const std::size_t nc = tr[k].columns.size();
       REQUIRE(
           std::equal(tr[k].values.begin(), tr[k].values.begin() + std::ptrdiff_t((t0 + 1) * nc), base.values.begin()));
@@ -809,7 +810,8 @@ bool same_records(const std::vector<EventRecord>& a, const std::vector<EventReco
 Trajectory run_logged(const Params& p, const Graph& g, const Graph* followers, std::int64_t steps, EventLog* log) {
   RunHooks h;
   h.events = log;
-  return run_model(test::model("service_wom"), p, g, RunPlan{2024, 1, steps, 1.0}, {}, followers, log ? &h : nullptr);
+  return run_model(test::model("service_wom"), p, g, ReplicatePlan{2024, 1, steps, 1.0}, {}, followers,
+                   log ? &h : nullptr);
 }
 
 bool has_arc(const Graph& g, std::uint64_t from, std::uint64_t to) {

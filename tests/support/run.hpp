@@ -19,7 +19,7 @@ inline const ModelInfo& model(const std::string& name) {
 
 inline Trajectory run(const std::string& name, const Params& p, const Graph& g, std::uint64_t seed, std::uint64_t rep,
                       std::int64_t steps, double dt = 1.0) {
-  return run_model(model(name), p, g, RunPlan{seed, rep, steps, dt});
+  return run_model(model(name), p, g, ReplicatePlan{seed, rep, steps, dt});
 }
 
 inline Params params_for(const std::string& name, std::initializer_list<std::pair<std::string, ParamValue>> kv) {

@@ -320,11 +320,12 @@ TEST_CASE("Holme-Kim has BA's edge count and tail, and clustering that grows wit
     LoadOptions graph_only;
     graph_only.graph_only = true;
     const std::string base = "seed: 3\ngraph:\n  generator: holme_kim\n  n: 500\n  m: 3\n";
-    const Scenario sc = scenario_from_yaml_text(base + "  triad: 0.25\n", "sim.yaml", {}, graph_only);
+    const Config cfg = config_from_yaml_text(base + "  triad: 0.25\n", "sim.yaml", {}, graph_only);
+    const Scenario& sc = cfg.scenario;
     CHECK(sc.graph.generator == "holme_kim");
     CHECK(sc.graph.m == 3);
     CHECK(sc.graph.triad == 0.25);
-    CHECK(make_graph(sc.graph, sc.seed, 0).num_arcs() == 2 * (6 + 496u * 3));  // m(m+1)/2 + (n-m-1)m edges
+    CHECK(make_graph(sc.graph, cfg.plan.seed, 0).num_arcs() == 2 * (6 + 496u * 3));  // m(m+1)/2 + (n-m-1)m edges
     REQUIRE_THROWS_AS(scenario_from_yaml_text(base + "  triad: 1.5\n", "sim.yaml", {}, graph_only), Error);
     REQUIRE_THROWS_WITH(scenario_from_yaml_text(base + "  triad: 1.5\n", "sim.yaml", {}, graph_only),
                         Contains("sim.yaml:6: graph.triad = 1.5 is out of range: accepted [0, 1]"));

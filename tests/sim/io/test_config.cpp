@@ -88,7 +88,7 @@ const char* kBase = "model: cfgtest\nparams:\n  need: 1\n";
 
 TEST_CASE("a valid config loads with defaults filled in", "[cli][config]") {
   setup_models();
-  const Scenario sc = wom::scenario_from_yaml_text(
+  const wom::Config sc_cfg = wom::config_from_yaml_text(
       "model: cfgtest\n"
       "seed: 42\n"
       "replicates: 3\n"
@@ -96,10 +96,11 @@ TEST_CASE("a valid config loads with defaults filled in", "[cli][config]") {
       "graph:\n  generator: barabasi_albert\n  n: 1e3\n  m: 2\n"
       "params:\n  need: 2.5\n  initial:\n    count: 4\n  switch.on: yes\n",
       "sim.yaml");
+  const Scenario& sc = sc_cfg.scenario;
   CHECK(sc.model == "cfgtest");
   REQUIRE(sc.info != nullptr);
-  CHECK(sc.seed == 42);
-  CHECK(sc.replicates == 3);
+  CHECK(sc_cfg.plan.seed == 42);
+  CHECK(sc_cfg.plan.replicates == 3);
   CHECK(sc.steps == 7);
   CHECK(sc.dt == 0.5);
   CHECK(sc.step_days == 2);
@@ -121,9 +122,10 @@ TEST_CASE("a valid config loads with defaults filled in", "[cli][config]") {
 
 TEST_CASE("defaults apply when keys are absent", "[cli][config]") {
   setup_models();
-  const Scenario sc = wom::scenario_from_yaml_text(kBase, "sim.yaml");
-  CHECK(sc.seed == 1);
-  CHECK(sc.replicates == 1);
+  const wom::Config sc_cfg = wom::config_from_yaml_text(kBase, "sim.yaml");
+  const Scenario& sc = sc_cfg.scenario;
+  CHECK(sc_cfg.plan.seed == 1);
+  CHECK(sc_cfg.plan.replicates == 1);
   CHECK(sc.steps == 100);
   CHECK(sc.dt == 1.0);
   CHECK(sc.step_days == 1.0);
@@ -315,8 +317,9 @@ TEST_CASE("extends chains merge deep; later files win; null unsets", "[cli][conf
   const std::string leaf = dir.write("leaf.yaml",
                                      "extends: mid/mid.yaml\nseed: 9\ngraph:\n  n: 400\n"
                                      "params:\n  initial:\n    fraction: ~\n    count: 12\n");
-  const Scenario sc = wom::load_scenario(leaf);
-  CHECK(sc.seed == 9);               // leaf
+  const wom::Config sc_cfg = wom::load_config(leaf);
+  const Scenario& sc = sc_cfg.scenario;
+  CHECK(sc_cfg.plan.seed == 9);      // leaf
   CHECK(sc.steps == 20);             // mid over root
   CHECK(sc.dt == 0.25);              // root, kept by the deep merge of time:
   CHECK(sc.graph.n == 400);          // leaf
@@ -332,10 +335,11 @@ TEST_CASE("extends chains merge deep; later files win; null unsets", "[cli][conf
   SECTION("a list of parents merges in order") {
     dir.write("a.yaml", "model: cfgtest\nparams:\n  need: 1\n  beta: 0.1\n");
     dir.write("b.yaml", "params:\n  beta: 0.2\n  period: 4\n");
-    const Scenario two = wom::load_scenario(dir.write("two.yaml", "extends: [a.yaml, b.yaml]\nseed: 3\n"));
+    const wom::Config two_cfg = wom::load_config(dir.write("two.yaml", "extends: [a.yaml, b.yaml]\nseed: 3\n"));
+    const Scenario& two = two_cfg.scenario;
     CHECK(two.params.real("beta") == 0.2);
     CHECK(two.params.integer("period") == 4);
-    CHECK(two.seed == 3);
+    CHECK(two_cfg.plan.seed == 3);
   }
   SECTION("errors in a parent name the parent's file and line") {
     dir.write("bad_parent.yaml", "model: cfgtest\nparams:\n  need: 1\n  beta: 3\n");
@@ -380,10 +384,11 @@ TEST_CASE("a --set override wins over the file and its parents; its errors name 
   dir.write("base.yaml", "model: cfgtest\nseed: 4\nparams:\n  need: 1\n  beta: 0.3\n");
   const std::string file = dir.write("run.yaml", "extends: base.yaml\nparams:\n  beta: 0.4\n");
 
-  const Scenario sc = wom::load_scenario(
+  const wom::Config sc_cfg = wom::load_config(
       file, {"params.beta=0.5", "seed=11", "graph.blocks=[3, 4]", "graph.generator=sbm", "params.initial={count: 2}"});
+  const Scenario& sc = sc_cfg.scenario;
   CHECK(sc.params.real("beta") == 0.5);
-  CHECK(sc.seed == 11);
+  CHECK(sc_cfg.plan.seed == 11);
   CHECK(sc.graph.generator == "sbm");
   CHECK(sc.graph.blocks == std::vector<std::int64_t>{3, 4});
   CHECK(sc.graph.n == 7);  // the sum of the blocks
@@ -394,7 +399,7 @@ TEST_CASE("a --set override wins over the file and its parents; its errors name 
     CHECK(wom::load_scenario(file, {"params.beta=0.1", "params.beta=0.2"}).params.real("beta") == 0.2);
   }
   SECTION("null unsets the key; an empty value is refused, saying how to write null and an empty string") {
-    CHECK(wom::load_scenario(file, {"seed=null"}).seed == 1);
+    CHECK(wom::load_config(file, {"seed=null"}).plan.seed == 1);
     const std::string msg = error_of(file, {"seed="});
     CHECK_THAT(msg, Catch::Contains("--set 'seed=': empty value"));
     CHECK_THAT(msg, Catch::Contains("--set seed=null"));
@@ -429,12 +434,13 @@ TEST_CASE("relative data paths resolve against the folder of the file that set t
             "model: cfgtest\nparams:\n  need: 1\ngraph:\n  generator: file\n  path: edges.txt\n  directed: true\n"
             "  reverse: true\noutput:\n  dir: ../results\n");
   const std::string child = dir.write("runs/child.yaml", "extends: ../data/base.yaml\nseed: 2\n");
-  const Scenario sc = wom::load_scenario(child);
+  const wom::Config sc_cfg = wom::load_config(child);
+  const Scenario& sc = sc_cfg.scenario;
   CHECK(fs::equivalent(sc.graph.path, dir.path / "data" / "edges.txt"));
   CHECK(fs::path(sc.graph.path).is_absolute());
   CHECK(sc.graph.directed);
   CHECK(sc.graph.reverse);
-  CHECK(fs::path(sc.output_dir) == (dir.path / "results").lexically_normal());
+  CHECK(fs::path(sc_cfg.output_dir) == (dir.path / "results").lexically_normal());
 
   SECTION("a path set in the child resolves against the child's folder") {
     dir.write("runs/local.txt", "5 6\n");

@@ -1,0 +1,78 @@
+#pragma once
+/// wom's public facade: the few calls every front end makes — the `wom` command, and the sweep
+/// engine and Python module to come. Front ends include this header and nothing else.
+///
+/// Describe, then run:
+///  - a **Scenario** is what to simulate (model, validated parameters, graph and follower specs,
+///    time). `load_scenario` / `load_config` read one from a config file; `override` derives a
+///    changed one. It is immutable: no run changes it.
+///  - a **RunPlan** is which runs of it: seed, replicates, overrides. A list of plans is a sweep.
+///    A config file names its own plan; a front end changes it with a `PlanChoice`.
+///  - **RunOptions** are how to run: threads, output folder, report, progress, event log. None
+///    changes a result.
+///
+/// Results are bit-identical for the same scenario and plan at any thread count. Every call
+/// throws wom::Error with a message that names the file, line, key or flag at fault and what is
+/// accepted; nothing half-written is left behind (an output folder appears whole or not at all).
+#include <string>
+#include <vector>
+
+#include "app/compare.hpp"
+#include "app/cost.hpp"
+#include "app/report.hpp"
+#include "sim/core/error.hpp"
+#include "sim/io/config.hpp"
+#include "sim/io/plan.hpp"
+#include "sim/io/runner.hpp"
+
+namespace wom {
+
+// Loading (sim/io/config.hpp): load_config(path, overrides) → Config {scenario, plan,
+// output_dir}; load_scenario(path, overrides) → Scenario; override(scenario, overrides) →
+// Scenario; config_from_yaml_text / scenario_from_yaml_text for text.
+
+/// Registers the built-in models (idempotent). Every call below does it; call it before
+/// reading the registry yourself.
+void init();
+
+/// What `run` produced: the run itself and the files written (empty without an output folder).
+struct RunResult {
+  RunOutput output;
+  std::vector<std::string> written;
+};
+
+/// Runs `plan` on `scenario` (the plan's overrides applied first). With `options.output_dir`,
+/// checks the folder before running and writes summary.json, timeseries.csv (and report.html
+/// with `options.report`) as that folder; with `options.events`, writes the who-told-whom log
+/// of the first replicate. `command` is recorded in the provenance.
+RunResult run(const Scenario& scenario, const RunPlan& plan, const RunOptions& options,
+              const std::vector<std::string>& command = {});
+
+/// What `compare` produced.
+struct CompareResult {
+  Comparison comparison;
+  std::vector<std::string> written;
+};
+
+/// Loads the what-ifs of `request` (config files, or one config and a --vary) and compares
+/// them on common random numbers: one plan, the baseline's with `choice` applied. With
+/// `options.output_dir`, writes compare.csv, compare.json (and report.html) as that folder.
+CompareResult compare(const CompareRequest& request, const PlanChoice& choice, const RunOptions& options,
+                      const std::vector<std::string>& command = {});
+/// The same for what-ifs already loaded (`load_whatifs`); `vary_key` labels a --vary comparison.
+CompareResult compare(std::vector<WhatIf> whatifs, const PlanChoice& choice, const RunOptions& options,
+                      const std::string& vary_key = {}, const std::vector<std::string>& command = {});
+
+/// What `cost` produced: the priced events, cost.json as written, and the files written.
+struct CostResult {
+  CostOutput output;
+  nlohmann::ordered_json document;
+  std::vector<std::string> written;
+};
+
+/// Prices the model's cost question (Offers::cost) on `scenario` in the replicates of `plan`.
+/// With `options.output_dir`, writes cost.json, cost_events.csv (and report.html) as that folder.
+CostResult cost(const Scenario& scenario, const RunPlan& plan, const CostOptions& cost_options,
+                const RunOptions& options, const std::vector<std::string>& command = {});
+
+}  // namespace wom
