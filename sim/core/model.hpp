@@ -1,5 +1,7 @@
 #pragma once
-/// The contract between the engine and a model (one folder under models/).
+/// The engine-facing half of the contract between the engine and a model (one folder under
+/// models/); the cost-facing half, what a model offers the applications above the engine, is
+/// sim/core/offers.hpp (ModelInfo::offers). docs/architecture.md describes both.
 ///
 /// A model is described by a `ModelInfo` (name, parameters, factory) and registered with
 /// one line in models/registry.cpp. An instance owns its kernels and any incremental
