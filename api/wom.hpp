@@ -1,6 +1,7 @@
 #pragma once
 /// wom's public facade: the few calls every front end makes — the `wom` command, and the sweep
-/// engine and Python module to come. Front ends include this header and nothing else.
+/// engine and Python module to come. Front ends include this header for everything that runs
+/// a scenario (the CLI's `wom graph stats` also uses the engine's graph tools directly).
 ///
 /// Describe, then run:
 ///  - a **Scenario** is what to simulate (model, validated parameters, graph and follower specs,
@@ -42,8 +43,8 @@ struct RunResult {
 };
 
 /// Runs `plan` on `scenario` (the plan's overrides applied first). With `options.output_dir`,
-/// checks the folder before running and writes summary.json, timeseries.csv (and report.html
-/// with `options.report`) as that folder; with `options.events`, writes the who-told-whom log
+/// checks the folder before running and writes summary.json, timeseries.csv, config.yaml (and
+/// report.html with `options.report`) as that folder; with `options.events`, writes the who-told-whom log
 /// of the first replicate. `command` is recorded in the provenance.
 RunResult run(const Scenario& scenario, const RunPlan& plan, const RunOptions& options,
               const std::vector<std::string>& command = {});

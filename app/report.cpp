@@ -869,7 +869,8 @@ Section run_section(const json& summary, const std::optional<std::string>& csv) 
       std::string label = esc(humanize(n));
       if (const std::string mark = split_marker(v, n, prev, prev2); split && !mark.empty())
         label = "&nbsp;&nbsp;" + mark + " " + label;
-      if (split && n == "npv") label += " <small>(= NPV cash flows + terminal value)</small>";
+      if (split && n == v.total)
+        label += fmt::format(" <small>(= {} + {})</small>", esc(humanize(v.cash_flow)), esc(humanize(v.terminal)));
       const Est e = est_of(n);
       metrics_table += "<tr>" + name_cell(label, measures.metric(n)) +
                        fmt::format("<td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",

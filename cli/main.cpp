@@ -33,7 +33,6 @@
 #include "api/wom.hpp"
 #include "cli/common.hpp"
 #include "cli/cost_command.hpp"
-#include "models/registry.hpp"
 #include "sim/core/error.hpp"
 #include "sim/core/graph_spec.hpp"
 #include "sim/core/model.hpp"
@@ -290,7 +289,13 @@ struct ParamsArgs {
 
 const ModelInfo& params_model(const std::string& name) {
   const auto& reg = Registry::instance();
-  const std::string want = name.empty() ? (reg.find("service_wom") ? "service_wom" : "") : name;
+  // By default the first registered model that offers a cost question (the product's model),
+  // else the first one.
+  std::string want = name;
+  if (want.empty())
+    for (const auto& m : reg.all())
+      if (want.empty() || (!m.offers.cost.treatment.empty() && reg.find(want)->offers.cost.treatment.empty()))
+        want = m.name;
   if (const ModelInfo* m = reg.find(want)) return *m;
   std::string names;
   for (const auto& m : reg.all()) names += (names.empty() ? "" : ", ") + m.name;
@@ -312,6 +317,28 @@ int cmd_params(const ParamsArgs& a) {
     for (const auto& p : m.params)
       fmt::print("{:<{}}  {:<{}}  {:<{}}  {:<{}}  {}\n", p.key, wk, default_text(p), wd, p.range_text(), wr, p.unit, wu,
                  p.source);
+    // What the model offers `wom cost` (sim/core/offers.hpp).
+    const Offers& of = m.offers;
+    if (!of.interventions.empty()) {
+      std::size_t w = 4;
+      for (const auto& i : of.interventions) w = std::max(w, i.name.size());
+      for (const auto& o : of.options) w = std::max(w, o.name.size());
+      fmt::print("\ninterventions of model '{}' (`wom cost` prices {} against {}{})\n", m.name, of.cost.treatment,
+                 of.cost.control, of.cost.removal.empty() ? "" : ", and " + of.cost.removal);
+      for (const auto& i : of.interventions) fmt::print("{:<{}}  {}\n", i.name, w, i.meaning);
+      if (!of.options.empty()) {
+        fmt::print("\nintervention options (`wom cost --option KEY=VALUE`; the first value is the default)\n");
+        for (const auto& o : of.options) {
+          std::string values;
+          for (const auto& c : o.choices) values += (values.empty() ? "" : "|") + c.value;
+          fmt::print("{:<{}}  {}: {}\n", o.name, w, values, o.meaning);
+        }
+      }
+      if (!of.channels.empty()) {
+        fmt::print("\nchannels (`wom cost` prices the ripple through each one that is on)\n");
+        for (const auto& c : of.channels) fmt::print("{:<{}}  {} (params.{})\n", c.name, w, c.meaning, c.param);
+      }
+    }
     return 0;
   }
   std::string key = a.key.rfind("params.", 0) == 0 ? a.key.substr(7) : a.key;
@@ -349,7 +376,7 @@ int cmd_params(const ParamsArgs& a) {
 static int wom_main(int argc, char** argv) {
   std::vector<std::string> command(argv, argv + argc);
   try {
-    wom::register_models();
+    wom::init();
   } catch (const std::exception& e) {
     fmt::print(stderr, "wom: error: {}\n", e.what());
     return 1;
@@ -460,7 +487,7 @@ static int wom_main(int argc, char** argv) {
   ParamsArgs pa;
   CLI::App* params = app.add_subcommand("params", "Table of a model's parameters, or one parameter explained");
   params->add_option("KEY", pa.key, "a parameter key (with or without 'params.')")->default_str("none: the table");
-  params->add_option("--model", pa.model, "the model")->default_str("service_wom, when registered");
+  params->add_option("--model", pa.model, "the model")->default_str("the first model with a cost question (service_wom)");
 
   wom::cli::CostArgs cost_args;
   CLI::App* cost = wom::cli::add_cost_command(app, cost_args);

@@ -3,7 +3,8 @@
 /// engine (app/: `wom compare`, `wom cost`, the report), declared in `ModelInfo::offers`.
 /// The engine-facing half — kernels, state, the step loop — is sim/core/model.hpp.
 ///
-/// The engine reads none of this; the applications read nothing else about a model. So a
+/// The engine reads none of it (beyond checking a channel schedule against the number of
+/// channels); the applications read nothing else about a model. So a
 /// model offers its own interventions, ledger, roles, channels, value split and words without
 /// a change to sim/ or app/, and an application asked for something a model does not declare
 /// refuses, naming what the model does offer. docs/architecture.md has the whole contract.

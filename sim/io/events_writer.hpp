@@ -7,10 +7,9 @@
 /// either absent or complete: an object destroyed without close() (an error, an exception)
 /// removes its temporary file and leaves FILE untouched.
 ///
-/// Use (the runner logs replicate 0):
-///   CsvEventLog log(path);
-///   RunOptions options;  options.events = &log;
-///   run_scenario(scenario, options);
+/// Use (the runner logs the plan's first replicate; wom::run does this for RunOptions::events):
+///   CsvEventLog log(path, plan.first_replicate);
+///   run_scenario(scenario, plan, options, &log);
 ///   log.close();
 #include <cstdint>
 #include <cstdio>
