@@ -487,7 +487,8 @@ static int wom_main(int argc, char** argv) {
   ParamsArgs pa;
   CLI::App* params = app.add_subcommand("params", "Table of a model's parameters, or one parameter explained");
   params->add_option("KEY", pa.key, "a parameter key (with or without 'params.')")->default_str("none: the table");
-  params->add_option("--model", pa.model, "the model")->default_str("the first model with a cost question (service_wom)");
+  params->add_option("--model", pa.model, "the model")
+      ->default_str("the first model with a cost question (service_wom)");
 
   wom::cli::CostArgs cost_args;
   CLI::App* cost = wom::cli::add_cost_command(app, cost_args);

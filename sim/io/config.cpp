@@ -52,34 +52,57 @@ struct Origin {
   }
 };
 
+struct Entry;
+
 struct Node {
   enum class Kind { Null, Scalar, Sequence, Map };
   Kind kind = Kind::Null;
   // Plain members only: yaml-cpp's Node assignment rebinds shared storage, which would
   // corrupt values copied between trees while merging.
-  std::string scalar;                                 // Scalar: the text as written
-  std::vector<Node> items;                            // Sequence
-  std::vector<std::pair<std::string, Node>> entries;  // Map, in file order
-  Origin key_at;                                      // where the key naming this node was written
-  Origin at;                                          // where the value was written
+  std::string scalar;          // Scalar: the text as written
+  std::vector<Node> items;     // Sequence
+  std::vector<Entry> entries;  // Map, in file order
+  Origin key_at;               // where the key naming this node was written
+  Origin at;                   // where the value was written
 
   bool is_null() const { return kind == Kind::Null; }
   bool is_map() const { return kind == Kind::Map; }
-  Node* find(const std::string& key) {
-    for (auto& [k, v] : entries)
-      if (k == key) return &v;
-    return nullptr;
-  }
-  const Node* find(const std::string& key) const { return const_cast<Node*>(this)->find(key); }
+  // Defined below Entry: they need it complete.
+  Node* find(const std::string& key);
+  const Node* find(const std::string& key) const;
   /// The value at `key` unless absent or null (null means "not set").
-  const Node* get(const std::string& key) const {
-    const Node* n = find(key);
-    return n && !n->is_null() ? n : nullptr;
-  }
-  void erase(const std::string& key) {
-    std::erase_if(entries, [&](const auto& e) { return e.first == key; });
-  }
+  const Node* get(const std::string& key) const;
+  void erase(const std::string& key);
 };
+
+/// One key of a map and its value. A named struct rather than std::pair<std::string, Node>:
+/// a vector of pairs of a still-incomplete Node is not portable (clang with libstdc++
+/// refuses it), while std::vector<Entry> of an incomplete Entry is allowed since C++17.
+struct Entry {
+  std::string key;
+  Node value;
+};
+
+Node* Node::find(const std::string& key) {
+  for (auto& [k, v] : entries)
+    if (k == key) return &v;
+  return nullptr;
+}
+
+const Node* Node::find(const std::string& key) const {
+  for (const auto& [k, v] : entries)
+    if (k == key) return &v;
+  return nullptr;
+}
+
+const Node* Node::get(const std::string& key) const {
+  const Node* n = find(key);
+  return n && !n->is_null() ? n : nullptr;
+}
+
+void Node::erase(const std::string& key) {
+  std::erase_if(entries, [&](const Entry& e) { return e.key == key; });
+}
 
 std::string join_key(const std::string& path, const std::string& key) { return path.empty() ? key : path + "." + key; }
 
@@ -127,7 +150,7 @@ void merge_into(Node& base, const Node& over) {
           *b = v;
         }
       } else {
-        base.entries.emplace_back(k, v);
+        base.entries.push_back(Entry{k, v});
       }
     }
     return;
@@ -200,7 +223,7 @@ class Converter {
     if (i + 1 == parts.size()) {
       value.key_at = key_at;
       if (!existing) {
-        map.entries.emplace_back(parts[i], std::move(value));
+        map.entries.push_back(Entry{parts[i], std::move(value)});
       } else if (existing->is_map() && value.is_map()) {
         for (auto& [k, v] : value.entries) {
           Origin at = v.key_at;  // copied: `v` is moved into the call
@@ -216,8 +239,8 @@ class Converter {
       Node section;
       section.kind = Node::Kind::Map;
       section.key_at = section.at = key_at;
-      map.entries.emplace_back(parts[i], std::move(section));
-      existing = &map.entries.back().second;
+      map.entries.push_back(Entry{parts[i], std::move(section)});
+      existing = &map.entries.back().value;
     } else if (!existing->is_map()) {
       throw Error(
           fmt::format("{}: duplicate key '{}' (first given at {})", key_at.where(), full, existing->key_at.where()));
@@ -304,6 +327,7 @@ class Loader {
         fs::path id = identity(parent);
         if (std::find(stack.begin(), stack.end(), id) != stack.end()) {
           std::vector<std::string> chain;
+          chain.reserve(stack.size() + 1);
           for (const auto& s : stack) chain.push_back(s.string());
           chain.push_back(id.string());
           throw Error(fmt::format("{}: extends '{}' makes a cycle: {}", at.where(), name, join_list(chain, " -> ")));
@@ -356,7 +380,7 @@ void apply_set(Node& root, const std::string& arg) {
     wrap.kind = Node::Kind::Map;
     wrap.key_at = wrap.at = at;
     value.key_at = at;
-    wrap.entries.emplace_back(parts[i], std::move(value));
+    wrap.entries.push_back(Entry{parts[i], std::move(value)});
     value = std::move(wrap);
   }
   merge_into(root, value);
@@ -601,6 +625,7 @@ void read_graph(Checker& ck, const Node& root, GraphSpec& g, json& out, const st
                {"reorder", g.reorder}};
     return;
   }
+  all_paths.reserve(kGraphKeys.size() + kDegreeKeys.size());
   for (const auto& k : kGraphKeys) all_paths.push_back(sect + "." + k);
   for (const auto& k : kDegreeKeys) all_paths.push_back(sect + ".degree." + k);
   ck.check_keys(*gn, sect, kGraphKeys, all_paths);

@@ -98,8 +98,7 @@ TEST_CASE("the facade's compare and cost write their folders; a PlanChoice repla
   choice.seed = 3;
   RunOptions how;
   how.output_dir = (dir.path / "cmp").string();
-  const CompareResult cmp =
-      compare(CompareRequest{{file}, "params.policy.acknowledge_rate=0.32,0.9", {}}, choice, how);
+  const CompareResult cmp = compare(CompareRequest{{file}, "params.policy.acknowledge_rate=0.32,0.9", {}}, choice, how);
   CHECK(cmp.written.size() == 2);
   CHECK(cmp.comparison.runs.front().seed == 3);
   const auto doc = nlohmann::json::parse(slurp(dir.path / "cmp" / "compare.json"));
