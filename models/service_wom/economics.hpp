@@ -1,7 +1,7 @@
 #pragma once
 /// service_wom's customer economics (docs/design.md §3 step 12; docs/economics.md): annual retention
 /// as a survival probability, the continuing cost of serving a customer, and the terminal value.
-/// The summary (service_wom_summary.cpp) and the per-agent ledger (service_wom.cpp) both use
+/// The summary (service_wom_summary.cpp) and the per-agent ledger (ledger.cpp, cone.cpp) both use
 /// these, so the terminal value summed over agents equals the summary's.
 #include <algorithm>
 #include <cmath>

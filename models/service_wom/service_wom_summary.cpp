@@ -131,7 +131,7 @@ std::map<std::string, double> service_wom_summary(const Params& params, const Tr
   };
   const std::int64_t H = std::int64_t(tr.rows()) - 1;
   if (H < 1) throw Error("service_wom_summary: the trajectory has no step");
-  const double dt = step_days / 365.0, i = c.discount_rate;
+  const double dt = step_days / 365.0, i = c.discount_rate_per_year;
   auto sum = [&](const char* name, std::int64_t from = 1, std::int64_t to = -1) {
     const std::size_t k = col(name);
     double s = 0;
@@ -209,8 +209,9 @@ std::map<std::string, double> service_wom_summary(const Params& params, const Tr
   for (const char* k : {"remedy_cost", "contact_cost", "reply_cost"}) service += sum(k);
   const double c_service = swom::cost_per_customer_year(service, exposure),
                c_measured = swom::cost_per_customer_year(service + sum("training_cost"), exposure);
-  const swom::TerminalRule tv = swom::TerminalRule::of(c.terminal_retention >= 0 ? c.terminal_retention : r,
-                                                       c.terminal_cost >= 0 ? c.terminal_cost : c_measured, i, disc(H));
+  const swom::TerminalRule tv = swom::TerminalRule::of(
+      c.terminal_retention >= 0 ? c.terminal_retention : r,
+      c.terminal_cost_per_customer_year >= 0 ? c.terminal_cost_per_customer_year : c_measured, i, disc(H));
   const double terminal = cH > 0 ? cH * tv.value(m_end) : 0.0;
   // What the run measured, and what its terminal value used (the same unless pinned).
   s["service_cost_per_customer_year"] = c_service;

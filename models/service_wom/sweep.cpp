@@ -1,0 +1,415 @@
+// The person step and the block sweep (docs/design.md §3 steps 1–7, 9–11): init (the initial
+// population and every column), step (the phases of one step in order: talk, sweep, merge,
+// tellers, tweets, rating, economics, the causal cone), the sweep over blocks of persons with
+// its fast path, step_person (one person's t → t+1, shared with the causal cone), the
+// rating-driven hazards of churn and acquisition, and the fixed inflow.
+#include <fmt/format.h>
+#include <algorithm>
+#include <numeric>
+
+#include "models/service_wom/model.hpp"
+#include "sim/core/parallel.hpp"
+
+namespace wom::models::swom {
+
+void ServiceWom::init(const Graph& g, State& s, const RunContext& run) {
+  followers_ = run.followers;
+  if (followers_ && (followers_->n != g.n || (!followers_->complete && followers_->ids != g.ids &&
+                                              !(followers_->identity_ids && g.identity_ids))))
+    throw Error("service_wom: the follower layer must hold the same persons, in the same order, as the graph");
+  key_ = run.key;
+  n_ = g.n;
+  horizon_ = run.steps > 0 ? run.steps : INT64_MAX;
+  events_ = run.events;
+  if (events_) events_->set_channel_names(kChannelNames);
+  dt_days_ = run.dt;
+  dt_years_ = dt_days_ / 365.0;
+  story_steps_ = steps_of(c_.story_days, dt_days_, 1);
+  window_steps_ = steps_of(c_.defect_window_days, dt_days_, 1);
+  rebound_steps_ = steps_of(c_.apology_rebound_days, dt_days_, 1);
+  reject_steps_ = steps_of(c_.reject_days, dt_days_, 0);
+  review_steps_ = steps_of(c_.window_days, dt_days_, 1);
+  p_problem_ = per_step(c_.problems_rate_per_year, dt_years_);
+  // Channels switched off from a later step are on until then (wom cost): the slot of
+  // spontaneous reviews is kept so that every other event keeps its uniform's slot.
+  configured_ = {c_.channels_talk, c_.channels_weak_ties, c_.channels_tweets, c_.channels_reviews};
+  run_off_ = run.channels_off;
+  run_off_from_ = run.channels_off_from;
+  set_on(0);
+  p_review_ = on_.reviews ? per_step(c_.review_spontaneous_rate_per_year, dt_years_) : 0.0;
+  p_recommend_ = per_step(c_.recommend_rate_per_year, dt_years_);
+  p_external_ = per_step(c_.external_per_year, dt_years_);
+  p_winback_ = per_step(c_.winback_per_year, dt_years_);
+  churn_hazard_a0_ = c_.churn_base_rate_per_year * std::exp(c_.churn_attitude_slope * c_.attitude_mean);
+
+  status_ = &s.add<std::uint8_t>("status", kProspect);
+  att_ = &s.add<float>("attitude", 0.0f);
+  story_ = &s.add_attribute<std::uint8_t>("story", 0);
+  story_end_ = &s.add_attribute<std::int32_t>("story_end", -1);
+  flags_ = &s.add_attribute<std::uint8_t>("flags", 0);
+  unresolved_ = &s.add_attribute<std::uint8_t>("unresolved", 0);
+  unresolved_until_ = &s.add_attribute<std::int32_t>("unresolved_until", 0);
+  defect_at_ = &s.add_attribute<std::int32_t>("defect_at", kNever);
+  reject_until_ = &s.add_attribute<std::int32_t>("reject_until", 0);
+  acquired_ = &s.add_attribute<std::int32_t>("acquired", 0);
+  margin_col_ = &s.add_attribute<float>("margin", 0.0f);
+  margin_ = margin_col_->data();
+  led_margin_ = &s.add_attribute<double>("ledger_margin", 0.0);
+  led_service_ = &s.add_attribute<double>("ledger_service", 0.0);
+  led_acquisition_ = &s.add_attribute<double>("ledger_acquisition", 0.0);
+  disc_x_ = std::pow(1.0 + c_.discount_rate_per_year, -dt_years_);
+  exposure_ = defections_total_ = continuing_cost_ = 0;
+  rows_ = 0;
+
+  // Initial population: keyed by stable id, so paired runs and reorderings share it.
+  const rng::Stream init(run.key, 0, kInit);
+  const std::uint64_t thr_customer = rng::threshold(c_.customer_share);
+  const double mu = std::log(std::max(c_.margin_per_year, 1e-300)) - 0.5 * c_.margin_sigma * c_.margin_sigma;
+  margin_sum_ = cohort_margin_sum_ = att_sum_ = 0;
+  std::int64_t customers = 0;
+  double margins_all = 0;  // every person's margin: the most the customers' margin sum can reach
+  for (vid v = 0; v < g.n; ++v) {
+    const std::uint64_t id = g.id(v);
+    const bool customer = rng::fires(init.bits(id, 0), thr_customer);
+    const float a = clip(c_.attitude_mean + c_.attitude_sd * normal(init.bits(id, 1), init.bits(id, 2)));
+    margin_[v] = c_.margin_per_year > 0
+                     ? float(std::exp(mu + c_.margin_sigma * normal(init.bits(id, 3), init.bits(id, 4))))
+                     : 0.0f;
+    margins_all += double(margin_[v]);
+    status_->now[v] = customer ? kCustomer : kProspect;
+    att_->now[v] = a;
+    if (customer) {
+      (*flags_)[v] = kFlagCohort;
+      margin_sum_ += margin_fixed(v);
+      ++customers;
+    }
+    att_sum_ += std::int64_t(double(a) * kAttScale);
+  }
+  // Margins are summed exactly in 64-bit fixed point (units of 2^-16): refuse a population
+  // whose margins could overflow it, rather than print a wrapped-around NPV.
+  if (!(margins_all * kMarginScale < 0x1p62))
+    throw Error(fmt::format(
+        "params.economics.margin_per_year = {} over graph.n = {} persons: the margins sum to {:.3g} per year, beyond "
+        "the {:.3g} that the exact money sums hold; lower economics.margin_per_year, economics.margin_sigma or graph.n",
+        c_.margin_per_year, g.n, margins_all, 0x1p62 / kMarginScale));
+  cohort_margin_sum_ = margin_sum_;
+  status_->next = status_->now;
+  att_->next = att_->now;
+
+  rank_.clear();
+  if (!g.identity_ids) {
+    rank_.resize(g.n);
+    std::iota(rank_.begin(), rank_.end(), vid(0));
+    std::sort(rank_.begin(), rank_.end(), [&](vid a, vid b) { return g.id(a) < g.id(b); });
+  }
+  tellers_.clear();
+  calendar_.assign(std::size_t(std::max(window_steps_, rebound_steps_)) + 1, {});
+  bookings_.assign(std::size_t(story_steps_) + 1, {});
+  out_.assign(num_blocks(g.n), BlockOut{});
+  window_.assign(std::size_t(review_steps_), ReviewSlot{});
+  window_sum_ = ReviewSlot{};
+  rating_ = c_.prior_mean;
+  in_cascade_.assign(g.n, 0);
+  npv_ = 0;
+
+  obs_.fill(0.0);
+  obs_[c_prospects] = double(g.n - std::uint64_t(customers));
+  obs_[c_customers] = double(customers);
+  obs_[c_cohort_customers] = double(customers);
+  obs_[c_rating] = rating_;
+  obs_[c_mean_attitude] = g.n ? double(att_sum_) / kAttScale / double(g.n) : 0.0;
+}
+
+/// Probabilities that depend on the public rating (fixed within a step).
+Hazards ServiceWom::hazards(double rating) const {
+  Hazards h;
+  const double dr = on_.reviews ? rating - c_.prior_mean : 0.0;
+  h.acq = std::pow(1.0 + c_.star_elasticity, dr);
+  h.churn = std::pow(1.0 + c_.churn_elasticity, -dr);
+  h.h_advert = std::min(1.0, h.acq * p_external_);
+  // The churn probability is computed exactly only when the uniform falls below its largest
+  // value over attitudes in [−1, 1]: a handful of exp() calls per step instead of one per customer.
+  const double hmax = churn_hazard_a0_ * std::exp(std::abs(c_.churn_attitude_slope)) * h.churn;
+  h.p_churn_max = per_step(hmax, dt_years_);
+  return h;
+}
+
+void ServiceWom::step(const Graph& g, State&, const StepContext& ctx) {
+  const std::int64_t t = ctx.t;
+  set_on(t);
+  hz_ = hazards(rating_);
+  obs_customers_now_ = obs_[c_customers];
+  obs_.fill(0.0);
+
+  talk(g, t);
+  // Calendar events due at t, sorted by person.
+  auto& slot = calendar_[std::size_t(t % std::int64_t(calendar_.size()))];
+  due_.swap(slot);
+  slot.clear();
+  std::sort(due_.begin(), due_.end());
+  if (c_.fixed_inflow_per_step > 0) choose_inflow(g, t);
+
+  const std::size_t nb = num_blocks(g.n);
+  auto begins = [&](auto& list, std::vector<std::size_t>& begin, auto key) {
+    begin.resize(nb + 1);
+    std::size_t i = 0;
+    for (std::size_t b = 0; b <= nb; ++b) {
+      const std::size_t lo = std::min<std::size_t>(b * kBlock, g.n);
+      while (i < list.size() && key(list[i]) < lo) ++i;
+      begin[b] = i;
+    }
+  };
+  begins(msgs_, msg_begin_, [](const Msg& m) { return std::size_t(m.to); });
+  begins(due_, due_begin_, [](const Event& e) { return std::size_t(e.v); });
+  begins(inflow_, inflow_begin_, [](vid v) { return std::size_t(v); });
+  iv_now_.clear();
+  for (const Forced& iv : interventions_)
+    if (iv.step == t) iv_now_.push_back(&iv);
+  begins(iv_now_, iv_begin_, [](const Forced* iv) { return std::size_t(iv->agent); });
+  exposure_ += obs_customers_now_ * dt_years_;
+  if (!variants_.empty()) cone_before(g, t);  // reads the state at t: before the sweep
+
+  for_each_block(g.n, [&](std::size_t b, std::size_t lo, std::size_t hi) { sweep(g, t, b, lo, hi); });
+
+  // Merge block outputs in block order.
+  std::array<std::int64_t, kNumColumns> n{};
+  std::vector<vid> fresh;
+  std::vector<std::pair<vid, std::uint8_t>> tweet_list;
+  std::int64_t stars = 0;
+  for (auto& o : out_) {
+    for (int k = 0; k < kNumColumns; ++k) n[std::size_t(k)] += o.n[std::size_t(k)];
+    margin_sum_ += o.margin_delta;
+    cohort_margin_sum_ += o.cohort_margin_delta;
+    stars += o.stars_sum;
+    fresh.insert(fresh.end(), o.new_tellers.begin(), o.new_tellers.end());
+    tweet_list.insert(tweet_list.end(), o.tweets.begin(), o.tweets.end());
+    for (const auto& [when, ev] : o.schedule)
+      calendar_[std::size_t(when % std::int64_t(calendar_.size()))].push_back(ev);
+  }
+  std::int64_t att_sum = 0;
+  for (auto& o : out_) att_sum += o.att_sum;
+  att_sum_ = att_sum;
+  if (!variants_.empty()) {  // what the cone needs of the baseline's step (block order = person order)
+    reviews_now_.clear();
+    for (const auto& o : out_) reviews_now_.insert(reviews_now_.end(), o.reviewed.begin(), o.reviewed.end());
+    tweets_now_ = tweet_list;
+    tweet_net_.clear();
+  }
+  if (events_) {  // review records, in block order
+    ev_.clear();
+    for (const auto& o : out_) ev_.insert(ev_.end(), o.events.begin(), o.events.end());
+    if (!ev_.empty()) events_->append(ev_);
+  }
+
+  update_tellers(t, fresh);
+  book(g, t, fresh);
+
+  for (int k = 0; k < kNumColumns; ++k) obs_[std::size_t(k)] += double(n[std::size_t(k)]);
+  if (on_.tweets) tweets(g, t, tweet_list);
+
+  if (on_.reviews) update_rating(t, n, stars);
+  obs_[c_rating] = rating_;
+
+  accrue(t);
+  obs_[c_mean_attitude] = n_ ? double(att_sum_) / kAttScale / double(n_) : 0.0;
+  if (!variants_.empty()) cone_after(g, t);
+}
+
+/// Test/what-if inflow: the `acquisition.fixed_inflow_per_step` prospects (not rejecting) with the smallest keyed
+/// draws adopt this step.
+void ServiceWom::choose_inflow(const Graph& g, std::int64_t t) {
+  const rng::Stream s(key_, std::uint64_t(t), kInflow);
+  std::vector<std::pair<std::uint64_t, vid>> cand;
+  const std::uint8_t* st = status_->now.data();
+  for (vid v = 0; v < g.n; ++v)
+    if (st[v] == kProspect && (*reject_until_)[v] <= t) cand.emplace_back(s.bits(g.id(v)), v);
+  const std::size_t k = std::min<std::size_t>(std::size_t(c_.fixed_inflow_per_step), cand.size());
+  auto less = [&](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first < b.first : g.id(a.second) < g.id(b.second);
+  };
+  if (k < cand.size()) std::nth_element(cand.begin(), cand.begin() + std::ptrdiff_t(k), cand.end(), less);
+  inflow_.resize(k);
+  for (std::size_t i = 0; i < k; ++i) inflow_[i] = cand[i].second;
+  std::sort(inflow_.begin(), inflow_.end());
+}
+
+/// One person's step t (docs/design.md §3 steps 1–7, 9–11 for this person): `p` holds its state at t and
+/// receives its state at t+1, with the attitude before this step's tweets. Reads nothing of
+/// other persons but `in`, so the sweep and the causal cone (run_variants) share it exactly.
+void ServiceWom::step_person(std::int64_t t, vid v, std::uint64_t id, double u, Person& p, const Inputs& in,
+                             const Hazards& hz, BlockOut& o) const {
+  const double end_problem = p_problem_, end_review = end_problem + p_review_,
+               end_recommend = end_review + p_recommend_;
+  const std::uint8_t st = p.st;
+  const float a = p.a;
+  const bool heard = !in.heard.empty();
+  const Forced* focal = in.focal;
+  double a1 = a;
+  std::uint8_t st1 = st;
+  bool started = false;  // a first-hand story began this step (a retold one may not replace it)
+  auto defect = [&](Column cause) {
+    st1 = kLapsed;
+    ++o.n[c_defections];
+    ++o.n[cause];
+    p.defect_at = kNever;
+    p.led_margin += double(margin_[v]) * dt_years_ * spell(std::max<std::int64_t>(1, p.acquired), t);
+    o.margin_delta -= margin_fixed(v);
+    if (p.flags & kFlagCohort) {
+      o.cohort_margin_delta -= margin_fixed(v);
+      p.flags = std::uint8_t(p.flags & ~kFlagCohort);
+    }
+  };
+  auto become_customer = [&](Column what) {
+    st1 = kCustomer;
+    ++o.n[what];
+    p.acquired = std::int32_t(t + 1);
+    p.defect_at = kNever;
+    p.unresolved = 0;
+    o.margin_delta += margin_fixed(v);
+    if (what == c_acquisitions) p.led_acquisition += c_.cac * disc(t + 1);
+  };
+
+  // --- messages heard this step (strong and weak ties), aggregated order-free
+  Heard L;
+  if (heard) {
+    L = listen(in.heard);
+    a1 += L.shift;
+  }
+  // --- calendar events due at t: apology rebounds; a pending defection falls due at defect_at
+  for (int k = 0; k < in.rebounds; ++k) a1 += c_.apology_rebound;
+  const bool defect_due = st == kCustomer && p.defect_at == t;
+
+  if (st == kCustomer && focal) {
+    // The cost engine's focal event replaces this step's own events of the focal customer
+    // (a pending defection is superseded by the focal complaint's outcome).
+    p.defect_at = kNever;
+    if (focal->lose)
+      defect(c_defections_forced);
+    else
+      started = problem(t, v, id, p, a1, o, focal);
+  } else if (st == kCustomer) {
+    if (defect_due) {
+      defect(kCauseColumn[(p.flags & kCauseMask) >> kCauseShift]);
+    } else if (L.keep_churn < 1.0 && p.defect_at == kNever &&
+               unit(rng::Stream(key_, std::uint64_t(t), kWomChurn).bits(id)) < 1.0 - L.keep_churn) {
+      defect(c_defections_wom);
+    } else if (u < end_problem) {
+      if (c_.problems_enabled && p.defect_at == kNever) started = problem(t, v, id, p, a1, o);
+    } else if (u < end_review) {
+      if (on_.reviews) review(v, id, t, a, p, o);
+    } else if (u < end_recommend) {
+      if (a >= c_.satisfied_above) {
+        start_story(t, v, p, true, 0, o);
+        ++o.n[c_recommendations];
+        started = true;
+      }
+    } else if (u - end_recommend < hz.p_churn_max) {
+      const double h = churn_hazard_a0_ * std::exp(-c_.churn_attitude_slope * a) * hz.churn;
+      if (u - end_recommend < per_step(h, dt_years_)) defect(c_defections_base);
+    }
+  } else if (st == kProspect) {
+    const bool rejecting = p.reject_until > t;
+    bool rejected = false;
+    if (L.keep_reject < 1.0 && !rejecting &&
+        unit(rng::Stream(key_, std::uint64_t(t), kReject).bits(id)) < 1.0 - L.keep_reject) {
+      rejected = true;
+      ++o.n[c_rejections];
+      p.reject_until = std::int32_t(t + 1 + reject_steps_);
+      start_story(t, v, p, false, 0, o);  // rejecters tell negative stories (Goldenberg et al. 2007)
+      started = true;
+    }
+    if (!rejected) {
+      if (c_.fixed_inflow_per_step > 0) {
+        if (in.inflow) become_customer(c_acquisitions);
+      } else {
+        const double h =
+            L.keep_adopt < 1.0 ? std::min(1.0, hz.acq * (1.0 - (1.0 - p_external_) * L.keep_adopt)) : hz.h_advert;
+        if (u < h && !rejecting) become_customer(c_acquisitions);
+      }
+    }
+  } else if (u < p_winback_ && a >= c_.reject_below) {
+    become_customer(c_winbacks);
+  }
+
+  // --- retelling: an idle listener takes up one second-hand story (smallest keyed draw wins)
+  if (heard && !started && c_.retell_prob > 0 && (p.story == 0 || p.story_end < t)) {
+    const rng::Stream rs(key_, std::uint64_t(t), kRetell);
+    const std::uint64_t thr = rng::threshold(c_.retell_prob);
+    std::uint64_t best = ~std::uint64_t(0);
+    int pick_kind = -1;
+    for (const Msg& m : in.heard) {
+      if ((m.kind >> 2) >= c_.retell_generations) continue;
+      const std::uint64_t bits = rs.arc_bits(m.src, id, m.kind);
+      if (rng::fires(bits, thr) && (pick_kind < 0 || bits < best)) best = bits, pick_kind = m.kind;
+    }
+    if (pick_kind >= 0) start_story(t, v, p, pick_kind & kMsgPositive, (pick_kind >> 2) + 1, o);
+  }
+  p.a = clip(a1);
+  p.st = st1;
+}
+
+void ServiceWom::sweep(const Graph& g, std::int64_t t, std::size_t b, std::size_t lo, std::size_t hi) {
+  BlockOut& o = out_[b];
+  o.reset();
+  const std::uint8_t* st_now = status_->now.data();
+  std::uint8_t* st_next = status_->next.data();
+  const float* a_now = att_->now.data();
+  float* a_next = att_->next.data();
+  const rng::Stream spont(key_, std::uint64_t(t), kSpont);
+  const bool fixed = c_.fixed_inflow_per_step > 0;
+  // Slots of the one spontaneous uniform of a customer: [problem | review | recommend | churn].
+  const double end_recommend = p_problem_ + p_review_ + p_recommend_;
+  std::size_t mi = msg_begin_[b], ei = due_begin_[b], fi = inflow_begin_[b], ii = iv_begin_[b];
+  const std::size_t me = msg_begin_[b + 1], ee = due_begin_[b + 1], fe = inflow_begin_[b + 1], ie = iv_begin_[b + 1];
+  std::int64_t customers = 0, prospects = 0, lapsed = 0, cohort = 0, att_sum = 0;
+
+  for (std::size_t i = lo; i < hi; ++i) {
+    const vid v = vid(i);
+    const std::uint8_t st = st_now[v];
+    const float a = a_now[v];
+    const std::uint64_t id = g.id(v);
+    const double u = unit(spont.bits(id));
+    const bool heard = mi < me && msgs_[mi].to == v;
+    const bool due = ei < ee && due_[ei].v == v;
+    const Forced* focal = nullptr;
+    while (ii < ie && iv_now_[ii]->agent < v) ++ii;
+    if (ii < ie && iv_now_[ii]->agent == v) focal = iv_now_[ii];
+    // Fast path: no message, no scheduled event, and the uniform outside every event slot.
+    if (!heard && !due && !fixed && !focal &&
+        (st == kCustomer   ? u >= end_recommend + hz_.p_churn_max
+         : st == kProspect ? u >= hz_.h_advert
+                           : u >= p_winback_)) {
+      a_next[v] = a;
+      st_next[v] = st;
+      att_sum += std::int64_t(double(a) * kAttScale);
+      customers += st == kCustomer;
+      prospects += st == kProspect;
+      lapsed += st == kLapsed;
+      if (st == kCustomer) cohort += ((*flags_)[v] & kFlagCohort) != 0;
+      continue;
+    }
+    Person p = load(v);
+    const std::size_t m0 = mi;
+    while (mi < me && msgs_[mi].to == v) ++mi;
+    Inputs in{std::span<const Msg>(msgs_.data() + m0, mi - m0), 0, focal, false};
+    while (ei < ee && due_[ei].v == v) in.rebounds += due_[ei++].type == kEvRebound;
+    if (fixed) {
+      in.inflow = fi < fe && inflow_[fi] == v;
+      while (fi < fe && inflow_[fi] <= v) ++fi;
+    }
+    step_person(t, v, id, u, p, in, hz_, o);
+    store(v, p);
+    att_sum += std::int64_t(double(p.a) * kAttScale);
+    customers += p.st == kCustomer;
+    prospects += p.st == kProspect;
+    lapsed += p.st == kLapsed;
+    cohort += p.st == kCustomer && (p.flags & kFlagCohort);
+  }
+  o.n[c_customers] = customers;
+  o.n[c_prospects] = prospects;
+  o.n[c_lapsed] = lapsed;
+  o.n[c_cohort_customers] = cohort;
+  o.att_sum = att_sum;
+}
+
+}  // namespace wom::models::swom
