@@ -5,10 +5,13 @@
 // rating-driven hazards of churn and acquisition, and the fixed inflow.
 #include <fmt/format.h>
 #include <algorithm>
+#include <cstring>
 #include <numeric>
 
 #include "models/service_wom/model.hpp"
 #include "sim/core/parallel.hpp"
+
+#include <Eigen/Core>
 
 namespace wom::models::swom {
 
@@ -348,50 +351,102 @@ void ServiceWom::step_person(std::int64_t t, vid v, std::uint64_t id, double u, 
   p.st = st1;
 }
 
+namespace {
+
+/// The 53-bit integer k of a unit uniform u = k·2^-53 (rng::Stream::to_unit) lies below
+/// `limit_below(x)` exactly when u < x: multiplying by 2^53 is exact, so u < x ⟺ k < x·2^53
+/// ⟺ k < ceil(x·2^53). A NaN x makes every u "below" (as `u >= NaN` is false).
+std::uint64_t limit_below(double x) {
+  if (std::isnan(x) || x > 1.0) return std::uint64_t(1) << 54;
+  if (!(x > 0.0)) return 0;
+  return std::uint64_t(std::ceil(std::ldexp(x, 53)));
+}
+
+/// Per-thread scratch of one block of the sweep (kBlock persons at most).
+struct SweepScratch {
+  Eigen::Array<std::uint8_t, Eigen::Dynamic, 1> slow;  ///< 1: the person has an event this step
+  std::vector<std::uint32_t> active;                   ///< offsets of the slow persons, in order
+};
+
+}  // namespace
+
+// The sweep in two parts per block (models/service_wom/README.md, "How it is computed"): Eigen
+// array expressions over the whole block compute what is the same for every person — the keyed
+// uniform, the status's event boundary, the mask of persons with any event this step, the copy of
+// idle persons' state, the block's counts — and the branchy per-person logic (step_person) runs
+// only for the masked persons, in storage order. Bit-identical to a person-by-person loop.
 void ServiceWom::sweep(const Graph& g, std::int64_t t, std::size_t b, std::size_t lo, std::size_t hi) {
+  using U8 = Eigen::Array<std::uint8_t, Eigen::Dynamic, 1>;
   BlockOut& o = out_[b];
   o.reset();
+  const Eigen::Index n = Eigen::Index(hi - lo);
   const std::uint8_t* st_now = status_->now.data();
-  std::uint8_t* st_next = status_->next.data();
   const float* a_now = att_->now.data();
-  float* a_next = att_->next.data();
   const rng::Stream spont(key_, std::uint64_t(t), kSpont);
   const bool fixed = c_.fixed_inflow_per_step > 0;
   // Slots of the one spontaneous uniform of a customer: [problem | review | recommend | churn].
+  // Below the status's boundary the uniform falls in an event slot; at or above it, nothing
+  // spontaneous happens.
   const double end_recommend = p_problem_ + p_review_ + p_recommend_;
+  const std::uint64_t k_customer = limit_below(end_recommend + hz_.p_churn_max), k_prospect = limit_below(hz_.h_advert),
+                      k_lapsed = limit_below(p_winback_);
+  const std::uint64_t limit[4] = {k_prospect, k_customer, k_lapsed, k_lapsed};
+  thread_local SweepScratch ws;
+  ws.slow.resize(n);
+
+  // 1. Per block, as one array expression: the keyed uniform of each person (rng::Stream::bits,
+  // as its 53-bit integer) and whether it falls in an event slot of the person's status.
+  const std::uint64_t key = spont.key;
+  const std::uint64_t* ids = g.identity_ids ? nullptr : g.ids.data();
+  ws.slow = Eigen::Array<std::uint8_t, Eigen::Dynamic, 1>::NullaryExpr(n, [&](Eigen::Index i) {
+    const std::size_t v = lo + std::size_t(i);
+    const std::uint64_t id = ids ? ids[v] : std::uint64_t(v);
+    const std::uint64_t k53 = rng::mix(key ^ rng::mix(id * 0x8EBC6AF09C88C6E3ULL + 1)) >> 11;
+    return std::uint8_t(k53 < limit[st_now[v] & 3]);
+  });
+  // Idle persons keep their state: copy the block now → next; the active ones overwrite theirs.
+  Eigen::Map<Eigen::ArrayXf>(att_->next.data() + lo, n) = Eigen::Map<const Eigen::ArrayXf>(a_now + lo, n);
+  Eigen::Map<U8>(status_->next.data() + lo, n) = Eigen::Map<const U8>(st_now + lo, n);
+
+  // 2. Persons with inputs this step (sorted lists) are active whatever their uniform.
   std::size_t mi = msg_begin_[b], ei = due_begin_[b], fi = inflow_begin_[b], ii = iv_begin_[b];
   const std::size_t me = msg_begin_[b + 1], ee = due_begin_[b + 1], fe = inflow_begin_[b + 1], ie = iv_begin_[b + 1];
-  std::int64_t customers = 0, prospects = 0, lapsed = 0, cohort = 0, att_sum = 0;
+  if (fixed) ws.slow.setOnes();  // the fixed inflow ranks every prospect: no fast path
+  for (std::size_t m = mi; m < me; ++m) ws.slow[Eigen::Index(msgs_[m].to - lo)] = 1;
+  for (std::size_t e = ei; e < ee; ++e) ws.slow[Eigen::Index(due_[e].v - lo)] = 1;
+  for (std::size_t k = ii; k < ie; ++k) ws.slow[Eigen::Index(iv_now_[k]->agent - lo)] = 1;
+  // The mask is sparse: skip it eight bytes at a time.
+  ws.active.resize(std::size_t(n));
+  std::size_t na = 0;
+  Eigen::Index i = 0;
+  for (; i + 8 <= n; i += 8) {
+    std::uint64_t word;
+    std::memcpy(&word, ws.slow.data() + i, 8);
+    if (!word) continue;
+    for (Eigen::Index j = i; j < i + 8; ++j) {
+      ws.active[na] = std::uint32_t(j);
+      na += ws.slow[j];
+    }
+  }
+  for (; i < n; ++i) {
+    ws.active[na] = std::uint32_t(i);
+    na += ws.slow[i];
+  }
 
-  for (std::size_t i = lo; i < hi; ++i) {
-    const vid v = vid(i);
-    const std::uint8_t st = st_now[v];
-    const float a = a_now[v];
+  // 3. The branchy per-person logic, for the active persons only.
+  for (std::size_t j = 0; j < na; ++j) {
+    const vid v = vid(lo + ws.active[j]);
     const std::uint64_t id = g.id(v);
     const double u = unit(spont.bits(id));
-    const bool heard = mi < me && msgs_[mi].to == v;
-    const bool due = ei < ee && due_[ei].v == v;
     const Forced* focal = nullptr;
     while (ii < ie && iv_now_[ii]->agent < v) ++ii;
     if (ii < ie && iv_now_[ii]->agent == v) focal = iv_now_[ii];
-    // Fast path: no message, no scheduled event, and the uniform outside every event slot.
-    if (!heard && !due && !fixed && !focal &&
-        (st == kCustomer   ? u >= end_recommend + hz_.p_churn_max
-         : st == kProspect ? u >= hz_.h_advert
-                           : u >= p_winback_)) {
-      a_next[v] = a;
-      st_next[v] = st;
-      att_sum += std::int64_t(double(a) * kAttScale);
-      customers += st == kCustomer;
-      prospects += st == kProspect;
-      lapsed += st == kLapsed;
-      if (st == kCustomer) cohort += ((*flags_)[v] & kFlagCohort) != 0;
-      continue;
-    }
     Person p = load(v);
+    while (mi < me && msgs_[mi].to < v) ++mi;
     const std::size_t m0 = mi;
     while (mi < me && msgs_[mi].to == v) ++mi;
     Inputs in{std::span<const Msg>(msgs_.data() + m0, mi - m0), 0, focal, false};
+    while (ei < ee && due_[ei].v < v) ++ei;
     while (ei < ee && due_[ei].v == v) in.rebounds += due_[ei++].type == kEvRebound;
     if (fixed) {
       in.inflow = fi < fe && inflow_[fi] == v;
@@ -399,15 +454,24 @@ void ServiceWom::sweep(const Graph& g, std::int64_t t, std::size_t b, std::size_
     }
     step_person(t, v, id, u, p, in, hz_, o);
     store(v, p);
-    att_sum += std::int64_t(double(p.a) * kAttScale);
-    customers += p.st == kCustomer;
-    prospects += p.st == kProspect;
-    lapsed += p.st == kLapsed;
-    cohort += p.st == kCustomer && (p.flags & kFlagCohort);
+  }
+
+  // 4. The block's counts of the new state (integer sums: any order gives the same). A plain
+  // loop, not an Eigen reduction: Eigen 3.4 has no packet type for 8-bit integers, and GCC
+  // vectorises this loop (byte compares, and the attitude as float → int32, exact: |a|·2^30 ≤ 2^30).
+  const std::uint8_t* st1 = status_->next.data() + lo;
+  const std::uint8_t* fl = flags_->data() + lo;
+  const float* a1 = att_->next.data() + lo;
+  std::int64_t customers = 0, prospects = 0, cohort = 0, att_sum = 0;
+  for (Eigen::Index k = 0; k < n; ++k) {
+    customers += st1[k] == kCustomer;
+    prospects += st1[k] == kProspect;
+    cohort += (st1[k] == kCustomer) & (fl[k] & kFlagCohort);
+    att_sum += std::int32_t(a1[k] * float(kAttScale));
   }
   o.n[c_customers] = customers;
   o.n[c_prospects] = prospects;
-  o.n[c_lapsed] = lapsed;
+  o.n[c_lapsed] = n - customers - prospects;
   o.n[c_cohort_customers] = cohort;
   o.att_sum = att_sum;
 }
