@@ -462,13 +462,14 @@ void ServiceWom::sweep(const Graph& g, std::int64_t t, std::size_t b, std::size_
   const std::uint8_t* st1 = status_->next.data() + lo;
   const std::uint8_t* fl = flags_->data() + lo;
   const float* a1 = att_->next.data() + lo;
-  std::int64_t customers = 0, prospects = 0, cohort = 0, att_sum = 0;
+  std::int32_t customers = 0, prospects = 0, cohort = 0;  // at most kBlock each
   for (Eigen::Index k = 0; k < n; ++k) {
     customers += st1[k] == kCustomer;
     prospects += st1[k] == kProspect;
     cohort += (st1[k] == kCustomer) & (fl[k] & kFlagCohort);
-    att_sum += std::int32_t(a1[k] * float(kAttScale));
   }
+  std::int64_t att_sum = 0;
+  for (Eigen::Index k = 0; k < n; ++k) att_sum += std::int32_t(a1[k] * float(kAttScale));
   o.n[c_customers] = customers;
   o.n[c_prospects] = prospects;
   o.n[c_lapsed] = n - customers - prospects;
