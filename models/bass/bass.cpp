@@ -1,5 +1,6 @@
 #include "models/bass/bass.hpp"
 
+#include <Eigen/Core>
 #include <cmath>
 
 #include "sim/core/parallel.hpp"
@@ -41,18 +42,41 @@ class Bass final : public Model {
     const double share = n_ ? double(adopters_) / double(n_) : 0.0;
     const std::uint64_t thr_mf = rng::threshold(1.0 - std::exp(-(p_ + q_ * share) * dt_));
     const std::uint32_t* cnt = g.complete ? nullptr : counts_.counts().data();
+    // On the graph a prospect's threshold rises with its adopted share f ≤ 1: no draw at or
+    // above the threshold of f = 1 (padded by 2^-30 of itself against rounding) can fire, so
+    // the exact per-person hazard is computed only for the draws below it.
+    const std::uint64_t thr_top = cnt ? rng::threshold(1.0 - std::exp(-(p_ + q_) * dt_)) : thr_mf;
+    const std::uint64_t cut = thr_top == ~std::uint64_t(0) || thr_top + (thr_top >> 30) < thr_top
+                                  ? ~std::uint64_t(0)
+                                  : thr_top + (thr_top >> 30) + 1;
+    const std::uint64_t key = adopt.key;
+    const std::uint64_t* ids = g.identity_ids ? nullptr : g.ids.data();
     for_each_block(g.n, [&](std::size_t b, std::size_t lo, std::size_t hi) {
       adopted_->carry(lo, hi);
       auto& list = lists_.part(b);
-      for (std::size_t v = lo; v < hi; ++v) {
+      // Per block, one array expression: each person's keyed draw (rng::Stream::bits) and
+      // whether it is a prospect whose draw can fire; then the candidates, in order.
+      const Eigen::Index n = Eigen::Index(hi - lo);
+      thread_local Eigen::Array<std::uint64_t, Eigen::Dynamic, 1> draw;
+      draw = Eigen::Array<std::uint64_t, Eigen::Dynamic, 1>::NullaryExpr(n, [&](Eigen::Index i) {
+        const std::size_t v = lo + std::size_t(i);
+        const std::uint64_t id = ids ? ids[v] : std::uint64_t(v);
+        const std::uint64_t bits = rng::mix(key ^ rng::mix(id * 0x8EBC6AF09C88C6E3ULL + 1));
+        return now[v] || bits >= cut ? ~std::uint64_t(0) : bits;  // ~0: not a candidate
+      });
+      for (Eigen::Index i = 0; i < n; ++i) {
+        const std::uint64_t bits = draw[i];
+        if (bits == ~std::uint64_t(0) && cut != ~std::uint64_t(0)) continue;
+        const std::size_t v = lo + std::size_t(i);
         if (now[v]) continue;
+        const std::uint64_t exact = adopt.bits(g.id(vid(v)));
         std::uint64_t thr = thr_mf;
         if (cnt) {
           const vid k = g.in_degree(vid(v));
           const double f = k ? double(cnt[v]) / double(k) : 0.0;
           thr = rng::threshold(1.0 - std::exp(-(p_ + q_ * f) * dt_));
         }
-        if (rng::fires(adopt.bits(g.id(v)), thr)) {
+        if (rng::fires(exact, thr)) {
           next[v] = 1;
           list.push_back(vid(v));
         }
