@@ -456,17 +456,45 @@ void ServiceWom::sweep(const Graph& g, std::int64_t t, std::size_t b, std::size_
     store(v, p);
   }
 
-  // 4. The block's counts of the new state (integer sums: any order gives the same). A plain
-  // loop, not an Eigen reduction: Eigen 3.4 has no packet type for 8-bit integers, and GCC
-  // vectorises this loop (byte compares, and the attitude as float → int32, exact: |a|·2^30 ≤ 2^30).
+  // 4. The block's counts of the new state (integer sums: any order gives the same). Eigen 3.4
+  // has no packet type for 8-bit integers and GCC does not vectorise byte-compare counts, so
+  // statuses are counted eight per 64-bit word (SWAR: a byte-exact zero test, no carries across
+  // bytes); the attitude sum is a plain loop GCC vectorises (float → int32 is exact here:
+  // |a|·2^30 ≤ 2^30).
   const std::uint8_t* st1 = status_->next.data() + lo;
   const std::uint8_t* fl = flags_->data() + lo;
   const float* a1 = att_->next.data() + lo;
-  std::int32_t customers = 0, prospects = 0, cohort = 0;  // at most kBlock each
-  for (Eigen::Index k = 0; k < n; ++k) {
-    customers += st1[k] == kCustomer;
-    prospects += st1[k] == kProspect;
-    cohort += (st1[k] == kCustomer) & (fl[k] & kFlagCohort);
+  std::int64_t customers = 0, prospects = 0, cohort = 0;
+  {
+    static_assert(kFlagCohort == 1, "the cohort count reads the flag as the low bit of each byte");
+    constexpr std::uint64_t kLow = 0x0101010101010101ULL, kLow7 = 0x7F7F7F7F7F7F7F7FULL;
+    auto zero_bytes = [](std::uint64_t x) { return ~(((x & kLow7) + kLow7) | x | kLow7) >> 7; };  // 1 per zero byte
+    auto byte_sum = [](std::uint64_t x) {  // the sum of the eight bytes of x
+      x = (x & 0x00FF00FF00FF00FFULL) + ((x >> 8) & 0x00FF00FF00FF00FFULL);
+      x = (x & 0x0000FFFF0000FFFFULL) + ((x >> 16) & 0x0000FFFF0000FFFFULL);
+      return std::int64_t((x & 0xFFFFFFFFULL) + (x >> 32));
+    };
+    Eigen::Index k = 0;
+    while (k + 8 <= n) {
+      std::uint64_t c = 0, p = 0, h = 0;  // per-byte counts: at most 255 words per round
+      for (int w = 0; w < 255 && k + 8 <= n; ++w, k += 8) {
+        std::uint64_t sw, fw;
+        std::memcpy(&sw, st1 + k, 8);
+        std::memcpy(&fw, fl + k, 8);
+        const std::uint64_t cust = zero_bytes(sw ^ (kLow * kCustomer));
+        c += cust;
+        p += zero_bytes(sw ^ (kLow * kProspect));
+        h += cust & fw & (kLow * kFlagCohort);
+      }
+      customers += byte_sum(c);
+      prospects += byte_sum(p);
+      cohort += byte_sum(h);
+    }
+    for (; k < n; ++k) {
+      customers += st1[k] == kCustomer;
+      prospects += st1[k] == kProspect;
+      cohort += (st1[k] == kCustomer) && (fl[k] & kFlagCohort);
+    }
   }
   std::int64_t att_sum = 0;
   for (Eigen::Index k = 0; k < n; ++k) att_sum += std::int32_t(a1[k] * float(kAttScale));
