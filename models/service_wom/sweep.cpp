@@ -362,6 +362,28 @@ std::uint64_t limit_below(double x) {
   return std::uint64_t(std::ceil(std::ldexp(x, 53)));
 }
 
+/// The first pass of the sweep over a block of n persons (ids[i], or lo + i for identity ids):
+/// k_out[i] = the 53-bit integer of the person's spontaneous uniform (rng::Stream::bits(id) >> 11
+/// under the stream key), slow[i] = whether it falls below the event limit of the person's
+/// status. Pure 64-bit integer arithmetic, so every version gives the same bits. Compiled three
+/// times and picked at run time for the CPU (GCC function multi-versioning): x86-64-v4
+/// (AVX-512: vpmullq, 8 persons per instruction), x86-64-v3 (AVX2: 4 persons, the 64-bit
+/// multiply from 32-bit ones) and the baseline (scalar). A plain loop rather than an Eigen
+/// expression: Eigen 3.4 has no 64-bit multiply packet below AVX-512, and its templates cannot
+/// be compiled per target inside one binary.
+__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default"))) void slot_mask(
+    std::uint64_t key, const std::uint64_t* __restrict ids, std::uint64_t lo, std::ptrdiff_t n,
+    const std::uint8_t* __restrict st, std::uint64_t k_customer, std::uint64_t k_prospect, std::uint64_t k_lapsed,
+    std::uint64_t* __restrict k_out, std::uint8_t* __restrict slow) {
+  for (std::ptrdiff_t i = 0; i < n; ++i) {
+    const std::uint64_t id = ids ? ids[i] : lo + std::uint64_t(i);
+    const std::uint64_t k = rng::mix(key ^ rng::mix(id * 0x8EBC6AF09C88C6E3ULL + 1)) >> 11;
+    k_out[i] = k;
+    const std::uint64_t s = st[i];
+    slow[i] = k < (s == kCustomer ? k_customer : s == kProspect ? k_prospect : k_lapsed);
+  }
+}
+
 /// Per-thread scratch of one block of the sweep (kBlock persons at most).
 struct SweepScratch {
   Eigen::Array<std::uint64_t, Eigen::Dynamic, 1> k;    ///< the spontaneous uniform, as 53-bit integers
@@ -395,37 +417,10 @@ void ServiceWom::sweep(const Graph& g, std::int64_t t, std::size_t b, std::size_
   ws.k.resize(n);
   ws.slow.resize(n);
 
-  // 1. Per block, as array expressions: the keyed uniform of each person (rng::Stream::bits,
-  // as its 53-bit integer), then whether it falls in an event slot of the person's status.
-  // Each is a plain element-wise loop that vectorises where the target has 64-bit vector
-  // multiplies (AVX-512DQ: vpmullq, with -march=native); the portable build runs it scalar.
-  const std::uint64_t key = spont.key;
-  auto uniform53 = [key](std::uint64_t id) { return rng::mix(key ^ rng::mix(id * 0x8EBC6AF09C88C6E3ULL + 1)) >> 11; };
-#if defined(__AVX512DQ__)
-  // Two element-wise passes: the hashes (vectorised with vpmullq), then the comparison.
-  if (g.identity_ids)
-    ws.k = Eigen::Array<std::uint64_t, Eigen::Dynamic, 1>::NullaryExpr(
-        n, [&uniform53, lo](Eigen::Index i) { return uniform53(std::uint64_t(lo) + std::uint64_t(i)); });
-  else
-    ws.k = Eigen::Map<const Eigen::Array<std::uint64_t, Eigen::Dynamic, 1>>(g.ids.data() + lo, n).unaryExpr(uniform53);
-  const Eigen::Map<const U8> st(st_now + lo, n);
-  ws.slow =
-      ws.k.binaryExpr(st.cast<std::uint64_t>(), [k_customer, k_prospect, k_lapsed](std::uint64_t k53, std::uint64_t s) {
-        return std::uint8_t(k53 < (s == kCustomer ? k_customer : s == kProspect ? k_prospect : k_lapsed));
-      });
-#else
-  // Without 64-bit vector multiplies the hash runs scalar: one fused pass (measured faster
-  // than two, bench/RESULTS.md), keeping the 53-bit integers for the active persons' uniforms.
-  const std::uint64_t limit[4] = {k_prospect, k_customer, k_lapsed, k_lapsed};
-  const std::uint64_t* ids = g.identity_ids ? nullptr : g.ids.data();
-  std::uint64_t* k_out = ws.k.data();
-  ws.slow = U8::NullaryExpr(n, [&](Eigen::Index i) {
-    const std::size_t v = lo + std::size_t(i);
-    const std::uint64_t k53 = uniform53(ids ? ids[v] : std::uint64_t(v));
-    k_out[i] = k53;
-    return std::uint8_t(k53 < limit[st_now[v] & 3]);
-  });
-#endif
+  // 1. Per block, one element-wise pass: the keyed uniform of each person and whether it falls
+  // in an event slot of the person's status (slot_mask: SIMD where the CPU has it).
+  slot_mask(spont.key, g.identity_ids ? nullptr : g.ids.data() + lo, std::uint64_t(lo), n, st_now + lo, k_customer,
+            k_prospect, k_lapsed, ws.k.data(), ws.slow.data());
   // Idle persons keep their state: copy the block now → next; the active ones overwrite theirs.
   Eigen::Map<Eigen::ArrayXf>(att_->next.data() + lo, n) = Eigen::Map<const Eigen::ArrayXf>(a_now + lo, n);
   Eigen::Map<U8>(status_->next.data() + lo, n) = Eigen::Map<const U8>(st_now + lo, n);
