@@ -85,6 +85,19 @@ void add_plan_flags(CLI::App* cmd, PlanFlags& f, const std::string& seed_help, c
       ->default_str("0");
 }
 
+RunOptions out_flag_options(const PlanFlags& plan, const std::string& out, bool force, bool report, bool quiet,
+                            const std::string& folder) {
+  if (report && out.empty()) throw Error("--report: the report goes into " + folder + "; give --out DIR");
+  if (force && out.empty()) throw Error("--force replaces the output folder; give --out DIR");
+  RunOptions opt;
+  opt.threads = plan.threads;
+  opt.progress = !quiet;
+  opt.output_dir = out;
+  opt.force = force;
+  opt.report = report;
+  return opt;
+}
+
 CLI::Validator non_empty() {
   return CLI::Validator(
       [](std::string& v) -> std::string { return v.empty() ? "expected a name, got an empty string" : std::string(); },

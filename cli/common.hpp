@@ -45,6 +45,13 @@ struct PlanFlags {
 void add_plan_flags(CLI::App* cmd, PlanFlags& flags, const std::string& seed_help, const std::string& seed_default,
                     const std::string& replicates_help, const std::string& replicates_default);
 
+/// The run options of a command that writes only where --out says (compare, cost: a config's
+/// output.dir is `wom run`'s): threads from the plan flags, progress unless quiet. Throws
+/// wom::Error when --report or --force is given without --out; `folder` names the command's
+/// folder in the message ("the comparison's output folder").
+RunOptions out_flag_options(const PlanFlags& plan, const std::string& out, bool force, bool report, bool quiet,
+                            const std::string& folder);
+
 /// Declares `--force` on a command that writes an output folder.
 CLI::Option* add_force_flag(CLI::App* cmd, bool& force);
 

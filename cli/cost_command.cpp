@@ -97,17 +97,9 @@ int run_cost_command(const CostArgs& a, const std::vector<std::string>& command)
   }
   if (!a.severity.empty()) o.options.emplace_back("severity", a.severity);
   if (a.misunderstanding) o.options.emplace_back("misunderstanding", "true");
-  RunOptions opt;
-  opt.threads = a.plan.threads;
-  opt.progress = !a.quiet;
   // The config's output.dir is where `wom run` writes: a cost study writes only where --out
   // says, so that run, compare and cost of one config never target one folder.
-  opt.output_dir = a.out;
-  opt.force = a.force;
-  opt.report = a.report;
-  if (a.report && a.out.empty())
-    throw Error("--report: the report goes into the cost study's output folder; give --out DIR");
-  if (a.force && a.out.empty()) throw Error("--force replaces the output folder; give --out DIR");
+  const RunOptions opt = out_flag_options(a.plan, a.out, a.force, a.report, a.quiet, "the cost study's output folder");
 
   const CostResult res = wom::cost(sc, a.plan.choice().applied_to(cfg.plan), o, opt, command);
   if (!a.quiet) {

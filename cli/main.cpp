@@ -129,17 +129,10 @@ struct CompareArgs {
 };
 
 int cmd_compare(const CompareArgs& a, const std::vector<std::string>& command) {
-  RunOptions opt;
-  opt.threads = a.plan.threads;
-  opt.progress = !a.quiet;
   // The configs' output.dir is where `wom run` writes: a comparison writes only where --out
   // says, so that run, compare and cost of one config never target one folder.
-  opt.output_dir = a.out;
-  opt.force = a.force;
-  opt.report = a.report;
-  if (a.report && a.out.empty())
-    throw Error("--report: the report goes into the comparison's output folder; give --out DIR");
-  if (a.force && a.out.empty()) throw Error("--force replaces the output folder; give --out DIR");
+  const RunOptions opt =
+      wom::cli::out_flag_options(a.plan, a.out, a.force, a.report, a.quiet, "the comparison's output folder");
   if (!a.out.empty()) check_output_folder(OutputFolder{a.out, "compare", a.force});
 
   const PlanChoice choice = a.plan.choice();
