@@ -68,8 +68,6 @@ RunResult run(const Scenario& base, const RunPlan& plan, const RunOptions& optio
 CompareResult compare(const CompareRequest& request, const PlanChoice& choice, const RunOptions& options,
                       const std::vector<std::string>& command) {
   init();
-  const OutputFolder folder{options.output_dir, "compare", options.force};
-  if (!options.output_dir.empty()) check_output_folder(folder);
   return compare(load_whatifs(request, choice), choice, options, vary_key(request.vary), command);
 }
 

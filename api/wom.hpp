@@ -10,7 +10,8 @@
 ///  - a **RunPlan** is which runs of it: seed, replicates, overrides. A list of plans is a sweep.
 ///    A config file names its own plan; a front end changes it with a `PlanChoice`.
 ///  - **RunOptions** are how to run: threads, output folder, report, progress, event log. None
-///    changes a result.
+///    changes a result. The facade prints nothing (warnings come back in the results), so
+///    being quiet is the front end's choice.
 ///
 /// Results are bit-identical for the same scenario and plan at any thread count. Every call
 /// throws wom::Error with a message that names the file, line, key or flag at fault and what is

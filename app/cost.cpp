@@ -300,6 +300,7 @@ CostOutput run_cost(const Scenario& sc, const RunPlan& plan, const CostOptions& 
   CostOutput out;
   out.t0 = t0;
   out.question = q;
+  out.pinned.resize(offers.pins.size());
   if (!offers.currency_param.empty() && sc.params.has(offers.currency_param))
     out.currency = sc.params.str(offers.currency_param);
   // The channels on in the scenario, each with its index among the model's channels.
@@ -356,7 +357,6 @@ CostOutput run_cost(const Scenario& sc, const RunPlan& plan, const CostOptions& 
       bool pinned = false;
       if (sc.info->metrics) {
         const auto metrics = sc.info->metrics(sc.params, base_tr, step_days);
-        if (out.pinned.size() < offers.pins.size()) out.pinned.resize(offers.pins.size());
         for (std::size_t k = 0; k < offers.pins.size(); ++k) {
           const auto& [key, metric] = offers.pins[k];
           if (!has_param(*sc.info, key)) continue;

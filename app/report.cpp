@@ -1083,12 +1083,10 @@ Section compare_section(const json& cmp) {
 
   if (!main_col.empty()) {
     const std::string ylabel = humanize(main_col) + (main_unit.empty() ? "" : " (" + main_unit + ")");
-    std::vector<LineSeries> series;
-    std::vector<double> xs;
-    for (std::size_t k = 0; k < ids.size(); ++k) {
-      const std::string p = fmt::format("/timeseries/whatifs/{}/series/{}", k, ptr_token(main_col));
+    // One what-if's band (mean and 95 % CI) under JSON pointer p.
+    auto band = [&](const std::string& p, std::string label, std::size_t k) {
       LineSeries s;
-      s.label = name_of(k);
+      s.label = std::move(label);
       s.color = kPalette[k % kPalette.size()];
       s.mean = dbl_list(at_ptr(cmp, p + "/mean"));
       s.lo = dbl_list(at_ptr(cmp, p + "/ci_low"));
@@ -1096,6 +1094,12 @@ Section compare_section(const json& cmp) {
       s.mean_trace = {src, p + "/mean"};
       s.lo_trace = {src, p + "/ci_low"};
       s.hi_trace = {src, p + "/ci_high"};
+      return s;
+    };
+    std::vector<LineSeries> series;
+    std::vector<double> xs;
+    for (std::size_t k = 0; k < ids.size(); ++k) {
+      LineSeries s = band(fmt::format("/timeseries/whatifs/{}/series/{}", k, ptr_token(main_col)), name_of(k), k);
       if (xs.empty())
         for (std::size_t t = 0; t < s.mean.size(); ++t) xs.push_back(double(t));
       series.push_back(std::move(s));
@@ -1107,16 +1111,7 @@ Section compare_section(const json& cmp) {
     for (std::size_t k = 1; k < ids.size(); ++k) {
       const std::string p = fmt::format("/timeseries/whatifs/{}/difference/{}", k, ptr_token(main_col));
       if (!at_ptr(cmp, p + "/mean")) continue;
-      LineSeries s;
-      s.label = ids[k] + " − " + ids[0];
-      s.color = kPalette[k % kPalette.size()];
-      s.mean = dbl_list(at_ptr(cmp, p + "/mean"));
-      s.lo = dbl_list(at_ptr(cmp, p + "/ci_low"));
-      s.hi = dbl_list(at_ptr(cmp, p + "/ci_high"));
-      s.mean_trace = {src, p + "/mean"};
-      s.lo_trace = {src, p + "/ci_low"};
-      s.hi_trace = {src, p + "/ci_high"};
-      diffs.push_back(std::move(s));
+      diffs.push_back(band(p, ids[k] + " − " + ids[0], k));
     }
     if (!diffs.empty())
       body += line_plot(humanize(main_col) + ": paired difference to " + ids[0] + " over time (mean, 95 % CI band)",

@@ -285,10 +285,9 @@ const ModelInfo& params_model(const std::string& name) {
   // By default the first registered model that offers a cost question (the product's model),
   // else the first one.
   std::string want = name;
-  if (want.empty())
-    for (const auto& m : reg.all())
-      if (want.empty() || (!m.offers.cost.treatment.empty() && reg.find(want)->offers.cost.treatment.empty()))
-        want = m.name;
+  for (const auto& m : reg.all())
+    if (want.empty() && !m.offers.cost.treatment.empty()) want = m.name;
+  if (want.empty() && !reg.all().empty()) want = reg.all().front().name;
   if (const ModelInfo* m = reg.find(want)) return *m;
   std::string names;
   for (const auto& m : reg.all()) names += (names.empty() ? "" : ", ") + m.name;

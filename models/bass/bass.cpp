@@ -54,22 +54,18 @@ class Bass final : public Model {
     for_each_block(g.n, [&](std::size_t b, std::size_t lo, std::size_t hi) {
       adopted_->carry(lo, hi);
       auto& list = lists_.part(b);
-      // Per block, one array expression: each person's keyed draw (rng::Stream::bits) and
-      // whether it is a prospect whose draw can fire; then the candidates, in order.
+      // Per block, one array expression: each person's keyed draw (rng::Stream::bits); then,
+      // in order, the exact hazard only for prospects whose draw can fire.
       const Eigen::Index n = Eigen::Index(hi - lo);
       thread_local Eigen::Array<std::uint64_t, Eigen::Dynamic, 1> draw;
       draw = Eigen::Array<std::uint64_t, Eigen::Dynamic, 1>::NullaryExpr(n, [&](Eigen::Index i) {
         const std::size_t v = lo + std::size_t(i);
-        const std::uint64_t id = ids ? ids[v] : std::uint64_t(v);
-        const std::uint64_t bits = rng::mix(key ^ rng::mix(id * 0x8EBC6AF09C88C6E3ULL + 1));
-        return now[v] || bits >= cut ? ~std::uint64_t(0) : bits;  // ~0: not a candidate
+        return rng::mix(key ^ rng::mix((ids ? ids[v] : std::uint64_t(v)) * 0x8EBC6AF09C88C6E3ULL + 1));
       });
       for (Eigen::Index i = 0; i < n; ++i) {
-        const std::uint64_t bits = draw[i];
-        if (bits == ~std::uint64_t(0) && cut != ~std::uint64_t(0)) continue;
         const std::size_t v = lo + std::size_t(i);
-        if (now[v]) continue;
-        const std::uint64_t exact = adopt.bits(g.id(vid(v)));
+        const std::uint64_t exact = draw[i];
+        if (now[v] || (exact >= cut && cut != ~std::uint64_t(0))) continue;
         std::uint64_t thr = thr_mf;
         if (cnt) {
           const vid k = g.in_degree(vid(v));

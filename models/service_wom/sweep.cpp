@@ -476,11 +476,9 @@ void ServiceWom::sweep(const Graph& g, std::int64_t t, std::size_t b, std::size_
     while (ii < ie && iv_now_[ii]->agent < v) ++ii;
     if (ii < ie && iv_now_[ii]->agent == v) focal = iv_now_[ii];
     Person p = load(v);
-    while (mi < me && msgs_[mi].to < v) ++mi;
-    const std::size_t m0 = mi;
+    const std::size_t m0 = mi;  // every recipient is active: the cursors never skip a person's entries
     while (mi < me && msgs_[mi].to == v) ++mi;
     Inputs in{std::span<const Msg>(msgs_.data() + m0, mi - m0), 0, focal, false};
-    while (ei < ee && due_[ei].v < v) ++ei;
     while (ei < ee && due_[ei].v == v) in.rebounds += due_[ei++].type == kEvRebound;
     if (fixed) {
       in.inflow = fi < fe && inflow_[fi] == v;

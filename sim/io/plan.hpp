@@ -40,7 +40,7 @@ struct RunOptions {
   bool report = false;     ///< also write report.html into output_dir
   bool progress = false;   ///< progress bar with ETA on stderr (only on a terminal and for a long run)
   std::string events;      ///< who-told-whom log of replicate 0 (`--events` CSV path; empty: none)
-  bool quiet = false;      ///< print nothing (front ends)
+  // No `quiet`: nothing below the front ends prints; warnings come back in the results.
 };
 
 }  // namespace wom
