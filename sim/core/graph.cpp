@@ -3,8 +3,8 @@
 #include <fmt/format.h>
 #include <algorithm>
 #include <atomic>
-#include <boost/graph/compressed_sparse_row_graph.hpp>
 #include <numeric>
+#include <utility>
 
 #include "sim/core/error.hpp"
 #include "sim/core/parallel.hpp"
@@ -13,16 +13,78 @@ namespace wom {
 
 namespace {
 
-using BoostCsr = boost::compressed_sparse_row_graph<boost::directedS, boost::no_property, boost::no_property,
-                                                    boost::no_property, vid, eid>;
-
-/// Counting-sorts arcs by source through Boost's CSR, then sorts each row and drops
-/// self-loops and repeated targets. Returns the number of arcs removed as duplicates.
-std::uint64_t csr_from_arcs(vid n, const ArcList& arcs, std::vector<eid>& offsets, std::vector<vid>& targets,
+/// Builds CSR rows from an arc list in parallel, by a two-level counting sort: arcs are
+/// first scattered to buckets of consecutive sources (chunks of the arc list in order, so
+/// the scatter is deterministic), then each bucket counts and places its own rows. Each
+/// row is then sorted, and self-loops and repeated targets are dropped. `both` stores each
+/// arc (u, v) also as (v, u). Consumes `arcs`. Returns the number of arcs removed as
+/// duplicates.
+std::uint64_t csr_from_arcs(vid n, ArcList&& arcs, bool both, std::vector<eid>& offsets, std::vector<vid>& targets,
                             std::uint64_t* self_loops) {
-  BoostCsr bg(boost::edges_are_unsorted_multi_pass, arcs.begin(), arcs.end(), std::size_t(n));
-  std::vector<eid>& rs = bg.m_forward.m_rowstart;
-  std::vector<vid>& col = bg.m_forward.m_column;
+  const std::size_t m = arcs.size();
+  int shift = 0;  // a bucket holds 2^shift sources; at most 2^16, so a row fits 16 bits
+  while ((std::size_t(n) >> shift) > 1024 && shift < 16) ++shift;
+  const std::size_t nb = (std::size_t(n) >> shift) + 1;
+  const std::size_t chunk = std::max<std::size_t>(std::size_t(1) << 16, (m + 4095) / 4096);
+  const std::size_t chunks = num_blocks(m, chunk);
+  std::vector<eid> at(chunks * nb, 0);  // at[c * nb + b]: chunk c's count, then its cursor, in bucket b
+  for_each_block(
+      m,
+      [&](std::size_t c, std::size_t lo, std::size_t hi) {
+        eid* h = at.data() + c * nb;
+        for (std::size_t i = lo; i < hi; ++i) {
+          ++h[arcs[i].first >> shift];
+          if (both) ++h[arcs[i].second >> shift];
+        }
+      },
+      chunk, chunk);
+  std::vector<eid> bucket_start(nb + 1);
+  eid total = 0;
+  for (std::size_t b = 0; b < nb; ++b) {
+    bucket_start[b] = total;
+    for (std::size_t c = 0; c < chunks; ++c) total += std::exchange(at[c * nb + b], total);
+  }
+  bucket_start[nb] = total;
+  std::vector<vid> seg_v(total);
+  std::vector<std::uint16_t> seg_u(total);
+  const vid low = (vid(1) << shift) - 1;
+  for_each_block(
+      m,
+      [&](std::size_t c, std::size_t lo, std::size_t hi) {
+        eid* cur = at.data() + c * nb;
+        for (std::size_t i = lo; i < hi; ++i) {
+          const auto [u, v] = arcs[i];
+          eid p = cur[u >> shift]++;
+          seg_v[p] = v;
+          seg_u[p] = std::uint16_t(u & low);
+          if (both) {
+            p = cur[v >> shift]++;
+            seg_v[p] = u;
+            seg_u[p] = std::uint16_t(v & low);
+          }
+        }
+      },
+      chunk, chunk);
+  ArcList().swap(arcs);
+  std::vector<eid>().swap(at);
+  std::vector<eid> rs(std::size_t(n) + 1);
+  std::vector<vid> col(total);
+  for_each_block(
+      nb,
+      [&](std::size_t b, std::size_t, std::size_t) {
+        const std::size_t lo = b << shift, hi = std::min(std::size_t(n), (b + 1) << shift);
+        if (lo >= hi) return;
+        std::vector<eid> cursor(hi - lo + 1, 0);
+        for (eid p = bucket_start[b]; p < bucket_start[b + 1]; ++p) ++cursor[seg_u[p] + 1];
+        cursor[0] = bucket_start[b];
+        std::inclusive_scan(cursor.begin(), cursor.end(), cursor.begin());
+        std::copy_n(cursor.begin(), hi - lo, rs.begin() + std::ptrdiff_t(lo));
+        for (eid p = bucket_start[b]; p < bucket_start[b + 1]; ++p) col[cursor[seg_u[p]]++] = seg_v[p];
+      },
+      1, 2);
+  rs[n] = total;
+  std::vector<vid>().swap(seg_v);
+  std::vector<std::uint16_t>().swap(seg_u);
   // Per row: sort, drop self-loops and repeats; record kept length.
   std::vector<eid> kept(std::size_t(n) + 1, 0);
   std::vector<std::uint64_t> loops_part(num_blocks(n)), dup_part(num_blocks(n));
@@ -49,6 +111,14 @@ std::uint64_t csr_from_arcs(vid n, const ArcList& arcs, std::vector<eid>& offset
     loops_part[b] = loops;
     dup_part[b] = dups;
   });
+  const std::uint64_t loops = std::accumulate(loops_part.begin(), loops_part.end(), std::uint64_t(0));
+  const std::uint64_t dups = std::accumulate(dup_part.begin(), dup_part.end(), std::uint64_t(0));
+  if (self_loops) *self_loops = loops;
+  if (loops + dups == 0) {  // nothing dropped: the rows are already in place
+    targets = std::move(col);
+    offsets = std::move(rs);
+    return 0;
+  }
   std::inclusive_scan(kept.begin(), kept.end(), kept.begin());
   targets.resize(kept[n]);
   for_each_block(n, [&](std::size_t, std::size_t lo, std::size_t hi) {
@@ -56,8 +126,7 @@ std::uint64_t csr_from_arcs(vid n, const ArcList& arcs, std::vector<eid>& offset
       std::copy_n(col.data() + rs[u], kept[u + 1] - kept[u], targets.data() + kept[u]);
   });
   offsets = std::move(kept);
-  if (self_loops) *self_loops = std::accumulate(loops_part.begin(), loops_part.end(), std::uint64_t(0));
-  return std::accumulate(dup_part.begin(), dup_part.end(), std::uint64_t(0));
+  return dups;
 }
 
 }  // namespace
@@ -68,26 +137,31 @@ Graph build_graph(vid n, ArcList&& arcs, bool directed, std::vector<std::uint64_
   g.directed = directed;
   BuildReport rep;
   rep.input_arcs = arcs.size();
-  for (const auto& [u, v] : arcs)
-    if (u >= n || v >= n) throw Error(fmt::format("arc ({}, {}) names a vertex outside 0..{}", u, v, n - 1));
-  if (!directed) {  // store both directions; a repeated edge shows up twice as a repeated arc
-    const std::size_t m = arcs.size();
-    arcs.resize(2 * m);
-    for (std::size_t i = 0; i < m; ++i) arcs[m + i] = {arcs[i].second, arcs[i].first};
-  }
+  std::atomic<bool> outside{false};
+  for_each_block(
+      arcs.size(),
+      [&](std::size_t, std::size_t lo, std::size_t hi) {
+        for (std::size_t i = lo; i < hi; ++i)
+          if (arcs[i].first >= n || arcs[i].second >= n) outside.store(true, std::memory_order_relaxed);
+      },
+      std::size_t(1) << 16, std::size_t(1) << 16);
+  if (outside)  // name the first such arc, whatever the schedule
+    for (const auto& [u, v] : arcs)
+      if (u >= n || v >= n) throw Error(fmt::format("arc ({}, {}) names a vertex outside 0..{}", u, v, n - 1));
+  // Undirected: both directions are stored, so a repeated edge shows up twice as a repeated arc.
   std::uint64_t loops = 0;
-  std::uint64_t dups = csr_from_arcs(n, arcs, g.out_offsets, g.out_targets, &loops);
-  ArcList().swap(arcs);
+  std::uint64_t dups = csr_from_arcs(n, std::move(arcs), !directed, g.out_offsets, g.out_targets, &loops);
   if (!directed) {
     loops /= 2;  // each self-loop was seen in both copies
     dups /= 2;
   } else {
     // In-arcs: the transpose of the (already clean) out-CSR.
-    ArcList rev;
-    rev.reserve(g.out_targets.size());
-    for (vid u = 0; u < n; ++u)
-      for (vid v : g.out(u)) rev.emplace_back(v, u);
-    csr_from_arcs(n, rev, g.in_offsets, g.in_sources, nullptr);
+    ArcList rev(g.out_targets.size());
+    for_each_block(n, [&](std::size_t, std::size_t lo, std::size_t hi) {
+      for (std::size_t u = lo; u < hi; ++u)
+        for (eid i = g.out_offsets[u]; i < g.out_offsets[u + 1]; ++i) rev[i] = {g.out_targets[i], vid(u)};
+    });
+    csr_from_arcs(n, std::move(rev), false, g.in_offsets, g.in_sources, nullptr);
   }
   rep.self_loops = loops;
   rep.duplicates = dups;
