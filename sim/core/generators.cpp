@@ -3,12 +3,14 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <bit>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <limits>
 #include <numeric>
+#include <optional>
 
 #include "sim/core/error.hpp"
 #include "sim/core/parallel.hpp"
@@ -134,6 +136,174 @@ void check_degree_spec(const DegreeSpec& d, std::int64_t n) {
 
 std::string fmt_real(double x) { return fmt::format("{:g}", x); }
 
+/// Distinctness of one new vertex's targets: a scan of the ones drawn so far while there
+/// are few, an open-addressing set (cleared by the caller's list) when m is large.
+class TargetSet {
+ public:
+  explicit TargetSet(vid m) {
+    if (m > kScanUpTo) table_.assign(std::bit_ceil(2 * std::size_t(m)), kEmpty);
+  }
+  /// Inserts t unless it is among drawn[0..count); returns whether it was new.
+  bool insert(vid t, const std::pair<vid, vid>* drawn, vid count) {
+    if (table_.empty()) {
+      for (vid i = 0; i < count; ++i)
+        if (drawn[i].second == t) return false;
+      return true;
+    }
+    const std::size_t mask = table_.size() - 1;
+    for (std::size_t h = (std::uint64_t(t) * 0x9E3779B97F4A7C15ULL) >> 20 & mask;; h = (h + 1) & mask) {
+      if (table_[h] == t) return false;
+      if (table_[h] == kEmpty) {
+        table_[h] = t;
+        return true;
+      }
+    }
+  }
+  void clear() {
+    if (!table_.empty()) std::fill(table_.begin(), table_.end(), kEmpty);
+  }
+
+ private:
+  static constexpr vid kScanUpTo = 32;
+  static constexpr vid kEmpty = ~vid(0);  // never a vertex: n <= kMaxVertices
+  std::vector<vid> table_;
+};
+
+/// The arcs of Barabási–Albert (no triad) or Holme–Kim (with triad probability `triad`),
+/// generated in parallel and deterministically.
+///
+/// A complete graph on m+1 vertices, then vertices arrive in cohorts: the cohort that
+/// starts at vertex a holds max(1, floor(a / kCohortDivisor)) vertices, and each of them
+/// attaches to the graph as it stood when its cohort began (its endpoint list and its
+/// neighbour lists), so the vertices of a cohort are independent and are drawn in
+/// parallel. Cohort boundaries depend only on n and m, and each vertex's draws are keyed by
+/// its id, so the graph is the same at any thread count. Until a reaches kCohortDivisor
+/// every cohort is one vertex, which is exactly the sequential process; after that a vertex
+/// misses at most 1/kCohortDivisor of the vertices that the sequential process would offer
+/// it (those of its own cohort).
+///
+/// Vertex v's m edges are arcs[seed_edges + (v - m - 1) m + j]: the list doubles as the
+/// Batagelj–Brandes endpoint list, so a uniform endpoint is a degree-proportional vertex.
+ArcList attachment_arcs(vid n, vid m, std::optional<double> triad, const rng::Stream& s) {
+  constexpr vid kCohortDivisor = 1024;
+  constexpr std::size_t kVerticesPerTask = 256;
+  const std::uint64_t thr = rng::threshold(triad.value_or(0.0));
+  const std::size_t seed_edges = std::size_t(m) * (m + 1) / 2;
+  const eid edges = seed_edges + eid(n - m - 1) * m;
+  ArcList arcs(edges);
+  {
+    std::size_t i = 0;
+    for (vid u = 0; u <= m; ++u)
+      for (vid v = u + 1; v <= m; ++v) arcs[i++] = {u, v};
+  }
+  auto own = [&](vid v) { return arcs.data() + seed_edges + std::size_t(v - m - 1) * m; };
+
+  // The neighbours of w, for the triad steps: first its m own partners (a seed vertex: the
+  // other seed vertices; a later one: its m targets), then the later vertices that picked
+  // w, in arrival order. The latter live in per-partition pools of blocks that double when
+  // full; partition w % parts owns w, so the partitions append in parallel. Which pool
+  // holds a list changes nothing but where it is stored.
+  struct Later {
+    std::uint64_t pos = 0;
+    std::uint32_t size = 0, cap = 0;
+  };
+  const std::size_t parts = triad ? std::size_t(std::max(1, ThreadLimit::current())) : 0;
+  std::vector<Later> later(triad ? n : 0);
+  std::vector<std::vector<vid>> pools(parts);
+  for (auto& pool : pools) pool.reserve(3 * std::size_t(edges) / parts + 64);
+  auto neighbour = [&](vid w, std::uint64_t r) -> vid {  // r < m + later[w].size
+    if (r >= m) return pools[w % parts][later[w].pos + (r - m)];
+    if (w <= m) return vid(r < w ? r : r + 1);
+    return own(w)[r].second;
+  };
+  auto append = [&](vid t, vid v) {
+    Later& l = later[t];
+    std::vector<vid>& pool = pools[t % parts];
+    if (l.size == l.cap) {
+      const std::uint32_t cap = l.cap ? std::uint32_t(std::min<std::uint64_t>(2 * std::uint64_t(l.cap), ~vid(0))) : 4;
+      const std::uint64_t pos = pool.size();
+      pool.resize(pos + cap);
+      std::copy_n(pool.begin() + std::ptrdiff_t(l.pos), l.size, pool.begin() + std::ptrdiff_t(pos));
+      l.pos = pos;
+      l.cap = cap;
+    }
+    pool[l.pos + l.size++] = v;
+  };
+
+  // Draw index k of v: triad decisions, neighbour picks and PA picks in order.
+  auto attach = [&](vid v, eid endpoints, TargetSet& picked) {
+    std::pair<vid, vid>* out = own(v);
+    std::uint64_t k = 0;
+    vid anchor = 0;  // target of v's latest PA step
+    for (vid j = 0; j < m; ++j) {
+      if (triad && j > 0 && rng::fires(s.bits(v, k++), thr)) {  // triad formation: a neighbour of the anchor
+        const vid t = neighbour(anchor, rng::below(s.bits(v, k++), std::uint64_t(m) + later[anchor].size));
+        if (picked.insert(t, out, j)) {
+          out[j] = {v, t};
+          continue;
+        }
+      }
+      vid t;  // preferential attachment; repeated picks are redrawn so the m targets are distinct
+      do {
+        const eid e = rng::below(s.bits(v, k++), endpoints);
+        t = (e & 1) ? arcs[e >> 1].second : arcs[e >> 1].first;
+      } while (!picked.insert(t, out, j));
+      out[j] = {v, t};
+      anchor = t;
+    }
+    picked.clear();
+  };
+
+  // The endpoint reads of a vertex's PA steps are cache misses; the draws that are PA
+  // steps (all but the triad picks, assuming no repeats) are known from the hash alone, so
+  // a vertex a few places ahead has its endpoints fetched early.
+  constexpr std::size_t kAhead = 8;
+  auto prefetch = [&](vid v, eid endpoints) {
+    std::uint64_t k = 0;
+    for (vid j = 0; j < m && j < 16; ++j) {
+      if (triad && j > 0 && rng::fires(s.bits(v, k++), thr)) {
+        ++k;
+        continue;
+      }
+      __builtin_prefetch(&arcs[rng::below(s.bits(v, k++), endpoints) >> 1]);
+    }
+  };
+
+  TargetSet serial_picked(m);
+  for (vid a = m + 1; a < n;) {
+    const vid b = vid(std::min<std::uint64_t>(n, std::uint64_t(a) + std::max<vid>(1, a / kCohortDivisor)));
+    const eid endpoints = 2 * eid(own(a) - arcs.data());  // the edges before the cohort
+    for_each_block(
+        b - a,
+        [&](std::size_t, std::size_t lo, std::size_t hi) {
+          TargetSet local(m);
+          TargetSet& picked = (hi - lo == std::size_t(b - a)) ? serial_picked : local;
+          for (std::size_t i = lo; i < hi; ++i) {
+            if (i + kAhead < hi) prefetch(vid(a + i + kAhead), endpoints);
+            attach(vid(a + i), endpoints, picked);
+          }
+        },
+        kVerticesPerTask, 2 * kVerticesPerTask);
+    if (triad) {  // the cohort joins its targets' lists, in arrival order
+      const std::pair<vid, vid>* first = own(a);
+      const std::pair<vid, vid>* last = b < n ? own(b) : arcs.data() + arcs.size();
+      if (std::size_t(last - first) < kVerticesPerTask * m || parts == 1) {
+        for (const auto* e = first; e != last; ++e) append(e->second, e->first);
+      } else {
+        for_each_block(
+            parts,
+            [&](std::size_t p, std::size_t, std::size_t) {
+              for (const auto* e = first; e != last; ++e)
+                if (e->second % parts == p) append(e->second, e->first);
+            },
+            1, 2);
+      }
+    }
+    a = b;
+  }
+  return arcs;
+}
+
 }  // namespace
 
 void set_edge_list_loader(EdgeListLoader loader) { g_edge_list_loader = loader; }
@@ -150,28 +320,7 @@ Graph erdos_renyi(vid n, double p, bool directed, rng::RunKey key, BuildReport* 
 Graph barabasi_albert(vid n, vid m, rng::RunKey key, BuildReport* report) {
   if (m < 1 || m >= n) throw Error(fmt::format("barabasi_albert: m = {} is out of range: accepted [1, n-1]", m));
   const rng::Stream s(key, 0, purpose::kBarabasiAlbert);
-  const eid edges = eid(m) * (m + 1) / 2 + eid(n - m - 1) * m;
-  // The edge list doubles as the Batagelj–Brandes endpoint list: endpoint j is
-  // arcs[j/2].first or .second, so a uniform endpoint is a degree-proportional vertex.
-  ArcList arcs;
-  arcs.reserve(edges);
-  for (vid u = 0; u <= m; ++u)
-    for (vid v = u + 1; v <= m; ++v) arcs.emplace_back(u, v);
-  // picked[t] == v marks t as already chosen by new vertex v (v >= m+1 >= 2, so 0 is free).
-  std::vector<vid> picked(n, 0);
-  for (vid v = m + 1; v < n; ++v) {
-    const eid endpoints = 2 * eid(arcs.size());  // earlier vertices only: v's own edges are not candidates
-    std::uint64_t k = 0;
-    for (vid j = 0; j < m;) {
-      const eid e = rng::below(s.bits(v, k++), endpoints);
-      const vid t = (e & 1) ? arcs[e >> 1].second : arcs[e >> 1].first;
-      if (picked[t] == v) continue;  // repeated pick: redraw, so the m targets are distinct
-      picked[t] = v;
-      arcs.emplace_back(v, t);
-      ++j;
-    }
-  }
-  return build_graph(n, std::move(arcs), false, {}, report);
+  return build_graph(n, attachment_arcs(n, m, std::nullopt, s), false, {}, report);
 }
 
 Graph holme_kim(vid n, vid m, double triad, rng::RunKey key, BuildReport* report) {
@@ -179,72 +328,7 @@ Graph holme_kim(vid n, vid m, double triad, rng::RunKey key, BuildReport* report
   if (!(triad >= 0.0 && triad <= 1.0))
     throw Error(fmt::format("holme_kim: triad = {} is out of range: accepted [0, 1]", triad));
   const rng::Stream s(key, 0, purpose::kHolmeKim);
-  const std::uint64_t thr = rng::threshold(triad);
-  const std::size_t seed_edges = std::size_t(m) * (m + 1) / 2;
-  const eid edges = seed_edges + eid(n - m - 1) * m;
-  // As in barabasi_albert, the edge list doubles as the Batagelj–Brandes endpoint list.
-  ArcList arcs;
-  arcs.reserve(edges);
-  for (vid u = 0; u <= m; ++u)
-    for (vid v = u + 1; v <= m; ++v) arcs.emplace_back(u, v);
-  {
-    // The neighbours of w, for the triad steps: first its m own partners (a seed vertex:
-    // the other seed vertices; a later one: its m targets, contiguous in arcs), then the
-    // later vertices that picked w, in arrival order. The latter live in one pool of
-    // blocks that double when full; v joins its targets' lists once its m edges are drawn.
-    struct Later {
-      std::uint64_t pos = 0;
-      std::uint32_t size = 0, cap = 0;
-    };
-    std::vector<Later> later(n);
-    std::vector<vid> pool;
-    pool.reserve(3 * std::size_t(edges));
-    auto neighbour = [&](vid w, std::uint64_t r) -> vid {  // r < m + later[w].size
-      if (r >= m) return pool[later[w].pos + (r - m)];
-      if (w <= m) return vid(r < w ? r : r + 1);
-      return arcs[seed_edges + std::size_t(w - m - 1) * m + r].second;
-    };
-    // picked[t] == v marks t as already chosen by new vertex v (v >= m+1 >= 2, so 0 is free).
-    std::vector<vid> picked(n, 0);
-    for (vid v = m + 1; v < n; ++v) {
-      const std::size_t first = arcs.size();
-      const eid endpoints = 2 * eid(first);  // earlier vertices only
-      std::uint64_t k = 0;                   // draw index of v: decisions, neighbours and PA picks in order
-      vid anchor = 0;                        // target of v's latest PA step
-      for (vid j = 0; j < m; ++j) {
-        if (j > 0 && rng::fires(s.bits(v, k++), thr)) {  // triad formation: a neighbour of the anchor
-          const vid t = neighbour(anchor, rng::below(s.bits(v, k++), std::uint64_t(m) + later[anchor].size));
-          if (picked[t] != v) {
-            picked[t] = v;
-            arcs.emplace_back(v, t);
-            continue;
-          }
-        }
-        vid t;  // preferential attachment; repeated picks are redrawn so the m targets are distinct
-        do {
-          const eid e = rng::below(s.bits(v, k++), endpoints);
-          t = (e & 1) ? arcs[e >> 1].second : arcs[e >> 1].first;
-        } while (picked[t] == v);
-        picked[t] = v;
-        arcs.emplace_back(v, t);
-        anchor = t;
-      }
-      for (std::size_t i = first; i < arcs.size(); ++i) {
-        Later& l = later[arcs[i].second];
-        if (l.size == l.cap) {
-          const std::uint32_t cap =
-              l.cap ? std::uint32_t(std::min<std::uint64_t>(2 * std::uint64_t(l.cap), ~vid(0))) : 4;
-          const std::uint64_t pos = pool.size();
-          pool.resize(pos + cap);
-          std::copy_n(pool.begin() + std::ptrdiff_t(l.pos), l.size, pool.begin() + std::ptrdiff_t(pos));
-          l.pos = pos;
-          l.cap = cap;
-        }
-        pool[l.pos + l.size++] = v;
-      }
-    }
-  }
-  return build_graph(n, std::move(arcs), false, {}, report);
+  return build_graph(n, attachment_arcs(n, m, triad, s), false, {}, report);
 }
 
 Graph watts_strogatz(vid n, vid k, double rewire, rng::RunKey key, BuildReport* report) {

@@ -37,6 +37,12 @@ Graph erdos_renyi(vid n, double p, bool directed, rng::RunKey key, BuildReport* 
 /// distinct earlier vertices chosen with probability proportional to their degree
 /// (Batagelj–Brandes endpoint list; repeated picks are redrawn). Undirected;
 /// m(m+1)/2 + (n-m-1)m edges. Requires 1 <= m < n.
+///
+/// Generated in parallel: vertices arrive in cohorts, and the cohort starting at vertex a
+/// (max(1, floor(a/1024)) vertices) attaches to the graph as it stood when the cohort began.
+/// Up to vertex 1024 this is exactly the sequential process; beyond, a vertex cannot pick
+/// the at most a/1024 vertices of its own cohort. The graph depends only on n, m and the
+/// key, never on the thread count.
 Graph barabasi_albert(vid n, vid m, rng::RunKey key, BuildReport* report = nullptr);
 
 /// Holme–Kim ("powerlaw cluster", Phys. Rev. E 65, 026107): Barabási–Albert with triad
@@ -45,8 +51,9 @@ Graph barabasi_albert(vid n, vid m, rng::RunKey key, BuildReport* report = nullp
 /// barabasi_albert. Each following one is, with probability `triad`, a triad-formation step:
 /// a uniform neighbour of the target of v's latest PA step, taken if v has no edge to it
 /// yet, else replaced by a PA step; otherwise it is a PA step. Neighbourhoods are those
-/// before v arrived. Undirected; m(m+1)/2 + (n-m-1)m edges. Requires 1 <= m < n and
-/// 0 <= triad <= 1; triad = 0 is Barabási–Albert (with other draws).
+/// before v's cohort arrived (cohorts as in barabasi_albert). Undirected; m(m+1)/2 +
+/// (n-m-1)m edges. Requires 1 <= m < n and 0 <= triad <= 1; triad = 0 is Barabási–Albert
+/// (with other draws).
 Graph holme_kim(vid n, vid m, double triad, rng::RunKey key, BuildReport* report = nullptr);
 
 /// Watts–Strogatz: ring lattice where each vertex links to its k/2 successors; each edge's
