@@ -128,4 +128,29 @@ CostResult cost(const Scenario& base, const RunPlan& plan, const CostOptions& co
   return res;
 }
 
+sweep::SweepRun run_sweep(const std::string& spec_path, const sweep::SweepOptions& options) {
+  init();
+  return sweep::run_sweep(spec_path, options);
+}
+
+std::vector<std::int64_t> prepare_sweep_points(const std::string& spec_path, const sweep::SweepOptions& options) {
+  init();
+  return sweep::prepare_sweep(spec_path, options);
+}
+
+sweep::SweepStatus sweep_status(const std::string& dir) {
+  init();
+  return sweep::sweep_status(dir);
+}
+
+std::vector<std::string> collect_sweep(const std::string& dir) {
+  init();
+  return sweep::collect(dir);
+}
+
+std::string analyze_sweep(const std::string& dir, std::vector<std::string>* written) {
+  init();
+  return sweep::analyze(dir, written);
+}
+
 }  // namespace wom

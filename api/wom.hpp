@@ -26,6 +26,7 @@
 #include "sim/io/config.hpp"
 #include "sim/io/plan.hpp"
 #include "sim/io/runner.hpp"
+#include "sweep/sweep.hpp"
 
 namespace wom {
 
@@ -76,5 +77,18 @@ struct CostResult {
 /// With `options.output_dir`, writes cost.json, cost_events.csv (and report.html) as that folder.
 CostResult cost(const Scenario& scenario, const RunPlan& plan, const CostOptions& cost_options,
                 const RunOptions& options, const std::vector<std::string>& command = {});
+
+/// Runs or resumes the sweep of a spec file (sweep/spec.hpp) into `options.out`
+/// (sweep/sweep.hpp: the folder's layout, seeds, resume, shards).
+sweep::SweepRun run_sweep(const std::string& spec_path, const sweep::SweepOptions& options);
+/// Checks a sweep spec and every point, prepares its folder, and returns the pending points
+/// (for a front end that deals them out itself, e.g. an MPI manager).
+std::vector<std::int64_t> prepare_sweep_points(const std::string& spec_path, const sweep::SweepOptions& options);
+/// Where the sweep in `dir` stands (all writers), without changing it.
+sweep::SweepStatus sweep_status(const std::string& dir);
+/// Merges the writers' rows of the sweep in `dir` into results.csv and results.jsonl.
+std::vector<std::string> collect_sweep(const std::string& dir);
+/// Sensitivity indices of the sobol or morris sweep in `dir` (sensitivity.csv); the ranking as text.
+std::string analyze_sweep(const std::string& dir, std::vector<std::string>* written = nullptr);
 
 }  // namespace wom

@@ -33,6 +33,7 @@
 #include "api/wom.hpp"
 #include "cli/common.hpp"
 #include "cli/cost_command.hpp"
+#include "cli/sweep_command.hpp"
 #include "sim/core/error.hpp"
 #include "sim/core/graph_spec.hpp"
 #include "sim/core/model.hpp"
@@ -484,6 +485,8 @@ static int wom_main(int argc, char** argv) {
 
   wom::cli::CostArgs cost_args;
   CLI::App* cost = wom::cli::add_cost_command(app, cost_args);
+  wom::cli::SweepArgs sweep_args;
+  CLI::App* sweep = wom::cli::add_sweep_command(app, sweep_args);
 
   try {
     app.parse(argc, argv);
@@ -520,6 +523,7 @@ static int wom_main(int argc, char** argv) {
   try {
     if (run->parsed()) return cmd_run(ra, command);
     if (cost->parsed()) return wom::cli::run_cost_command(cost_args, command);
+    if (sweep->parsed()) return wom::cli::run_sweep_command(sweep_args);
     if (compare->parsed()) return cmd_compare(ca, command);
     if (report->parsed()) return cmd_report(report_dir, report_quiet);
     if (stats->parsed()) return cmd_graph_stats(sa);
