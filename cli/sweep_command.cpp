@@ -69,6 +69,8 @@ CLI::App* add_sweep_command(CLI::App& app, SweepArgs& a) {
       ->check(CLI::Range(0, 4096))
       ->capture_default_str();
   cmd->add_flag("-q,--quiet", a.quiet, "no progress bar");
+  cmd->add_flag("--no-graph-reuse", a.no_graph_reuse,
+                "build every run's graph anew (default: once per graph spec and replicate, shared by the points)");
   a.status = cmd->add_subcommand("status", "Where a sweep stands: done / pending / failed");
   a.status->add_option("DIR", a.dir, "the sweep's folder")->required();
   a.collect = cmd->add_subcommand("collect", "Merge every writer's rows into results.csv and results.jsonl");
@@ -106,10 +108,12 @@ int run_sweep_command(const SweepArgs& a) {
   o.shard = parse_shard(a.shard);
   o.threads = a.threads;
   o.progress = !a.quiet;
+  o.reuse_graphs = !a.no_graph_reuse;
   o.note = [](const std::string& s) { fmt::print(stderr, "wom: {}\n", s); };
   if (started_by_mpi()) return run_sweep_mpi(a.spec, o);
   const sweep::SweepRun r = wom::run_sweep(a.spec, o);
   fmt::print("ran       {} runs in {} ({} already recorded)\n", r.ran, seconds_text(r.wall_seconds), r.skipped);
+  if (r.graphs_built > 0) fmt::print("graphs    {} built, {} runs reused one\n", r.graphs_built, r.graphs_reused);
   print_status(a.out, r.status);
   if (r.collected) fmt::print("results   {}/results.csv\n", a.out);
   return r.status.points_failed > 0 ? 2 : 0;

@@ -15,6 +15,7 @@ struct SweepArgs {
   std::string shard;  ///< "I/N"; empty: SLURM_ARRAY_TASK_ID/COUNT if set, else 0/1
   int threads = 0;
   bool quiet = false;
+  bool no_graph_reuse = false;
   std::string dir;  ///< status, collect, analyze
   CLI::App* status = nullptr;
   CLI::App* collect = nullptr;

@@ -508,6 +508,9 @@ SweepRun run_sweep(const std::string& spec_path, const SweepOptions& o) {
   }
   ThreadLimit limit(o.threads);
   Progress progress(o.progress && ::isatty(STDERR_FILENO), std::max<std::int64_t>(planned, 1));
+  const int threads = o.threads > 0 ? o.threads : ThreadLimit::hardware();
+  RunOptions run_options;
+  if (o.reuse_graphs) run_options.graphs = std::make_shared<GraphCache>(std::size_t(m.rep_max) + std::size_t(threads));
   std::mutex mu;  // guards rec, the store and out
   std::atomic<bool> stop{false};
   std::string first_error;
@@ -538,7 +541,7 @@ SweepRun run_sweep(const std::string& spec_path, const SweepOptions& o) {
               try {
                 const RunPlan plan{r.seed, 1, r.replicate, {}};
                 RunOutput run;
-                isolated([&] { run = run_scenario(sc, plan, RunOptions{}); });
+                isolated([&] { run = run_scenario(sc, plan, run_options); });
                 const auto metrics = summarize_metrics(sc, run);
                 const auto columns = summarize(sc, run);
                 for (const auto& name : m.metrics) {
@@ -597,6 +600,10 @@ SweepRun run_sweep(const std::string& spec_path, const SweepOptions& o) {
   }
   if (fatal) std::rethrow_exception(fatal);
 
+  if (run_options.graphs) {
+    out.graphs_built = std::int64_t(run_options.graphs->builds());
+    out.graphs_reused = std::int64_t(run_options.graphs->hits());
+  }
   const Recorded all = read_records(dir, m);
   out.status = status_of(m, all);
   if (o.fail_fast && !first_error.empty())

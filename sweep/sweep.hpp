@@ -45,6 +45,9 @@ struct SweepOptions {
   bool join = false;
   /// Merge results.csv when the sweep is complete at the end (the last writer to finish).
   bool collect_when_complete = true;
+  /// Build each generated graph once per (graph spec, replicate) and share it between the
+  /// points (off: every run builds its own; the results are the same).
+  bool reuse_graphs = true;
 };
 
 /// Checks the spec and every point, then creates the folder (or, with `resume` or a shard,
@@ -67,10 +70,12 @@ struct SweepStatus {
 
 /// What run_sweep did.
 struct SweepRun {
-  SweepStatus status;        ///< after the run, over all writers
-  std::int64_t ran = 0;      ///< runs done by this call
-  std::int64_t skipped = 0;  ///< rows already recorded (resume)
-  bool collected = false;    ///< this call wrote results.csv
+  SweepStatus status;              ///< after the run, over all writers
+  std::int64_t ran = 0;            ///< runs done by this call
+  std::int64_t skipped = 0;        ///< rows already recorded (resume)
+  std::int64_t graphs_built = 0;   ///< generated graphs this call built (with reuse_graphs)
+  std::int64_t graphs_reused = 0;  ///< runs that used a graph built for another point
+  bool collected = false;          ///< this call wrote results.csv
   double wall_seconds = 0;
 };
 

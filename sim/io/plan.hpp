@@ -4,11 +4,14 @@
 /// names all three (`Config`); front ends change the plan with a `PlanChoice` and the options
 /// with their flags. A list of run plans of one scenario is a sweep.
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace wom {
+
+class GraphCache;  // sim/io/runner.hpp
 
 /// Which runs of a scenario: replicates first_replicate .. first_replicate + replicates − 1 of
 /// seed `seed`, after `overrides` (`key=value`, as `--set`) are applied to the scenario.
@@ -40,6 +43,9 @@ struct RunOptions {
   bool report = false;     ///< also write report.html into output_dir
   bool progress = false;   ///< progress bar with ETA on stderr (only on a terminal and for a long run)
   std::string events;      ///< who-told-whom log of replicate 0 (`--events` CSV path; empty: none)
+  /// Generated graphs shared across runs (a sweep's points that vary no graph key); null:
+  /// each run builds its own. A graph is a pure function of its spec, seed and replicate.
+  std::shared_ptr<GraphCache> graphs;
   // No `quiet`: nothing below the front ends prints; warnings come back in the results.
 };
 

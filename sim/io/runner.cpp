@@ -50,6 +50,40 @@ std::string iso8601_now() {
   return s.substr(0, s.size() - 2) + ":" + s.substr(s.size() - 2);
 }
 
+std::shared_ptr<const GraphCache::Entry> GraphCache::get(const std::string& key,
+                                                         const std::function<Graph(GraphInfo*)>& build) {
+  std::shared_ptr<Entry> e;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (auto it = index_.find(key); it != index_.end()) {
+      lru_.splice(lru_.begin(), lru_, it->second);
+      e = it->second->second;
+      ++hits_;
+    } else {
+      e = std::make_shared<Entry>();
+      lru_.emplace_front(key, e);
+      index_[key] = lru_.begin();
+      ++builds_;
+      while (lru_.size() > capacity_) {  // a graph still in use lives on with its users
+        index_.erase(lru_.back().first);
+        lru_.pop_back();
+      }
+    }
+  }
+  std::call_once(e->built, [&] { e->graph = build(&e->info); });
+  return e;
+}
+
+std::size_t GraphCache::builds() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return builds_;
+}
+
+std::size_t GraphCache::hits() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return hits_;
+}
+
 RunOutput run_scenario(const Scenario& scenario, const RunPlan& plan, const RunOptions& options, EventLog* events) {
   if (!scenario.info) throw Error(fmt::format("{}: no model to run (set 'model')", scenario.source_file));
   // Reference the edge-list reader explicitly: a static library member that nothing names
@@ -90,13 +124,30 @@ RunOutput run_scenario(const Scenario& scenario, const RunPlan& plan, const RunO
     const std::int64_t r = first + k;  // the replicate's number; k its slot
     Graph own;
     GraphInfo info = shared_info;
-    if (!shared) own = make_graph(spec, out.seed, std::uint64_t(r), &info);
-    const Graph& g = shared ? shared_graph : own;
+    std::shared_ptr<const GraphCache::Entry> cached, cached_followers;
+    auto key = [&](const char* layer) {
+      return fmt::format("{} {} {} {}", layer, scenario.resolved.value(layer, nlohmann::ordered_json()).dump(),
+                         out.seed, r);
+    };
+    if (!shared && options.graphs) {
+      cached = options.graphs->get(key("graph"),
+                                   [&](GraphInfo* i) { return make_graph(spec, out.seed, std::uint64_t(r), i); });
+      info = cached->info;
+    } else if (!shared) {
+      own = make_graph(spec, out.seed, std::uint64_t(r), &info);
+    }
+    const Graph& g = shared ? shared_graph : cached ? cached->graph : own;
     if (k == 0 && scenario.info->graph_warnings) out.warnings = scenario.info->graph_warnings(scenario.params, g);
     // The follower layer: its own draws (seed salted), the same agents as the graph.
-    Graph followers;
-    if (scenario.followers)
-      followers = make_graph(*scenario.followers, out.seed ^ 0xF011'0E55'F011'0E55ULL, std::uint64_t(r));
+    Graph own_followers;
+    const std::uint64_t follower_seed = out.seed ^ 0xF011'0E55'F011'0E55ULL;
+    if (scenario.followers && options.graphs)
+      cached_followers = options.graphs->get(key("followers"), [&](GraphInfo*) {
+        return make_graph(*scenario.followers, follower_seed, std::uint64_t(r));
+      });
+    else if (scenario.followers)
+      own_followers = make_graph(*scenario.followers, follower_seed, std::uint64_t(r));
+    const Graph& followers = cached_followers ? cached_followers->graph : own_followers;
     const ReplicatePlan plan{out.seed, std::uint64_t(r), scenario.steps,
                              scenario.info->step_in_days ? scenario.step_days : scenario.dt};
     ReplicateResult& res = out.results[std::size_t(k)];

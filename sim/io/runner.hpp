@@ -2,6 +2,11 @@
 /// Runs the replicates of a run plan: builds each replicate's graph, steps the model and
 /// collects the trajectories (what: the Scenario; which: the RunPlan; how: the RunOptions).
 #include <cstdint>
+#include <functional>
+#include <list>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,6 +38,30 @@ struct RunOutput {
   std::string started_at;                ///< local time, ISO-8601 with offset
   std::vector<ReplicateResult> results;  ///< in replicate order
   std::vector<std::string> warnings;     ///< the model's warnings about the graph (replicate 0)
+};
+
+/// Generated graphs built once and shared read-only by the runs that ask for the same one (the
+/// same graph spec, seed and replicate), keeping the `capacity` most recently used. Safe to
+/// use from parallel runs: a graph asked for twice at once is built once.
+class GraphCache {
+ public:
+  struct Entry {
+    Graph graph;
+    GraphInfo info;
+    std::once_flag built;
+  };
+  explicit GraphCache(std::size_t capacity) : capacity_(std::max<std::size_t>(capacity, 1)) {}
+  /// The graph named `key`, built by `build` on first use.
+  std::shared_ptr<const Entry> get(const std::string& key, const std::function<Graph(GraphInfo*)>& build);
+  std::size_t builds() const;  ///< graphs built so far
+  std::size_t hits() const;    ///< requests served from the cache
+
+ private:
+  std::size_t capacity_;
+  mutable std::mutex mu_;
+  std::list<std::pair<std::string, std::shared_ptr<Entry>>> lru_;  // most recent first
+  std::map<std::string, decltype(lru_)::iterator> index_;
+  std::size_t builds_ = 0, hits_ = 0;
 };
 
 /// Runs replicates first..first+R-1 of the plan (its overrides must already be applied: see

@@ -122,6 +122,15 @@ TEST_CASE("a grid sweep writes its design, manifest and one row per point and re
       }
     }
   }
+  SECTION("the points share each replicate's graph, with the same results as building it per run") {
+    CHECK(r.graphs_built == 2);  // one per replicate: no point varies a graph key
+    CHECK(r.graphs_reused == 10);
+    SweepOptions o = quiet((d.path / "fresh").string());
+    o.reuse_graphs = false;
+    const SweepRun fresh = run_sweep(spec, o);
+    CHECK(fresh.graphs_built == 0);
+    CHECK(slurp(d.path / "fresh/results.csv") == slurp(d.path / "out/results.csv"));
+  }
   SECTION("an existing sweep folder needs --resume, and then nothing is redone") {
     CHECK_THROWS_WITH(run_sweep(spec, quiet((d.path / "out").string())), Contains("add --resume"));
     SweepOptions o = quiet((d.path / "out").string());
