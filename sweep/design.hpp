@@ -32,10 +32,12 @@ std::size_t max_sobol_dimensions();
 /// (n): n (k + 2) in all.
 Matrix saltelli_design(std::size_t n, std::size_t k, std::uint64_t seed);
 
-/// Morris (1991) elementary-effects design: r trajectories of k + 1 points on the p-level
-/// grid {0, 1/(p−1), …, 1} with step Δ = p / (2 (p − 1)) (p even), one factor moved by ±Δ
-/// between consecutive points of a trajectory, in a random order (Campolongo et al. 2007
-/// trajectories). Rows trajectory-major: r (k + 1) in all.
+/// Morris (1991) elementary-effects design: r random trajectories of k + 1 points on the
+/// p-level grid {0, 1/(p−1), …, 1} (so, unlike the other designs, values may be 1) with step
+/// Δ = p / (2 (p − 1)) (p even); between consecutive points of a trajectory one factor moves
+/// by ±Δ, each factor once, in a random order. (Campolongo et al.'s 2007 selection of the
+/// most spread-out trajectories among many is not done; their μ* is, in sensitivity.hpp.)
+/// Rows trajectory-major: r (k + 1) in all.
 Matrix morris_design(std::size_t r, std::size_t k, std::size_t levels, std::uint64_t seed);
 
 }  // namespace wom::sweep

@@ -300,6 +300,18 @@ Spec load_spec(const std::string& path) {
   spec.base = load_config(spec.base_path, spec.overrides);
   const std::vector<std::string> avail = available_metrics(spec.base.scenario);
   auto check_metric = [&](const std::string& m, const YAML::Node& at) {
+    if (m.rfind("cost.", 0) == 0) {  // a figure of cost.json: the sweep runs wom cost for its rows
+      if (spec.base.scenario.info->offers.cost.treatment.empty())
+        rd.fail(at, fmt::format("metrics: {}: model '{}' offers no cost question, so it has no cost metrics", m,
+                                spec.base.scenario.model));
+      const std::string top = m.substr(5, m.find('.', 5) == std::string::npos ? std::string::npos : m.find('.', 5) - 5);
+      const auto& known = cost_metric_roots();
+      if (std::find(known.begin(), known.end(), top) == known.end())
+        rd.fail(at, fmt::format("metrics: unknown cost metric '{}' (accepted: cost.X for X a figure of cost.json: {}; "
+                                "e.g. cost.total, cost.by_whom.ripple, cost.lost_customer.total)",
+                                m, fmt::join(known, ", ")));
+      return;
+    }
     if (std::find(avail.begin(), avail.end(), m) == avail.end()) {
       std::string best;
       std::size_t best_d = 4;
@@ -358,6 +370,22 @@ Spec load_spec(const std::string& path) {
   }
   spec.hash = digest({spec.text, spec.base.scenario.resolved.dump(), csv_text});
   return spec;
+}
+
+const std::vector<std::string>& cost_metric_roots() {
+  static const std::vector<std::string> roots = {"total",
+                                                 "ripple",
+                                                 "by_whom",
+                                                 "partition",
+                                                 "by_channel",
+                                                 "customers_lost",
+                                                 "prospects_not_won",
+                                                 "customer_gap",
+                                                 "replacement_cost",
+                                                 "lost_or_not_won_per_100_argued",
+                                                 "others_lost_or_not_won_per_100_argued",
+                                                 "lost_customer"};
+  return roots;
 }
 
 std::vector<std::string> available_metrics(const Scenario& scenario) {

@@ -98,7 +98,12 @@ std::vector<std::string> point_overrides(const Spec& spec, const Point& p);
 /// derived from (seed, point) alone. Never depends on schedule, rank or resume.
 std::uint64_t point_seed(const Spec& spec, std::int64_t point);
 
-/// The metrics a scenario can record: the model's metrics and its time-series columns.
+/// The metrics a scenario can record: the model's metrics and its time-series columns. A name
+/// `cost.X.Y` is also a metric when the model offers a cost question: the figure X.Y of
+/// cost.json (its mean, for an estimate) from `wom cost` on the row's replicate (default
+/// options: 250 focal events), e.g. cost.total, cost.by_whom.ripple, cost.lost_customer.total.
 std::vector<std::string> available_metrics(const Scenario& scenario);
+/// The figures of cost.json a `cost.` metric may start with.
+const std::vector<std::string>& cost_metric_roots();
 
 }  // namespace wom::sweep

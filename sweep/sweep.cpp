@@ -16,6 +16,7 @@
 #include <set>
 #include <sstream>
 
+#include "app/cost.hpp"
 #include "sim/core/error.hpp"
 #include "sim/core/parallel.hpp"
 #include "sim/io/output.hpp"
@@ -544,9 +545,44 @@ SweepRun run_sweep(const std::string& spec_path, const SweepOptions& o) {
                 isolated([&] { run = run_scenario(sc, plan, run_options); });
                 const auto metrics = summarize_metrics(sc, run);
                 const auto columns = summarize(sc, run);
+                json cost_doc;  // cost.json of this replicate, when a metric asks for it
+                for (const auto& name : m.metrics)
+                  if (name.rfind("cost.", 0) == 0 && cost_doc.is_null()) {
+                    const CostOptions co;
+                    CostOutput cost;
+                    isolated([&] { cost = run_cost(sc, plan, co, run_options); });
+                    cost_doc = cost_json(sc, plan, cost, co);
+                  }
                 for (const auto& name : m.metrics) {
                   double v = std::nan("");
                   bool found = false;
+                  if (name.rfind("cost.", 0) == 0) {
+                    const json* node = &cost_doc;
+                    std::string rest = name.substr(5), part;
+                    for (std::istringstream in(rest); std::getline(in, part, '.');) {
+                      if (!node->is_object() || !node->contains(part)) {
+                        std::vector<std::string> keys;
+                        if (node->is_object())
+                          for (const auto& [k, x] : node->items()) keys.push_back(k);
+                        throw Error(fmt::format("metric {}: cost.json has no '{}' here (it has: {})", name, part,
+                                                fmt::join(keys, ", ")));
+                      }
+                      node = &(*node)[part];
+                    }
+                    // An estimate reads as its mean; a group of parts as its total.
+                    while (node->is_object() && (node->contains("mean") || node->contains("total")))
+                      node = &(*node)[node->contains("mean") ? "mean" : "total"];
+                    if (!node->is_number()) {
+                      std::vector<std::string> keys;
+                      if (node->is_object())
+                        for (const auto& [k, x] : node->items()) keys.push_back(k);
+                      throw Error(fmt::format("metric {}: not a figure of cost.json; name one of its parts: {}", name,
+                                              fmt::join(keys, ", ")));
+                    }
+                    v = node->get<double>();
+                    r.metrics.push_back(v);
+                    continue;
+                  }
                   for (const auto& ms : metrics)
                     if (ms.name == name) v = ms.values.at(0), found = true;
                   if (!found)

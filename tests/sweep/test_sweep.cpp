@@ -315,6 +315,29 @@ TEST_CASE("Morris and Sobol sweeps of wom give sensitivity tables", "[sweep]") {
   CHECK_THROWS_WITH(analyze((d.path / "g").string()), Contains("has no sensitivity indices"));
 }
 
+TEST_CASE("cost metrics run wom cost for the row's replicate", "[sweep]") {
+  TempDir d("wom-sweep");
+  const std::string spec =
+      d.write("c.yaml", spec_text("design: grid\nvary:\n  params.policy.acknowledge_rate: [0.2]\nreplicates: 1\n"
+                                  "metrics: [npv, cost.total, cost.by_whom.ripple, cost.lost_customer.total]",
+                                  "{time.steps: 150, graph.n: 4000}"));
+  run_sweep(spec, quiet((d.path / "out").string()));
+  const auto rows = lines(slurp(d.path / "out/results.csv"));
+  REQUIRE(rows.size() == 2);
+  std::vector<std::string> cells;
+  std::istringstream in(rows[1]);
+  for (std::string c; std::getline(in, c, ',');) cells.push_back(c);
+  REQUIRE(cells.size() == 8);
+  const auto rr = run_wom(d, "cost " + kBase +
+                                 " --seed 3 --replicates 1 --set time.steps=150 --set graph.n=4000"
+                                 " --set params.policy.acknowledge_rate=0.2 --out cost -q");
+  REQUIRE(rr.rc == 0);
+  const auto doc = nlohmann::json::parse(slurp(d.path / "cost/cost.json"));
+  CHECK(std::stod(cells[5]) == doc["total"]["mean"].get<double>());
+  CHECK(std::stod(cells[6]) == doc["by_whom"]["ripple"]["total"]["mean"].get<double>());
+  CHECK(std::stod(cells[7]) == doc["lost_customer"]["total"]["mean"].get<double>());
+}
+
 TEST_CASE("bad sweep specs are refused before anything runs, naming the key and the accepted form", "[sweep]") {
   TempDir d("wom-sweep");
   auto bad = [&](const std::string& body, const std::string& expect) {
@@ -334,6 +357,7 @@ TEST_CASE("bad sweep specs are refused before anything runs, naming the key and 
   bad("design: grid\nvary:\n  params.policy.acknowledge_rate: [0.1, 1.5]", "point 1 is not a valid scenario");
   bad("design: grid\nvary:\n  params.policy.acknowledge_rate: [0.1]\nmetrics: [npvv]", "did you mean 'npv'");
   bad("design: grid\nvary:\n  params.policy.acknowledge_rate: [0.1]\nreplicate: 2", "unknown key 'replicate'");
+  bad("design: grid\nvary:\n  params.policy.acknowledge_rate: [0.1]\nmetrics: [cost.totl]", "unknown cost metric");
   bad("design: grid\nvary:\n  params.policy.acknowledge_rate: [0.1]\nreplicates: 0", "replicates = 0 is out of range");
   bad("design: grid\nvary:\n  params.policy.acknowledge_rate: 0.5", "expected a list of values");
   bad("design: csv\nfile: nope.csv", "cannot read the csv design");
