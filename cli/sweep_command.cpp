@@ -22,13 +22,18 @@ sweep::Shard parse_shard(const std::string& text) {
     const char* id = std::getenv("SLURM_ARRAY_TASK_ID");
     const char* count = std::getenv("SLURM_ARRAY_TASK_COUNT");
     if (!id || !count) return s;
+    // Task IDs run MIN, MIN+STEP, ... (--array=1-8 or 0-14:2): the shard is the task's place.
     const char* min = std::getenv("SLURM_ARRAY_TASK_MIN");
-    s.index = std::int64_t(parse_uint64("SLURM_ARRAY_TASK_ID", id)) -
-              (min ? std::int64_t(parse_uint64("SLURM_ARRAY_TASK_MIN", min)) : 0);
+    const char* step_env = std::getenv("SLURM_ARRAY_TASK_STEP");
+    const std::int64_t first = min ? std::int64_t(parse_uint64("SLURM_ARRAY_TASK_MIN", min)) : 0;
+    const std::int64_t step = step_env ? std::int64_t(parse_uint64("SLURM_ARRAY_TASK_STEP", step_env)) : 1;
+    const std::int64_t task = std::int64_t(parse_uint64("SLURM_ARRAY_TASK_ID", id));
     s.count = std::int64_t(parse_uint64("SLURM_ARRAY_TASK_COUNT", count));
-    if (s.index < 0 || s.index >= s.count)
-      throw Error(fmt::format("SLURM_ARRAY_TASK_ID = {} is outside the array of {} tasks{}", id, count,
-                              min ? fmt::format(" from {}", min) : ""));
+    if (step < 1 || task < first || (task - first) % step != 0 || (task - first) / step >= s.count)
+      throw Error(fmt::format("SLURM_ARRAY_TASK_ID = {} is not one of the {} tasks {}, {}+{}, ...: give the array as "
+                              "a range (--array=0-{}) or run the share with --shard I/N",
+                              id, count, first, first, step, s.count - 1));
+    s.index = (task - first) / step;
     return s;
   }
   const auto slash = text.find('/');

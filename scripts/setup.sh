@@ -6,6 +6,7 @@ pkgs=(cmake g++ make git pkg-config ccache
       libeigen3-dev libboost-graph-dev libtbb-dev catch2 libyaml-cpp-dev libcli11-dev
       nlohmann-json3-dev libfmt-dev zlib1g-dev libbenchmark-dev
       libopenmpi-dev openmpi-bin  # wom sweep under mpirun (tests/sweep/mpi_sweep.sh)
+      slurm-wlm munge  # a one-node SLURM for the sweep test (tests/cluster/slurm_sweep.sh)
       python3 python3-numpy python3-matplotlib
       clang-format clang-tidy  # scripts/lint.sh
       chromium)  # headless browser for the report.html tests (tests/app/test_report.cpp)

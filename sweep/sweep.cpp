@@ -5,6 +5,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -362,28 +365,37 @@ void prepare_folder(const fs::path& dir, const Spec& spec, const std::vector<Poi
     throw Error(
         fmt::format("--out {}: exists and is not empty (and is not a sweep folder): use another --out", dir.string()));
   }
-  fs::create_directories(dir / "records", ec);
-  if (ec) throw Error(fmt::format("--out {}: cannot create the folder: {}", dir.string(), ec.message()));
-  fs::create_directories(dir / "writers", ec);
-  if (::access(dir.c_str(), W_OK) != 0) throw Error(fmt::format("--out {}: the folder is not writable", dir.string()));
-  write_atomic(dir / "design.csv", design_csv(spec, pts));
-  // The manifest last, and without replacing one a concurrent shard wrote first: link(2) fails
-  // if the name exists, so the first shard's manifest stands and the others check theirs against it.
-  const fs::path tmp = man.string() + fmt::format(".tmp-{}", ::getpid());
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << manifest_json(spec, pts).dump(2) << "\n";
-    if (!out) throw Error(fmt::format("{}: could not write", man.string()));
+  // The folder appears whole, manifest included, in one rename of a private sibling: shards that
+  // start together (a SLURM array) never see a half-made sweep. rename(2) replaces an empty
+  // folder and fails on a non-empty one, which means another shard got there first: join it.
+  const fs::path parent = dir.has_parent_path() ? dir.parent_path() : fs::path(".");
+  fs::create_directories(parent, ec);
+  if (ec) throw Error(fmt::format("--out {}: cannot create its parent folder: {}", dir.string(), ec.message()));
+  const fs::path tmp = dir.string() + fmt::format(".tmp-{}-{}", hostname(), ::getpid());
+  fs::remove_all(tmp, ec);
+  fs::create_directories(tmp / "records", ec);
+  if (ec || ::access(tmp.c_str(), W_OK) != 0)
+    throw Error(fmt::format("--out {}: cannot create the folder{}: the place is not writable", dir.string(),
+                            ec ? ": " + ec.message() : ""));
+  try {
+    fs::create_directories(tmp / "writers");
+    write_atomic(tmp / "design.csv", design_csv(spec, pts));
+    write_atomic(tmp / "manifest.json", manifest_json(spec, pts).dump(2) + "\n");
+  } catch (...) {
+    fs::remove_all(tmp, ec);
+    throw;
   }
-  fsync_path(tmp, false);
-  const int rc = ::link(tmp.c_str(), man.c_str());
-  fs::remove(tmp, ec);
-  fsync_path(dir, true);
-  if (rc != 0) {
-    const Manifest m = read_manifest(dir);
-    if (m.hash != spec.hash)
-      throw Error(fmt::format("--out {}: another shard created it for another spec", dir.string()));
+  if (::rename(tmp.c_str(), dir.c_str()) == 0) {
+    fsync_path(parent, true);
+    return;
   }
+  const int err = errno;
+  fs::remove_all(tmp, ec);
+  if (err != ENOTEMPTY && err != EEXIST)
+    throw Error(fmt::format("--out {}: cannot create the folder: {}", dir.string(), std::strerror(err)));
+  const Manifest m = read_manifest(dir);  // another shard's, made at the same moment
+  if (m.hash != spec.hash)
+    throw Error(fmt::format("--out {}: another process created it for another spec", dir.string()));
 }
 
 }  // namespace

@@ -249,6 +249,25 @@ TEST_CASE("shards share one folder and merge into the one-process table", "[swee
   CHECK(slurp(d.path / "sharded/results.csv") == slurp(d.path / "one/results.csv"));
 }
 
+TEST_CASE("shards that start at the same moment all join one folder", "[sweep]") {
+  TempDir d("wom-sweep");
+  d.write("grid.yaml", spec_text(kGrid));
+  REQUIRE(run_wom(d, "sweep grid.yaml --out one -q").rc == 0);
+  // As a SLURM array's tasks do: the folder must appear whole (manifest and all) to each.
+  for (int round = 0; round < 5; ++round) {
+    const std::string out = "race" + std::to_string(round);
+    std::string cmd;
+    for (int i = 0; i < 4; ++i)
+      cmd += "'" + wom::test::kWom + "' sweep grid.yaml --out " + out + " -q --shard " + std::to_string(i) +
+             "/4 > /dev/null 2>> errors.txt & ";
+    const auto rr = run_wom(d, "--version > /dev/null; " + cmd + "wait");
+    INFO(slurp(d.path / "errors.txt"));
+    CHECK(slurp(d.path / "errors.txt").empty());
+    CHECK(slurp(d.path / out / "results.csv") == slurp(d.path / "one/results.csv"));
+    CHECK(d.temp_entries().empty());
+  }
+}
+
 TEST_CASE("a failed run is recorded with its message and the sweep goes on", "[sweep]") {
   TempDir d("wom-sweep");
   // 4·10^9 persons passes the parameter ranges but not the run's memory check.
