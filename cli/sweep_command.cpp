@@ -30,9 +30,10 @@ sweep::Shard parse_shard(const std::string& text) {
     const std::int64_t task = std::int64_t(parse_uint64("SLURM_ARRAY_TASK_ID", id));
     s.count = std::int64_t(parse_uint64("SLURM_ARRAY_TASK_COUNT", count));
     if (step < 1 || task < first || (task - first) % step != 0 || (task - first) / step >= s.count)
-      throw Error(fmt::format("SLURM_ARRAY_TASK_ID = {} is not one of the {} tasks {}, {}+{}, ...: give the array as "
-                              "a range (--array=0-{}) or run the share with --shard I/N",
-                              id, count, first, first, step, s.count - 1));
+      throw Error(
+          fmt::format("SLURM_ARRAY_TASK_ID = {} is not one of the {} tasks {}, {}+{}, ...: give the array as "
+                      "a range (--array=0-{}) or run the share with --shard I/N",
+                      id, count, first, first, step, s.count - 1));
     s.index = (task - first) / step;
     return s;
   }
