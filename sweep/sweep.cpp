@@ -520,7 +520,10 @@ SweepRun run_sweep(const std::string& spec_path, const SweepOptions& o) {
     planned += replicates_wanted(m, prefix_rows(rec, p), &failed);
   }
   ThreadLimit limit(o.threads);
-  Progress progress(o.progress && ::isatty(STDERR_FILENO), std::max<std::int64_t>(planned, 1));
+  std::atomic<std::int64_t> runs_done{0}, runs_failed{0}, points_left{std::int64_t(mine.size())};
+  Progress progress(o.progress && ::isatty(STDERR_FILENO), std::max<std::int64_t>(planned, 1), [&] {
+    return fmt::format("{} runs, {} failed, {} points to go", runs_done.load(), runs_failed.load(), points_left.load());
+  });
   const int threads = o.threads > 0 ? o.threads : ThreadLimit::hardware();
   RunOptions run_options;
   if (o.reuse_graphs) run_options.graphs = std::make_shared<GraphCache>(std::size_t(m.rep_max) + std::size_t(threads));
@@ -540,7 +543,10 @@ SweepRun run_sweep(const std::string& spec_path, const SweepOptions& o) {
         bool failed = false;
         want = replicates_wanted(m, rows, &failed);
       }
-      if (want == 0) return;
+      if (want == 0) {
+        --points_left;
+        return;
+      }
       const std::int64_t first = std::int64_t(rows.size());
       std::vector<Row> batch(static_cast<std::size_t>(want));
       for_each_block(
@@ -606,6 +612,8 @@ SweepRun run_sweep(const std::string& spec_path, const SweepOptions& o) {
                 r.ok = false;
                 r.error = e.what();
               }
+              ++runs_done;
+              if (!r.ok) ++runs_failed;
               progress.tick();
             }
           },

@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <cstdio>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -27,7 +28,10 @@ class Progress {
   using Clock = std::chrono::steady_clock;
 
  public:
-  Progress(bool enabled, std::int64_t total) : total_(std::max<std::int64_t>(total, 1)) {
+  /// `detail`, when given, is appended to the line (e.g. "3 failed"); it is called from the
+  /// drawing thread, so it must read only what is safe to read concurrently (atomics).
+  Progress(bool enabled, std::int64_t total, std::function<std::string()> detail = {})
+      : total_(std::max<std::int64_t>(total, 1)), detail_(std::move(detail)) {
     if (enabled) thread_ = std::thread([this] { loop(); });
   }
   ~Progress() {
@@ -61,8 +65,9 @@ class Progress {
       std::string bar(std::size_t(filled), '#');
       bar.append(std::size_t(kWidth - filled), '.');
       std::string eta = done > 0 ? "ETA " + seconds_text(elapsed / frac - elapsed) : "building graph";
-      std::fprintf(stderr, "\r\033[K[%s] %3.0f%%  %s elapsed, %s", bar.c_str(), 100.0 * frac,
-                   seconds_text(elapsed).c_str(), eta.c_str());
+      const std::string detail = detail_ ? "  " + detail_() : std::string();
+      std::fprintf(stderr, "\r\033[K[%s] %3.0f%%  %s elapsed, %s%s", bar.c_str(), 100.0 * frac,
+                   seconds_text(elapsed).c_str(), eta.c_str(), detail.c_str());
       std::fflush(stderr);
       drawn = true;
     }
@@ -73,6 +78,7 @@ class Progress {
   }
 
   std::atomic<std::int64_t> total_;
+  std::function<std::string()> detail_;
   std::atomic<std::int64_t> done_{0};
   std::mutex mu_;
   std::condition_variable cv_;
