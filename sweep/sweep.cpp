@@ -20,6 +20,7 @@
 #include <sstream>
 
 #include "app/cost.hpp"
+#include "sim/core/cancel.hpp"
 #include "sim/core/error.hpp"
 #include "sim/core/parallel.hpp"
 #include "sim/io/output.hpp"
@@ -608,6 +609,8 @@ SweepRun run_sweep(const std::string& spec_path, const SweepOptions& o) {
                       if (c.name == name) v = c.run_values.at(0), found = true;
                   r.metrics.push_back(v);
                 }
+              } catch (const Cancelled&) {
+                throw;  // not a failed run: the sweep stops, and the row stays pending
               } catch (const std::exception& e) {
                 r.ok = false;
                 r.error = e.what();

@@ -1,5 +1,7 @@
 #include "sim/core/engine.hpp"
 
+#include "sim/core/cancel.hpp"
+
 #include <fmt/format.h>
 
 namespace wom {
@@ -112,6 +114,7 @@ Trajectory run_model(const ModelInfo& info, const Params& params, const Graph& g
 
   StepContext ctx{&run, 0};
   for (std::int64_t t = 0; t < plan.steps; ++t) {
+    throw_if_cancelled();
     double* row = tr.values.data() + std::size_t(t + 1) * nc;
     if (model->absorbed()) {  // nothing can change: repeat the last observation
       std::copy(row - nc, row, row);
