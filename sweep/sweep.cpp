@@ -288,10 +288,8 @@ json manifest_json(const Spec& spec, const std::vector<Point>& pts) {
 #ifdef __VERSION__
   j["compiler"] = __VERSION__;
 #endif
-#ifdef NDEBUG
-  j["build"] = "release";
-#else
-  j["build"] = "debug";
+#ifdef WOM_BUILD_FLAGS
+  j["build"] = WOM_BUILD_FLAGS;
 #endif
   j["created_at"] = iso8601_now();
   j["seed"] = spec.seed;
