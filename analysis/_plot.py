@@ -171,3 +171,20 @@ def label_points(ax, xs, ys, texts, fontsize: float = 7) -> list:
         chosen[i] = best[0]
         placed.append(best[1])
     return [make(i, chosen[i], leader=True) for i in range(len(texts))]
+
+
+def report(prog: str, make) -> int:
+    """A command's ending: runs ``make()`` (a figure function), prints the files it wrote and
+    returns 0, or prints ``PROG: error: ...`` for a folder it cannot read and returns 1."""
+    import sys
+
+    from ._sweep import SweepError
+
+    try:
+        t = make()
+    except SweepError as e:
+        print(f"{prog}: error: {e}", file=sys.stderr)
+        return 1
+    for path in t.attrs["paths"]:
+        print(path)
+    return 0

@@ -133,14 +133,7 @@ def main(argv=None) -> int:
     p.add_argument("dir", help="a wom cost output folder (holding cost.json)")
     p.add_argument("--out", help="output path stem (default DIR-figures/cost)")
     a = p.parse_args(argv)
-    try:
-        t = cost(a.dir, a.out)
-    except SweepError as e:
-        print(f"analysis.cost: error: {e}", file=sys.stderr)
-        return 1
-    for path in t.attrs["paths"]:
-        print(path)
-    return 0
+    return _plot.report("analysis.cost", lambda: cost(a.dir, a.out))
 
 
 if __name__ == "__main__":

@@ -103,14 +103,7 @@ def main(argv=None) -> int:
     p.add_argument("--metric", required=True, help="a metric of the sweep (a column of results.csv)")
     p.add_argument("--out", help="output path stem (default DIR/figures/heatmap_METRIC_K1_K2)")
     a = p.parse_args(argv)
-    try:
-        t = heatmap(a.dir, a.x, a.y, a.metric, a.out)
-    except _sweep.SweepError as e:
-        print(f"analysis.heatmap: error: {e}", file=sys.stderr)
-        return 1
-    for path in t.attrs["paths"]:
-        print(path)
-    return 0
+    return _plot.report("analysis.heatmap", lambda: heatmap(a.dir, a.x, a.y, a.metric, a.out))
 
 
 if __name__ == "__main__":

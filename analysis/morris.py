@@ -87,14 +87,7 @@ def main(argv=None) -> int:
     p.add_argument("dir", help="a wom sweep folder of design morris, analysed (wom sweep analyze DIR)")
     p.add_argument("--out", help="output path stem (default DIR/figures/morris)")
     a = p.parse_args(argv)
-    try:
-        t = morris(a.dir, a.out)
-    except _sweep.SweepError as e:
-        print(f"analysis.morris: error: {e}", file=sys.stderr)
-        return 1
-    for path in t.attrs["paths"]:
-        print(path)
-    return 0
+    return _plot.report("analysis.morris", lambda: morris(a.dir, a.out))
 
 
 if __name__ == "__main__":

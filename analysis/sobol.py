@@ -203,14 +203,7 @@ def main(argv=None) -> int:
     p.add_argument("--seed", type=int, default=1, help="bootstrap seed (default 1)")
     p.add_argument("--out", help="output path stem (default DIR/figures/sobol)")
     a = p.parse_args(argv)
-    try:
-        t = sobol(a.dir, a.out, a.bootstrap, a.seed)
-    except _sweep.SweepError as e:
-        print(f"analysis.sobol: error: {e}", file=sys.stderr)
-        return 1
-    for path in t.attrs["paths"]:
-        print(path)
-    return 0
+    return _plot.report("analysis.sobol", lambda: sobol(a.dir, a.out, a.bootstrap, a.seed))
 
 
 if __name__ == "__main__":
