@@ -168,7 +168,8 @@ std::string row_payload(const Row& r, const std::vector<std::string>& names) {
 }
 
 /// Every writer's rows: the first record of each (point, replicate) wins (rows are pure
-/// functions of their inputs, so a repeat is identical).
+/// functions of their inputs, so a repeat is identical), except that an ok row replaces a
+/// failed one.
 struct Recorded {
   std::map<std::pair<std::int64_t, std::int64_t>, Row> rows;
   std::vector<std::string> writers, problems;
@@ -210,7 +211,10 @@ Recorded read_records(const fs::path& dir, const Manifest& m) {
         continue;
       }
       if (r.point < 0 || r.point >= m.points) continue;
-      out.rows.emplace(std::pair{r.point, r.replicate}, std::move(r));
+      // An ok row replaces a failed one (a failure retried with --retry-failed); otherwise the
+      // first record stands (rows are pure functions of their inputs: a repeat is identical).
+      auto [it, fresh] = out.rows.try_emplace(std::pair{r.point, r.replicate}, r);
+      if (!fresh && !it->second.ok && r.ok) it->second = std::move(r);
     }
   }
   return out;

@@ -280,6 +280,23 @@ TEST_CASE("a failed run is recorded with its message and the sweep goes on", "[s
   CHECK(r.collected);
   CHECK_THAT(slurp(d.path / "out/failures.csv"), Contains("1,0,3,") && Contains("memory"));
   CHECK(lines(slurp(d.path / "out/results.csv")).size() == 2);
+  // --retry-failed runs a failed row again, and its ok row then replaces the failed record.
+  const std::string grid = d.write("g.yaml", spec_text(kGrid));
+  run_sweep(grid, quiet((d.path / "g").string()));
+  const std::string whole = slurp(d.path / "g/results.csv");
+  fs::remove(d.path / "g/records/shard-0-of-1.log");
+  {
+    StoreWriter w((d.path / "g/records/shard-0-of-1.log").string());
+    w.append(R"({"point":0,"replicate":0,"seed":3,"error":"a run that failed"})");
+  }
+  CHECK(sweep_status((d.path / "g").string()).points_failed == 1);
+  SweepOptions retry = quiet((d.path / "g").string());
+  retry.resume = true;
+  retry.retry_failed = true;
+  const SweepRun again = run_sweep(grid, retry);
+  CHECK(again.status.complete());
+  CHECK(again.status.points_failed == 0);
+  CHECK(slurp(d.path / "g/results.csv") == whole);
   SweepOptions ff = quiet((d.path / "ff").string());
   ff.fail_fast = true;
   CHECK_THROWS_WITH(run_sweep(spec, ff), Contains("--fail-fast"));
