@@ -205,18 +205,23 @@ def params(model: str = "service_wom") -> _pd.DataFrame:
 
 
 def load(dir: str) -> Dict[str, Any]:
-    """Reads any output folder back (run, compare, cost, sweep) as DataFrames and dicts."""
+    """Reads any output folder back (run, compare, cost, sweep): each CSV as a DataFrame under
+    its name (``timeseries``, ``compare``, ``results``, ...), each JSON as a dict (``summary``,
+    ``cost``, ``manifest``; ``compare_json`` beside compare.csv), and ``kind``: the command."""
     d = _os.fspath(dir)
     if not _os.path.isdir(d):
         raise IOError(f"{d}: not a folder")
     out: Dict[str, Any] = {"dir": d}
     readers = {".csv": lambda p: _pd.read_csv(p), ".json": lambda p: _json.load(open(p)),
                ".jsonl": lambda p: _pd.read_json(p, lines=True)}
-    for name in sorted(_os.listdir(d)):
+    names = sorted(_os.listdir(d))
+    for name in names:
         stem, ext = _os.path.splitext(name)
         if ext in readers and _os.path.isfile(_os.path.join(d, name)):
             p = _os.path.join(d, name)
-            out[stem if ext != ".jsonl" else stem + "_jsonl"] = readers[ext](p) if _os.path.getsize(p) else _pd.DataFrame()
+            # compare.csv is "compare", compare.json beside it "compare_json"; results.jsonl "results_jsonl"
+            key = stem if ext == ".csv" or (ext == ".json" and stem + ".csv" not in names) else stem + "_" + ext[1:]
+            out[key] = readers[ext](p) if _os.path.getsize(p) else _pd.DataFrame()
     if _os.path.exists(_os.path.join(d, "manifest.json")):
         out["kind"] = "sweep"
     elif _os.path.exists(_os.path.join(d, ".wom-output")):

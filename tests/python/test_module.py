@@ -115,6 +115,12 @@ def test_compare_cost_params_and_load(tmp_path):
     assert "params.policy.acknowledge_rate" in set(p.key)
     with pytest.raises(wom.Error, match="unknown model"):
         wom.params("nope")
+    cmp_dir = tmp_path / "cmp"
+    assert cli("compare", DEFAULT, "--vary", "params.policy.acknowledge_rate=0.3,0.9", "--set", "graph.n=3000",
+               "--set", "time.steps=40", "--replicates", "2", "--out", str(cmp_dir)).returncode == 0
+    cl = wom.load(cmp_dir)
+    assert cl["kind"] == "compare" and isinstance(cl["compare"], pd.DataFrame) and isinstance(cl["compare_json"], dict)
+    assert cl["compare"].equals(pd.read_csv(cmp_dir / "compare.csv"))
     loaded = wom.load(tmp_path / "cost")
     assert loaded["kind"] == "cost" and loaded["cost"]["total"] == doc["total"]
     assert len(loaded["cost_events"]) == 40
