@@ -280,6 +280,64 @@ SweepStatus status_of(const Manifest& m, const Recorded& rec) {
   return s;
 }
 
+/// The figure of cost.json that a `cost.X.Y` metric names: an estimate reads as its mean, a
+/// group of parts as its total.
+double cost_figure(const json& doc, const std::string& name) {
+  auto keys_of = [](const json& node) {
+    std::vector<std::string> keys;
+    if (node.is_object())
+      for (const auto& [k, x] : node.items()) keys.push_back(k);
+    return fmt::format("{}", fmt::join(keys, ", "));
+  };
+  const json* node = &doc;
+  std::string part;
+  for (std::istringstream in(name.substr(5)); std::getline(in, part, '.');) {
+    if (!node->is_object() || !node->contains(part))
+      throw Error(fmt::format("metric {}: cost.json has no '{}' here (it has: {})", name, part, keys_of(*node)));
+    node = &(*node)[part];
+  }
+  while (node->is_object() && (node->contains("mean") || node->contains("total")))
+    node = &(*node)[node->contains("mean") ? "mean" : "total"];
+  if (!node->is_number())
+    throw Error(fmt::format("metric {}: not a figure of cost.json; name one of its parts: {}", name, keys_of(*node)));
+  return node->get<double>();
+}
+
+/// One row's metrics: runs replicate `plan` of the point's scenario (and `wom cost` on it
+/// when a metric is a cost figure), then reads each metric: a model metric, else a time-series
+/// column's value over the run, else a figure of cost.json. NaN where a run has no value.
+std::vector<double> measure_row(const Scenario& sc, const RunPlan& plan, const std::vector<std::string>& names,
+                                const RunOptions& run_options) {
+  RunOutput run;
+  isolated([&] { run = run_scenario(sc, plan, run_options); });
+  const auto metrics = summarize_metrics(sc, run);
+  const auto columns = summarize(sc, run);
+  json cost_doc;  // cost.json of this replicate, when a metric asks for it
+  for (const auto& name : names)
+    if (name.rfind("cost.", 0) == 0 && cost_doc.is_null()) {
+      const CostOptions co;
+      CostOutput cost;
+      isolated([&] { cost = run_cost(sc, plan, co, run_options); });
+      cost_doc = cost_json(sc, plan, cost, co);
+    }
+  std::vector<double> out;
+  out.reserve(names.size());
+  for (const auto& name : names) {
+    if (name.rfind("cost.", 0) == 0) {
+      out.push_back(cost_figure(cost_doc, name));
+      continue;
+    }
+    double v = std::nan("");
+    bool found = false;
+    for (const auto& ms : metrics)
+      if (!found && ms.name == name) v = ms.values.at(0), found = true;
+    for (const auto& c : columns)
+      if (!found && c.name == name) v = c.run_values.at(0), found = true;
+    out.push_back(v);
+  }
+  return out;
+}
+
 json manifest_json(const Spec& spec, const std::vector<Point>& pts) {
   json j;
   j["kind"] = kKind;
@@ -561,56 +619,7 @@ SweepRun run_sweep(const std::string& spec_path, const SweepOptions& o) {
               r.replicate = first + std::int64_t(i);
               r.seed = m.seeds[std::size_t(p)];
               try {
-                const RunPlan plan{r.seed, 1, r.replicate, {}};
-                RunOutput run;
-                isolated([&] { run = run_scenario(sc, plan, run_options); });
-                const auto metrics = summarize_metrics(sc, run);
-                const auto columns = summarize(sc, run);
-                json cost_doc;  // cost.json of this replicate, when a metric asks for it
-                for (const auto& name : m.metrics)
-                  if (name.rfind("cost.", 0) == 0 && cost_doc.is_null()) {
-                    const CostOptions co;
-                    CostOutput cost;
-                    isolated([&] { cost = run_cost(sc, plan, co, run_options); });
-                    cost_doc = cost_json(sc, plan, cost, co);
-                  }
-                for (const auto& name : m.metrics) {
-                  double v = std::nan("");
-                  bool found = false;
-                  if (name.rfind("cost.", 0) == 0) {
-                    const json* node = &cost_doc;
-                    std::string rest = name.substr(5), part;
-                    for (std::istringstream in(rest); std::getline(in, part, '.');) {
-                      if (!node->is_object() || !node->contains(part)) {
-                        std::vector<std::string> keys;
-                        if (node->is_object())
-                          for (const auto& [k, x] : node->items()) keys.push_back(k);
-                        throw Error(fmt::format("metric {}: cost.json has no '{}' here (it has: {})", name, part,
-                                                fmt::join(keys, ", ")));
-                      }
-                      node = &(*node)[part];
-                    }
-                    // An estimate reads as its mean; a group of parts as its total.
-                    while (node->is_object() && (node->contains("mean") || node->contains("total")))
-                      node = &(*node)[node->contains("mean") ? "mean" : "total"];
-                    if (!node->is_number()) {
-                      std::vector<std::string> keys;
-                      if (node->is_object())
-                        for (const auto& [k, x] : node->items()) keys.push_back(k);
-                      throw Error(fmt::format("metric {}: not a figure of cost.json; name one of its parts: {}", name,
-                                              fmt::join(keys, ", ")));
-                    }
-                    v = node->get<double>();
-                    r.metrics.push_back(v);
-                    continue;
-                  }
-                  for (const auto& ms : metrics)
-                    if (ms.name == name) v = ms.values.at(0), found = true;
-                  if (!found)
-                    for (const auto& c : columns)
-                      if (c.name == name) v = c.run_values.at(0), found = true;
-                  r.metrics.push_back(v);
-                }
+                r.metrics = measure_row(sc, RunPlan{r.seed, 1, r.replicate, {}}, m.metrics, run_options);
               } catch (const Cancelled&) {
                 throw;  // not a failed run: the sweep stops, and the row stays pending
               } catch (const std::exception& e) {
