@@ -1,0 +1,294 @@
+#include "sweep/folder.hpp"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include "sim/core/error.hpp"
+#include "sim/io/output.hpp"
+#include "sweep/store.hpp"
+
+namespace wom::sweep {
+
+namespace detail {
+
+std::string read_text(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  if (!in) throw Error(fmt::format("{}: cannot read", p.string()));
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+void fsync_path(const fs::path& p, bool directory) {
+  const int fd = ::open(p.c_str(), (directory ? O_RDONLY | O_DIRECTORY : O_RDONLY) | O_CLOEXEC);
+  if (fd >= 0) {
+    ::fsync(fd);
+    ::close(fd);
+  }
+}
+
+/// Writes `text` as `path`, whole or not at all: a temporary sibling, fsync, rename.
+void write_atomic(const fs::path& path, const std::string& text) {
+  const fs::path tmp = path.string() + fmt::format(".tmp-{}", ::getpid());
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out << text;
+    out.flush();
+    if (!out) {
+      std::error_code ec;
+      fs::remove(tmp, ec);
+      throw Error(fmt::format("{}: could not write (disk full or not writable?)", path.string()));
+    }
+  }
+  fsync_path(tmp, false);
+  std::error_code ec;
+  fs::rename(tmp, path, ec);
+  if (ec) {
+    fs::remove(tmp, ec);
+    throw Error(fmt::format("{}: could not write: {}", path.string(), ec.message()));
+  }
+  fsync_path(path.parent_path().empty() ? fs::path(".") : path.parent_path(), true);
+}
+
+std::string hostname() {
+  char buf[256] = {0};
+  if (::gethostname(buf, sizeof buf - 1) != 0) return "unknown";
+  return buf;
+}
+
+std::string csv_cell(const std::string& s) {
+  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+  std::string o = "\"";
+  for (char c : s) o += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return o + "\"";
+}
+
+std::string number(double v) {
+  if (!std::isfinite(v)) return "";
+  return fmt::format("{}", v);
+}
+
+Manifest read_manifest(const fs::path& dir) {
+  const fs::path p = dir / "manifest.json";
+  std::error_code ec;
+  if (!fs::exists(p, ec))
+    throw Error(
+        fmt::format("{}: not a sweep folder (no manifest.json): give the --out folder of 'wom sweep'", dir.string()));
+  Manifest m;
+  try {
+    m.doc = json::parse(read_text(p));
+  } catch (const json::exception& e) {
+    throw Error(fmt::format("{}: damaged manifest: {}", p.string(), e.what()));
+  }
+  if (m.doc.value("kind", "") != kKind) throw Error(fmt::format("{}: not a sweep manifest", p.string()));
+  m.hash = m.doc.at("spec_hash").get<std::string>();
+  m.design = m.doc.at("design").get<std::string>();
+  m.keys = m.doc.at("keys").get<std::vector<std::string>>();
+  m.metrics = m.doc.at("metrics").get<std::vector<std::string>>();
+  m.values = m.doc.at("values").get<std::vector<std::vector<std::string>>>();
+  m.unit = m.doc.at("unit").get<Matrix>();
+  m.points = std::int64_t(m.values.size());
+  m.rep_min = m.doc.at("replicates").at("min").get<std::int64_t>();
+  m.rep_max = m.doc.at("replicates").at("max").get<std::int64_t>();
+  if (m.doc.at("replicates").contains("target")) {
+    const json& t = m.doc["replicates"]["target"];
+    m.target =
+        Precision{t.at("metric").get<std::string>(), t.at("ci_halfwidth").get<double>(), t.at("relative").get<bool>()};
+  }
+  m.sobol_n = m.doc.value("sobol_n", std::int64_t(0));
+  m.levels = m.doc.value("levels", std::int64_t(0));
+  m.seeds = m.doc.at("seeds").get<std::vector<std::uint64_t>>();
+  return m;
+}
+
+std::string row_payload(const Row& r, const std::vector<std::string>& names) {
+  json j;
+  j["point"] = r.point;
+  j["replicate"] = r.replicate;
+  j["seed"] = r.seed;
+  if (r.ok) {
+    json m = json::object();
+    for (std::size_t i = 0; i < names.size(); ++i)
+      m[names[i]] = std::isfinite(r.metrics[i]) ? json(r.metrics[i]) : json();
+    j["metrics"] = m;
+  } else {
+    j["error"] = r.error;
+  }
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+Recorded read_records(const fs::path& dir, const Manifest& m) {
+  Recorded out;
+  const fs::path rec = dir / "records";
+  std::error_code ec;
+  if (!fs::is_directory(rec, ec)) return out;
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(rec))
+    if (e.path().extension() == ".log") files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  for (const auto& f : files) {
+    out.writers.push_back(f.stem().string());
+    StoreContents c = read_store(f.string());
+    out.dropped += std::int64_t(c.dropped);
+    if (!c.problem.empty()) out.problems.push_back(c.problem);
+    for (const std::string& payload : c.records) {
+      Row r;
+      try {
+        const json j = json::parse(payload);
+        r.point = j.at("point").get<std::int64_t>();
+        r.replicate = j.at("replicate").get<std::int64_t>();
+        r.seed = j.at("seed").get<std::uint64_t>();
+        r.ok = j.contains("metrics");
+        if (r.ok) {
+          for (const auto& name : m.metrics) {
+            const json& v = j["metrics"].value(name, json());
+            r.metrics.push_back(v.is_number() ? v.get<double>() : std::nan(""));
+          }
+        } else {
+          r.error = j.value("error", "");
+        }
+      } catch (const json::exception&) {
+        out.problems.push_back(fmt::format("{}: a record that is not a row was skipped", f.string()));
+        continue;
+      }
+      if (r.point < 0 || r.point >= m.points) continue;
+      // An ok row replaces a failed one (a failure retried with --retry-failed); otherwise the
+      // first record stands (rows are pure functions of their inputs: a repeat is identical).
+      auto [it, fresh] = out.rows.try_emplace(std::pair{r.point, r.replicate}, r);
+      if (!fresh && !it->second.ok && r.ok) it->second = std::move(r);
+    }
+  }
+  return out;
+}
+
+/// Student-t 95 % half-width of the values (infinite with fewer than two).
+double halfwidth(const std::vector<double>& v, double* mean) {
+  const Estimate e = estimate(v);
+  if (mean) *mean = e.mean;
+  return v.size() < 2 ? INFINITY : (e.ci_high - e.ci_low) / 2;
+}
+
+/// How many replicates point p still needs, given its recorded rows 0..have-1: 0 when done.
+/// `failed`: a row of the point failed (then nothing more is run).
+std::int64_t replicates_wanted(const Manifest& m, const std::vector<const Row*>& rows, bool* failed) {
+  *failed = false;
+  for (const Row* r : rows)
+    if (!r->ok) *failed = true;
+  if (*failed) return 0;
+  const std::int64_t have = std::int64_t(rows.size());
+  if (have < m.rep_min) return m.rep_min - have;
+  if (!m.target || have >= m.rep_max) return 0;
+  const auto it = std::find(m.metrics.begin(), m.metrics.end(), m.target->metric);
+  std::vector<double> v;
+  v.reserve(rows.size());
+  for (const Row* r : rows) v.push_back(r->metrics[std::size_t(it - m.metrics.begin())]);
+  double mean = 0;
+  const double hw = halfwidth(v, &mean);
+  const double goal = m.target->relative ? m.target->ci_halfwidth * std::abs(mean) : m.target->ci_halfwidth;
+  if (hw <= goal) return 0;
+  const std::int64_t batch = m.doc["replicates"].value("batch", std::int64_t(1));
+  return std::min(batch, m.rep_max - have);
+}
+
+/// The rows of point p in replicate order, stopping at the first missing replicate.
+std::vector<const Row*> prefix_rows(const Recorded& rec, std::int64_t p) {
+  std::vector<const Row*> out;
+  for (std::int64_t r = 0;; ++r) {
+    const auto it = rec.rows.find({p, r});
+    if (it == rec.rows.end()) break;
+    out.push_back(&it->second);
+  }
+  return out;
+}
+
+SweepStatus status_of(const Manifest& m, const Recorded& rec) {
+  SweepStatus s;
+  s.points = m.points;
+  s.writers = rec.writers;
+  s.problems = rec.problems;
+  s.dropped = rec.dropped;
+  for (const auto& [key, r] : rec.rows) (r.ok ? s.rows : s.failed_rows)++;
+  for (std::int64_t p = 0; p < m.points; ++p) {
+    bool failed = false;
+    const std::int64_t want = replicates_wanted(m, prefix_rows(rec, p), &failed);
+    if (failed)
+      ++s.points_failed;
+    else if (want == 0)
+      ++s.points_done;
+    else
+      ++s.points_pending;
+  }
+  return s;
+}
+
+/// The figure of cost.json that a `cost.X.Y` metric names: an estimate reads as its mean, a
+/// group of parts as its total.
+
+}  // namespace detail
+
+using namespace detail;
+
+SweepStatus sweep_status(const std::string& dir) {
+  const Manifest m = read_manifest(dir);
+  return status_of(m, read_records(dir, m));
+}
+
+std::vector<std::string> collect(const std::string& dir_s) {
+  const fs::path dir(dir_s);
+  const Manifest m = read_manifest(dir);
+  const Recorded rec = read_records(dir, m);
+  std::string csv = "point_id,replicate,seed";
+  for (const auto& k : m.keys) csv += fmt::format(",{}", csv_cell(k));
+  for (const auto& k : m.metrics) csv += fmt::format(",{}", csv_cell(k));
+  csv += "\n";
+  std::string jsonl, failures = "point_id,replicate,seed,error\n";
+  std::string points = "point_id";
+  for (const auto& k : m.keys) points += fmt::format(",{}", csv_cell(k));
+  points += ",replicates,status\n";
+  for (std::int64_t p = 0; p < m.points; ++p) {
+    const auto rows = prefix_rows(rec, p);
+    for (const Row* r : rows) {
+      if (!r->ok) {
+        failures += fmt::format("{},{},{},{}\n", r->point, r->replicate, r->seed, csv_cell(r->error));
+        continue;
+      }
+      csv += fmt::format("{},{},{}", r->point, r->replicate, r->seed);
+      json j;
+      j["point_id"] = r->point;
+      j["replicate"] = r->replicate;
+      j["seed"] = r->seed;
+      for (std::size_t i = 0; i < m.keys.size(); ++i) {
+        csv += fmt::format(",{}", csv_cell(m.values[std::size_t(p)][i]));
+        j[m.keys[i]] = m.values[std::size_t(p)][i];
+      }
+      for (std::size_t i = 0; i < m.metrics.size(); ++i) {
+        csv += fmt::format(",{}", number(r->metrics[i]));
+        j[m.metrics[i]] = std::isfinite(r->metrics[i]) ? json(r->metrics[i]) : json();
+      }
+      csv += "\n";
+      jsonl += j.dump() + "\n";
+    }
+    bool failed = false;
+    const std::int64_t want = replicates_wanted(m, rows, &failed);
+    std::int64_t ok = 0;
+    for (const Row* r : rows) ok += r->ok;
+    points += std::to_string(p);
+    for (const auto& v : m.values[std::size_t(p)]) points += fmt::format(",{}", csv_cell(v));
+    points += fmt::format(",{},{}\n", ok, failed ? "failed" : want == 0 ? "done" : "pending");
+  }
+  std::vector<std::string> written;
+  for (const auto& [name, text] : std::vector<std::pair<std::string, std::string>>{
+           {"results.csv", csv}, {"results.jsonl", jsonl}, {"points.csv", points}, {"failures.csv", failures}}) {
+    write_atomic(dir / name, text);
+    written.push_back((dir / name).string());
+  }
+  return written;
+}
+
+}  // namespace wom::sweep
