@@ -33,27 +33,9 @@ void fsync_path(const fs::path& p, bool directory) {
   }
 }
 
-/// Writes `text` as `path`, whole or not at all: a temporary sibling, fsync, rename.
 void write_atomic(const fs::path& path, const std::string& text) {
-  const fs::path tmp = path.string() + fmt::format(".tmp-{}", ::getpid());
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.flush();
-    if (!out) {
-      std::error_code ec;
-      fs::remove(tmp, ec);
-      throw Error(fmt::format("{}: could not write (disk full or not writable?)", path.string()));
-    }
-  }
-  fsync_path(tmp, false);
-  std::error_code ec;
-  fs::rename(tmp, path, ec);
-  if (ec) {
-    fs::remove(tmp, ec);
-    throw Error(fmt::format("{}: could not write: {}", path.string(), ec.message()));
-  }
-  fsync_path(path.parent_path().empty() ? fs::path(".") : path.parent_path(), true);
+  add_file(path.has_parent_path() ? path.parent_path().string() : ".",
+           OutputFile{path.filename().string(), [&](std::ostream& os) { os << text; }});
 }
 
 std::string hostname() {

@@ -23,7 +23,7 @@ inline constexpr const char* kKind = "wom sweep";
 
 std::string read_text(const fs::path& p);
 void fsync_path(const fs::path& p, bool directory);
-/// Writes `text` as `path`, whole or not at all: a temporary sibling, fsync, rename.
+/// Writes `text` as `path`, whole or not at all (sim/io's add_file: a temporary, fsync, rename).
 void write_atomic(const fs::path& path, const std::string& text);
 std::string hostname();
 /// A CSV cell, quoted when it must be.

@@ -798,8 +798,17 @@ std::string add_file(const std::string& dir, const OutputFile& file) {
     file.write(out);
     out.close();
     if (out.fail()) throw Error(fmt::format("error while writing '{}': {}", tmp.string(), std::strerror(errno)));
+    // Durable before it takes the name: a crash leaves the old file or the whole new one.
+    if (const int fd = ::open(tmp.c_str(), O_RDONLY | O_CLOEXEC); fd >= 0) {
+      ::fsync(fd);
+      ::close(fd);
+    }
     fs::rename(tmp, to, ec);
     if (ec) throw Error(fmt::format("cannot move '{}' to '{}': {}", tmp.string(), to.string(), ec.message()));
+    if (const int fd = ::open(d.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); fd >= 0) {
+      ::fsync(fd);
+      ::close(fd);
+    }
   } catch (...) {
     fs::remove(tmp, ec);
     throw;

@@ -191,8 +191,9 @@ void check_output_folder(const OutputFolder& out);
 /// marker).
 std::vector<std::string> write_output_folder(const OutputFolder& out, const std::vector<OutputFile>& files);
 
-/// Adds `file` to the existing folder `dir` (`wom report`'s report.html), atomically: written
-/// beside its name as a hidden temporary file, then renamed over it. Returns its path.
+/// Adds `file` to the existing folder `dir` (`wom report`'s report.html, a sweep's files),
+/// atomically and durably: written beside its name as a hidden temporary file, fsync'd, then
+/// renamed over it (and the folder fsync'd). Returns its path.
 std::string add_file(const std::string& dir, const OutputFile& file);
 
 /// Writes timeseries.csv, summary.json and config.yaml (its output.dir is ".", the folder it
