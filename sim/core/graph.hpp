@@ -56,7 +56,8 @@ struct BuildReport {
 
 using ArcList = std::vector<std::pair<vid, vid>>;
 
-/// Builds the frozen CSR through Boost.Graph's compressed_sparse_row_graph.
+/// Builds the frozen CSR by a parallel counting sort (the result does not depend on the
+/// thread count: rows are sorted).
 /// `arcs` are (source, target) pairs over 0..n-1. Self-loops and duplicate arcs are
 /// dropped and counted; for an undirected graph (u,v) and (v,u) are one edge and both
 /// arcs are stored. `ids` (size n, or empty for 0..n-1) become the stable agent ids.
