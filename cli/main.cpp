@@ -10,6 +10,7 @@
 ///   wom report DIR
 ///   wom graph stats SOURCE [--directed] [--reverse] [--reorder X]
 ///   wom list-models
+///   wom bench [--short] [--filter RE] [--out DIR] [--compare BASELINE.json [--baseline-binary WOM]]
 ///
 /// Each command writes its outputs as one new folder (sim/io/output.hpp): `wom run` into --out
 /// or the config's output.dir, compare and cost only into --out.
@@ -31,6 +32,7 @@
 #include <vector>
 
 #include "api/wom.hpp"
+#include "cli/bench_command.hpp"
 #include "cli/common.hpp"
 #include "cli/cost_command.hpp"
 #include "cli/sweep_command.hpp"
@@ -487,6 +489,8 @@ static int wom_main(int argc, char** argv) {
   CLI::App* cost = wom::cli::add_cost_command(app, cost_args);
   wom::cli::SweepArgs sweep_args;
   CLI::App* sweep = wom::cli::add_sweep_command(app, sweep_args);
+  wom::cli::BenchArgs bench_args;
+  CLI::App* bench = wom::cli::add_bench_command(app, bench_args);
 
   try {
     app.parse(argc, argv);
@@ -524,6 +528,7 @@ static int wom_main(int argc, char** argv) {
     if (run->parsed()) return cmd_run(ra, command);
     if (cost->parsed()) return wom::cli::run_cost_command(cost_args, command);
     if (sweep->parsed()) return wom::cli::run_sweep_command(sweep_args);
+    if (bench->parsed()) return wom::cli::run_bench_command(bench_args, argv[0]);
     if (compare->parsed()) return cmd_compare(ca, command);
     if (report->parsed()) return cmd_report(report_dir, report_quiet);
     if (stats->parsed()) return cmd_graph_stats(sa);

@@ -429,6 +429,9 @@ void ServiceWom::sweep(const Graph& g, std::int64_t t, std::size_t b, std::size_
   std::size_t mi = msg_begin_[b], ei = due_begin_[b], fi = inflow_begin_[b], ii = iv_begin_[b];
   const std::size_t me = msg_begin_[b + 1], ee = due_begin_[b + 1], fe = inflow_begin_[b + 1], ie = iv_begin_[b + 1];
   if (fixed) ws.slow.setOnes();  // the fixed inflow ranks every prospect: no fast path
+#ifdef WOM_BENCH_SLOW_VARIANT
+  ws.slow.setOnes();  // the bench gate's slowed build: no fast path for idle persons
+#endif
   for (std::size_t m = mi; m < me; ++m) ws.slow[Eigen::Index(msgs_[m].to - lo)] = 1;
   for (std::size_t e = ei; e < ee; ++e) ws.slow[Eigen::Index(due_[e].v - lo)] = 1;
   for (std::size_t k = ii; k < ie; ++k) ws.slow[Eigen::Index(iv_now_[k]->agent - lo)] = 1;
