@@ -158,6 +158,10 @@ CLI::App* add_bench_command(CLI::App& app, BenchArgs& a) {
   b->add_flag("--list", a.list, "list the cases and exit")->default_str("false");
   b->add_flag("--quiet,-q", a.quiet, "print only the gate's verdict line, warnings and errors")->default_str("false");
   b->add_option("--case", a.case_name, "run one case in this process and print its result line (internal)")->group("");
+  b->add_option("--persons", a.persons,
+                "with --case: persons of the generated graph instead of the mode's (bench/scaling.py)")
+      ->check(CLI::Range(1000L, 2'000'000'000L))
+      ->group("");
   return b;
 }
 
@@ -168,7 +172,7 @@ int run_bench_command(const BenchArgs& a, const char* argv0) {
   }
   const std::string data = a.data.empty() ? bench::default_data_dir() : a.data;
   if (!a.case_name.empty()) {
-    bench::CaseInput in{a.short_mode ? bench::Size::Short : bench::Size::Full, a.threads, data};
+    bench::CaseInput in{a.short_mode ? bench::Size::Short : bench::Size::Full, a.threads, data, a.persons};
     fmt::print("wom-bench-case: {}\n", bench::run_case_here(a.case_name, in).dump());
     return 0;
   }

@@ -32,6 +32,7 @@ struct BenchArgs {
   std::string data;
   bool list = false;
   bool quiet = false;
+  long persons = 0;       ///< with --case: the generated graph's size (scaling runs)
   std::string case_name;  ///< internal: run one case in this process (a child of the suite)
   CLI::App* cmd = nullptr;
 };

@@ -17,7 +17,7 @@ if [ ! -f "$build/compile_commands.json" ]; then
   echo "lint: $build/compile_commands.json is missing: configure with cmake --preset release first" >&2
   exit 1
 fi
-mapfile -t sources < <(git ls-files 'sim/*.cpp' 'models/*.cpp' 'app/*.cpp' 'sweep/*.cpp' 'api/*.cpp' 'cli/*.cpp')
+mapfile -t sources < <(git ls-files 'sim/*.cpp' 'models/*.cpp' 'app/*.cpp' 'sweep/*.cpp' 'api/*.cpp' 'cli/*.cpp' 'bench/suite/*.cpp')
 if ! printf '%s\n' "${sources[@]}" | xargs -P "$(nproc)" -n 1 clang-tidy -p "$build" --quiet 2>/dev/null; then
   echo "lint: clang-tidy found problems (above)"
   status=1

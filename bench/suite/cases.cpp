@@ -63,7 +63,7 @@ Graph build(const Scenario& sc) { return make_graph(sc.graph, 1, 0); }
 
 /// Barabási–Albert, m = 5, seed 1: the kernels' graph (2·10⁵ persons short, 10⁶ full).
 Scenario ba_scenario(const CaseInput& in, const std::string& model_and_params) {
-  const long n = is_short(in) ? 200'000 : 1'000'000;
+  const long n = in.persons > 0 ? in.persons : is_short(in) ? 200'000 : 1'000'000;
   return scenario(fmt::format("{}\ngraph: {{generator: barabasi_albert, n: {}, m: 5}}\n", model_and_params, n),
                   "<bench>");
 }
@@ -184,7 +184,8 @@ std::string service_world(long n, long steps) {
 }
 
 CaseResult service_year(const CaseInput& in) {
-  return model_run(in, scenario(service_world(is_short(in) ? 100'000 : 1'000'000, 365), "<bench>"));
+  const long n = in.persons > 0 ? in.persons : is_short(in) ? 100'000 : 1'000'000;
+  return model_run(in, scenario(service_world(n, 365), "<bench>"));
 }
 
 CaseResult cost_default(const CaseInput& in) {

@@ -20,6 +20,7 @@ struct CaseInput {
   Size size = Size::Short;
   int threads = 0;       ///< worker threads (0: all cores)
   std::string data_dir;  ///< the repository's data/ (the real graph)
+  long persons = 0;      ///< generated graphs' size instead of the mode's (scaling runs); 0: the mode's
 };
 
 struct CaseResult {

@@ -47,6 +47,7 @@ Child spawn(const std::vector<std::string>& argv, const std::string& what) {
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_adddup2(&fa, fds[1], STDOUT_FILENO);
   std::vector<char*> cargv;
+  cargv.reserve(argv.size() + 1);
   for (const auto& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
   cargv.push_back(nullptr);
   pid_t pid = -1;
@@ -163,6 +164,7 @@ struct Binary {
 
 json summarize_case(const Case& c, const std::vector<json>& lines, const std::vector<double>& rss) {
   std::vector<double> wall;
+  wall.reserve(lines.size());
   for (const json& l : lines) wall.push_back(l.at("seconds").get<double>());
   const Spread w = spread_of(wall);
   const Spread m = spread_of(rss);
