@@ -88,7 +88,7 @@ TEST_CASE("spread_of: median and quartiles by linear interpolation") {
   CHECK(spread_of({1, 2}).median == Approx(1.5));
 }
 
-TEST_CASE("compare: instructions beyond the limit fail; within it pass") {
+TEST_CASE("compare: instructions beyond the limit fail, within it pass") {
   const Thresholds t;  // +2 %
   const json base = doc(1e9, 50e6, {1, 1, 1});
   CHECK(row(compare(base, doc(1.03e9, 50e6, {1, 1, 1}), t, false), "instructions").verdict == Verdict::Regression);
