@@ -34,8 +34,9 @@ RunResult run(const Scenario& base, const RunPlan& plan, const RunOptions& optio
   const Scenario scenario = override(base, plan.overrides);
   const std::string& out_dir = options.output_dir;
   const OutputFolder folder{out_dir, "run", options.force};
-  // The folder is checked before a long run rather than after it.
-  if (!out_dir.empty()) check_output_folder(folder);
+  // The folder is checked (and held against other wom processes) before a long run rather
+  // than after it.
+  const FolderLock lock = out_dir.empty() ? FolderLock() : lock_output_folder(folder);
   if (!options.events.empty() && !out_dir.empty() && inside(options.events, out_dir))
     throw Error(fmt::format(
         "--events '{}' is inside the output folder '{}', which is written whole: put the event log elsewhere",
@@ -75,7 +76,7 @@ CompareResult compare(std::vector<WhatIf> whatifs, const PlanChoice& choice, con
                       const std::string& vary, const std::vector<std::string>& command) {
   init();
   const OutputFolder folder{options.output_dir, "compare", options.force};
-  if (!options.output_dir.empty()) check_output_folder(folder);
+  const FolderLock lock = options.output_dir.empty() ? FolderLock() : lock_output_folder(folder);
   CompareResult res;
   res.comparison = run_comparison(std::move(whatifs), choice, options, vary);
   const Comparison& cmp = res.comparison;
@@ -100,7 +101,7 @@ CostResult cost(const Scenario& base, const RunPlan& plan, const CostOptions& co
   const Scenario scenario = override(base, plan.overrides);
   const std::string& out_dir = options.output_dir;
   const OutputFolder folder{out_dir, "cost", options.force};
-  if (!out_dir.empty()) check_output_folder(folder);
+  const FolderLock lock = out_dir.empty() ? FolderLock() : lock_output_folder(folder);
 
   const std::string started_at = iso8601_now();
   CostResult res;

@@ -1,11 +1,14 @@
 #include "cli/common.hpp"
 
 #include <fmt/format.h>
+#include <signal.h>
 
 #include <charconv>
 #include <cmath>
+#include <csignal>
 #include <filesystem>
 
+#include "sim/core/cancel.hpp"
 #include "sim/core/error.hpp"
 #include "sim/io/output.hpp"
 
@@ -27,7 +30,40 @@ std::string uint64_problem(const std::string& text, std::uint64_t& v) {
   return fmt::format("'{}' is not a whole number; {}", text, accepted);
 }
 
+volatile std::sig_atomic_t g_signal = 0;
+
+extern "C" void on_interrupt(int sig) {
+  // Async-signal-safe: a lock-free atomic store and a sig_atomic_t. SA_RESETHAND has already
+  // restored the default action, so a second signal ends the process at once.
+  if (g_signal == 0) g_signal = sig;
+  wom::request_cancel();
+}
+
 }  // namespace
+
+void ignore_file_size_signal() { std::signal(SIGXFSZ, SIG_IGN); }
+
+void install_interrupt_handlers() {
+  static_assert(std::atomic<bool>::is_always_lock_free, "the cancel flag must be safe to set from a signal handler");
+  struct sigaction sa {};
+  sa.sa_handler = on_interrupt;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = SA_RESETHAND;  // no SA_RESTART: a blocking read or wait returns at once
+  for (int sig : {SIGINT, SIGTERM}) {
+    // A signal ignored at start stays ignored (a background job of a shell, nohup): only its
+    // starter may decide that wom should hear it.
+    struct sigaction old {};
+    if (::sigaction(sig, nullptr, &old) == 0 && old.sa_handler == SIG_IGN) continue;
+    ::sigaction(sig, &sa, nullptr);
+  }
+}
+
+int interrupted_exit(const std::string& what) {
+  const int sig = g_signal != 0 ? int(g_signal) : SIGINT;
+  const char* name = sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "a signal";
+  fmt::print(stderr, "wom: interrupted by {}; {}\n", name, what);
+  return 128 + sig;
+}
 
 std::uint64_t parse_uint64(const std::string& flag, const std::string& text) {
   std::uint64_t v = 0;

@@ -72,4 +72,19 @@ void print_written(const std::string& dir, const std::vector<std::string>& writt
 /// Prints "next: A  |  B" (the commands that are not empty).
 void print_next(const std::vector<std::string>& commands);
 
+/// Makes a write past a file-size limit (RLIMIT_FSIZE, `ulimit -f`) fail with EFBIG, which wom
+/// reports like a full disk, instead of killing the process with SIGXFSZ. Call first in main.
+void ignore_file_size_signal();
+
+/// SIGINT and SIGTERM ask the running command to stop (sim/core/cancel.hpp): it stops at its
+/// next step (or the next chunk of graph building, reading or writing), removes what it had
+/// begun to write and exits 128 + the signal (130, 143). The handler only sets the cancel flag
+/// and remembers the signal (async-signal-safe); a second signal kills at once (the default
+/// action is restored).
+void install_interrupt_handlers();
+
+/// Prints `wom: interrupted by SIGINT; WHAT` and returns the exit status: 128 + the signal
+/// (130 for SIGINT, 143 for SIGTERM; 130 when no signal is known).
+int interrupted_exit(const std::string& what);
+
 }  // namespace wom::cli

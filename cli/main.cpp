@@ -36,6 +36,7 @@
 #include "cli/common.hpp"
 #include "cli/cost_command.hpp"
 #include "cli/sweep_command.hpp"
+#include "sim/core/cancel.hpp"
 #include "sim/core/error.hpp"
 #include "sim/core/graph_spec.hpp"
 #include "sim/core/model.hpp"
@@ -504,7 +505,11 @@ static int wom_main(int argc, char** argv) {
       where += " " + sub->get_name();
     }
     std::string what = e.what();
-    if (app.get_subcommands().empty() && argc > 1) {
+    const bool leading_option = argc > 1 && argv[1][0] == '-';
+    if (leading_option && !app.get_subcommands().empty()) {
+      // `wom --seed 3 run c.yaml`: CLI11 would say "arguments were not expected: 3 --seed".
+      what = fmt::format("unknown option '{}' (options come after the command: wom COMMAND [OPTIONS])", argv[1]);
+    } else if (app.get_subcommands().empty() && argc > 1) {
       // CLI11 says only "A subcommand is required": name the word it did not know.
       const std::string word = argv[1];
       std::vector<std::string> names;
@@ -525,6 +530,9 @@ static int wom_main(int argc, char** argv) {
   }
 
   try {
+    // Ctrl-C and SIGTERM stop these commands at their next step, leaving nothing half-written
+    // (the sweep installs them itself: not under mpirun).
+    if (run->parsed() || cost->parsed() || compare->parsed() || stats->parsed()) wom::cli::install_interrupt_handlers();
     if (run->parsed()) return cmd_run(ra, command);
     if (cost->parsed()) return wom::cli::run_cost_command(cost_args, command);
     if (sweep->parsed()) return wom::cli::run_sweep_command(sweep_args);
@@ -534,6 +542,9 @@ static int wom_main(int argc, char** argv) {
     if (stats->parsed()) return cmd_graph_stats(sa);
     if (app.got_subcommand("list-models")) return cmd_list_models();
     if (params->parsed()) return cmd_params(pa);
+  } catch (const wom::Cancelled&) {
+    // Outputs are written whole or not at all: a stopped command has written nothing.
+    return wom::cli::interrupted_exit("nothing was written");
   } catch (const wom::Error& e) {
     fmt::print(stderr, "wom: error: {}\n", e.what());
     return 1;
@@ -549,6 +560,8 @@ static int wom_main(int argc, char** argv) {
 }
 
 int main(int argc, char** argv) {
+  // A file-size limit makes a write fail (EFBIG), reported like a full disk, not a kill.
+  wom::cli::ignore_file_size_signal();
   // Nothing escapes: an exception thrown while the command line is set up is an error too.
   try {
     return wom_main(argc, argv);

@@ -8,6 +8,7 @@
 #include "api/wom.hpp"
 #include "cli/common.hpp"
 #include "cli/sweep_mpi.hpp"
+#include "sim/core/cancel.hpp"
 #include "sim/core/error.hpp"
 #include "sim/io/progress.hpp"
 
@@ -117,7 +118,25 @@ int run_sweep_command(const SweepArgs& a) {
   o.reuse_graphs = !a.no_graph_reuse;
   o.note = [](const std::string& s) { fmt::print(stderr, "wom: {}\n", s); };
   if (started_by_mpi()) return run_sweep_mpi(a.spec, o);
-  const sweep::SweepRun r = wom::run_sweep(a.spec, o);
+  install_interrupt_handlers();
+  sweep::SweepRun r;
+  try {
+    r = wom::run_sweep(a.spec, o);
+  } catch (const Cancelled&) {
+    // Every finished row is durable (sweep/store.hpp); the rows in flight are pending again.
+    std::int64_t rows = -1;
+    try {
+      rows = wom::sweep_status(a.out).rows;
+    } catch (const std::exception&) {  // stopped before the folder was made
+    }
+    if (rows < 0) return interrupted_exit("nothing was recorded");
+    std::string resume = fmt::format("wom sweep {} --out {}", shell_word(a.spec), shell_word(a.out));
+    if (!a.shard.empty()) resume += " --shard " + shell_word(a.shard);
+    resume += " --resume";
+    if (a.retry_failed) resume += " --retry-failed";
+    return interrupted_exit(fmt::format("{} row{} {} recorded; resume with `{}`", rows, rows == 1 ? "" : "s",
+                                        rows == 1 ? "is" : "are", resume));
+  }
   fmt::print("ran       {} runs in {} ({} already recorded)\n", r.ran, seconds_text(r.wall_seconds), r.skipped);
   if (r.graphs_built > 0) fmt::print("graphs    {} built, {} runs reused one\n", r.graphs_built, r.graphs_reused);
   print_status(a.out, r.status);

@@ -13,4 +13,9 @@ function(wom_target_defaults target)
                                              -fno-sanitize-recover=undefined)
     target_link_options(${target} PRIVATE -fsanitize=${WOM_SANITIZE})
   endif()
+  if(WOM_FUZZ)
+    # Coverage instrumentation for libFuzzer without its main(): the fuzz targets (fuzz/) link
+    # -fsanitize=fuzzer.
+    target_compile_options(${target} PRIVATE -fsanitize=fuzzer-no-link)
+  endif()
 endfunction()

@@ -39,6 +39,8 @@ PyObject* error_class(const std::string& m) {
   const auto colon = m.find(':');
   const bool file_line = colon != std::string::npos && colon + 1 < m.size() && std::isdigit(m[colon + 1]);
   if (file_line || m.rfind("--set", 0) == 0 || m.find("problems in config") != std::string::npos) return g_config_error;
+  // A run too large for memory is the config's to change (lower graph.n), not a graph's fault.
+  if (m.find("of memory") != std::string::npos) return g_config_error;
   for (const char* io : {"cannot read", "could not write", "cannot write", "not writable", "cannot create",
                          "output folder", "No such file", "is a folder", "is a directory", "disk"})
     if (m.find(io) != std::string::npos) return g_io_error;

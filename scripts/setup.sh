@@ -9,6 +9,7 @@ pkgs=(cmake g++ make git pkg-config ccache
       slurm-wlm munge  # a one-node SLURM for the sweep test (tests/cluster/slurm_sweep.sh)
       python3 python3-numpy python3-matplotlib python3-pandas python3-pytest python3-dev pybind11-dev
       clang-format clang-tidy  # scripts/lint.sh
+      clang-14 libclang-rt-14-dev  # scripts/fuzz.sh (libFuzzer)
       valgrind  # wom bench's instruction counts (callgrind)
       chromium)  # headless browser for the report.html tests (tests/app/test_report.cpp)
 # Optional extras: graph-tool for the peer benchmark (bench/graph_tool_sir.py).

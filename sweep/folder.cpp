@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 #include "sim/core/error.hpp"
@@ -56,6 +57,26 @@ std::string number(double v) {
   return fmt::format("{}", v);
 }
 
+namespace {
+
+/// `j` as an integer, refusing what get<std::int64_t>() would convert with undefined behaviour
+/// (a float out of range, such as 1e300) or wrap (an unsigned above 2^63 - 1): throws
+/// json::type_error, as get() does for a value of the wrong type.
+std::int64_t json_int(const json& j) {
+  if (j.is_number_integer() &&
+      !(j.is_number_unsigned() && j.get<std::uint64_t>() > std::uint64_t(std::numeric_limits<std::int64_t>::max())))
+    return j.get<std::int64_t>();
+  throw json::type_error::create(302, fmt::format("expected an integer, got {}", j.dump()), &j);
+}
+
+/// `j` as a non-negative integer up to 2^64 - 1 (a seed).
+std::uint64_t json_uint(const json& j) {
+  if (j.is_number_unsigned()) return j.get<std::uint64_t>();
+  throw json::type_error::create(302, fmt::format("expected a non-negative integer, got {}", j.dump()), &j);
+}
+
+}  // namespace
+
 Manifest read_manifest(const fs::path& dir) {
   const fs::path p = dir / "manifest.json";
   std::error_code ec;
@@ -68,24 +89,51 @@ Manifest read_manifest(const fs::path& dir) {
   } catch (const json::exception& e) {
     throw Error(fmt::format("{}: damaged manifest: {}", p.string(), e.what()));
   }
-  if (m.doc.value("kind", "") != kKind) throw Error(fmt::format("{}: not a sweep manifest", p.string()));
-  m.hash = m.doc.at("spec_hash").get<std::string>();
-  m.design = m.doc.at("design").get<std::string>();
-  m.keys = m.doc.at("keys").get<std::vector<std::string>>();
-  m.metrics = m.doc.at("metrics").get<std::vector<std::string>>();
-  m.values = m.doc.at("values").get<std::vector<std::vector<std::string>>>();
-  m.unit = m.doc.at("unit").get<Matrix>();
-  m.points = std::int64_t(m.values.size());
-  m.rep_min = m.doc.at("replicates").at("min").get<std::int64_t>();
-  m.rep_max = m.doc.at("replicates").at("max").get<std::int64_t>();
-  if (m.doc.at("replicates").contains("target")) {
-    const json& t = m.doc["replicates"]["target"];
-    m.target =
-        Precision{t.at("metric").get<std::string>(), t.at("ci_halfwidth").get<double>(), t.at("relative").get<bool>()};
+  if (!m.doc.is_object() || !m.doc.contains("kind") || m.doc["kind"] != kKind)
+    throw Error(fmt::format("{}: not a sweep manifest", p.string()));
+  // wom writes the manifest; one that was edited or damaged is refused whole, naming what is
+  // wrong, rather than read partly (a metric index or a seed out of range).
+  auto damaged = [&](const std::string& what) {
+    return Error(
+        fmt::format("{}: damaged manifest: {} (it is written by wom sweep; restore it, or run the sweep "
+                    "again into a new folder)",
+                    p.string(), what));
+  };
+  try {
+    m.hash = m.doc.at("spec_hash").get<std::string>();
+    m.design = m.doc.at("design").get<std::string>();
+    m.keys = m.doc.at("keys").get<std::vector<std::string>>();
+    m.metrics = m.doc.at("metrics").get<std::vector<std::string>>();
+    m.values = m.doc.at("values").get<std::vector<std::vector<std::string>>>();
+    m.unit = m.doc.at("unit").get<Matrix>();
+    m.points = std::int64_t(m.values.size());
+    const json& reps = m.doc.at("replicates");
+    m.rep_min = json_int(reps.at("min"));
+    m.rep_max = json_int(reps.at("max"));
+    if (reps.contains("batch")) m.rep_batch = json_int(reps.at("batch"));
+    if (m.rep_batch < 1) throw damaged(fmt::format("replicates.batch = {}: expected 1 or more", m.rep_batch));
+    if (reps.contains("target")) {
+      const json& t = reps.at("target");
+      m.target = Precision{t.at("metric").get<std::string>(), t.at("ci_halfwidth").get<double>(),
+                           t.at("relative").get<bool>()};
+    }
+    if (m.doc.contains("sobol_n")) m.sobol_n = json_int(m.doc.at("sobol_n"));
+    if (m.doc.contains("levels")) m.levels = json_int(m.doc.at("levels"));
+    const json& seeds = m.doc.at("seeds");
+    if (!seeds.is_array()) throw damaged(fmt::format("seeds: expected a list, got {}", seeds.dump()));
+    for (const json& s : seeds) m.seeds.push_back(json_uint(s));
+  } catch (const json::exception& e) {
+    throw damaged(e.what());
   }
-  m.sobol_n = m.doc.value("sobol_n", std::int64_t(0));
-  m.levels = m.doc.value("levels", std::int64_t(0));
-  m.seeds = m.doc.at("seeds").get<std::vector<std::uint64_t>>();
+  if (m.rep_min < 1 || m.rep_max < m.rep_min)
+    throw damaged(fmt::format("replicates min = {}, max = {}: expected 1 <= min <= max", m.rep_min, m.rep_max));
+  if (m.target && std::find(m.metrics.begin(), m.metrics.end(), m.target->metric) == m.metrics.end())
+    throw damaged(fmt::format("the precision target's metric '{}' is not among its metrics", m.target->metric));
+  if (m.seeds.size() != m.values.size())
+    throw damaged(fmt::format("{} seeds for {} points", m.seeds.size(), m.values.size()));
+  for (std::size_t i = 0; i < m.values.size(); ++i)
+    if (m.values[i].size() != m.keys.size())
+      throw damaged(fmt::format("point {} has {} values for {} keys", i, m.values[i].size(), m.keys.size()));
   return m;
 }
 
@@ -123,9 +171,9 @@ Recorded read_records(const fs::path& dir, const Manifest& m) {
       Row r;
       try {
         const json j = json::parse(payload);
-        r.point = j.at("point").get<std::int64_t>();
-        r.replicate = j.at("replicate").get<std::int64_t>();
-        r.seed = j.at("seed").get<std::uint64_t>();
+        r.point = json_int(j.at("point"));
+        r.replicate = json_int(j.at("replicate"));
+        r.seed = json_uint(j.at("seed"));
         r.ok = j.contains("metrics");
         if (r.ok) {
           for (const auto& name : m.metrics) {
@@ -174,8 +222,7 @@ std::int64_t replicates_wanted(const Manifest& m, const std::vector<const Row*>&
   const double hw = halfwidth(v, &mean);
   const double goal = m.target->relative ? m.target->ci_halfwidth * std::abs(mean) : m.target->ci_halfwidth;
   if (hw <= goal) return 0;
-  const std::int64_t batch = m.doc["replicates"].value("batch", std::int64_t(1));
-  return std::min(batch, m.rep_max - have);
+  return std::min(m.rep_batch, m.rep_max - have);
 }
 
 /// The rows of point p in replicate order, stopping at the first missing replicate.

@@ -38,7 +38,7 @@ struct Manifest {  // NOLINT(bugprone-exception-escape): clang-tidy 14 flags the
   std::vector<std::string> keys, metrics;
   std::vector<std::vector<std::string>> values;  ///< per point
   Matrix unit;                                   ///< per point (sampled designs)
-  std::int64_t points = 0, rep_min = 1, rep_max = 1, sobol_n = 0, levels = 0;
+  std::int64_t points = 0, rep_min = 1, rep_max = 1, rep_batch = 1, sobol_n = 0, levels = 0;
   std::optional<Precision> target;
   std::vector<std::uint64_t> seeds;  ///< per point
 };

@@ -4,7 +4,9 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -14,6 +16,7 @@
 #include "sim/core/engine.hpp"
 #include "sim/core/error.hpp"
 #include "sim/core/rng.hpp"
+#include "sim/io/utf8.hpp"
 
 namespace wom::sweep {
 
@@ -24,8 +27,10 @@ namespace {
 std::string read_file(const std::string& path, const std::string& what) {
   std::error_code ec;
   if (fs::is_directory(path, ec)) throw Error(fmt::format("{}: {} is a folder, not a file", path, what));
+  errno = 0;
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(fmt::format("{}: cannot read the {}", path, what));
+  if (!in)
+    throw Error(fmt::format("{}: cannot read the {}: {}", path, what, errno ? std::strerror(errno) : "unreadable"));
   std::ostringstream s;
   s << in.rdbuf();
   return s.str();
@@ -179,6 +184,12 @@ Spec load_spec(const std::string& path) {
   Spec spec;
   spec.path = path;
   spec.text = read_file(path, "sweep spec");
+  // The spec's text is kept in manifest.json, which holds UTF-8 only.
+  if (const std::size_t bad = utf8_invalid_at(spec.text); bad != std::string::npos)
+    throw Error(fmt::format(
+        "{}:{}: not UTF-8 text: byte {} is 0x{:02x} (binary data, or text in another encoding: save it as UTF-8)", path,
+        1 + std::count(spec.text.begin(), spec.text.begin() + std::ptrdiff_t(bad), '\n'), bad + 1,
+        static_cast<unsigned char>(spec.text[bad])));
   const Reader rd{path};
   YAML::Node top;
   try {
@@ -252,6 +263,18 @@ Spec load_spec(const std::string& path) {
     if (spec.design == "sobol" && 2 * spec.factors.size() > max_sobol_dimensions())
       rd.fail(top["vary"], fmt::format("vary: design sobol accepts at most {} keys, got {}", max_sobol_dimensions() / 2,
                                        spec.factors.size()));
+    // As for grid: at most 2^24 design rows, known before any is made (each is checked against
+    // the base config and held in memory with its values).
+    const std::int64_t k = std::int64_t(spec.factors.size());
+    const std::int64_t rows = spec.design == "sobol"    ? spec.points * (k + 2)
+                              : spec.design == "morris" ? spec.points * (k + 1)
+                                                        : spec.points;
+    if (rows > std::int64_t(1) << 24)
+      rd.fail(
+          top["points"],
+          fmt::format("points = {} with {} varied keys makes {} design rows ({}), more than {}: lower points or "
+                      "vary fewer keys",
+                      spec.points, k, rows, spec.design == "sobol" ? "N (k + 2)" : "r (k + 1)", std::int64_t(1) << 24));
   }
 
   if (top["overrides"]) {
@@ -296,8 +319,17 @@ Spec load_spec(const std::string& path) {
     }
   }
 
-  // The base config, with the spec's overrides: checked now, so a bad base fails first.
-  spec.base = load_config(spec.base_path, spec.overrides);
+  // The base config, with the spec's overrides: checked now, so a bad base fails first. Its
+  // errors are the base's own (they name its file and line) or an override's: say which key of
+  // the spec led there.
+  try {
+    spec.base = load_config(spec.base_path, spec.overrides);
+  } catch (const Error& e) {
+    const std::string what = e.what();
+    const bool by_override = what.rfind("--set ", 0) == 0 && top["overrides"];
+    rd.fail(by_override ? top["overrides"] : top["base"],
+            fmt::format("{}: {}", by_override ? "overrides" : "base", what));
+  }
   const std::vector<std::string> avail = available_metrics(spec.base.scenario);
   auto check_metric = [&](const std::string& m, const YAML::Node& at) {
     if (m.rfind("cost.", 0) == 0) {  // a figure of cost.json: the sweep runs wom cost for its rows
@@ -489,9 +521,14 @@ std::vector<Point> make_design(const Spec& spec) {
           for (const auto& h : header) {
             bool known = false;
             for (const auto& fac : spec.factors) known |= fac.key == h;
-            if (!known)
-              throw Error(fmt::format("{}:{}: extra column '{}' is not a varied key (vary: names {})", spec.file,
-                                      lineno, h, spec.factors.size()));
+            if (!known) {
+              std::vector<std::string> keys;
+              for (const auto& fac : spec.factors) keys.push_back(fac.key);
+              throw Error(
+                  fmt::format("{}:{}: extra column '{}' is not a varied key (the columns must be the keys "
+                              "vary: names: {})",
+                              spec.file, lineno, h, fmt::join(keys, ", ")));
+            }
           }
         }
         continue;

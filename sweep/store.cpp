@@ -299,10 +299,10 @@ void StoreWriter::append(const std::string& payload) {
   // readable. If even that fails, stop writing: a record appended after a torn one would be
   // lost with it.
   std::string hint;
-  if (err == ENOSPC || err == EDQUOT)
-    hint = " (the disk or quota is full: free space and resume the sweep; finished rows are kept)";
-  else if (err == EFBIG)
-    hint = " (the file size limit was reached)";
+  if (err == ENOSPC || err == EDQUOT || err == EFBIG)
+    hint =
+        " (the disk is full or a file-size limit was hit: free space, then resume the sweep with --resume; the rows "
+        "finished so far are kept)";
   const std::string msg = fmt::format("{}: could not write a result record: {}{}", path_, errno_text(err), hint);
   if (::ftruncate(fd_, before) != 0 || sync_fd(fd_) != 0) {
     const int terr = errno;

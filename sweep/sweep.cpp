@@ -23,6 +23,7 @@
 #include "sim/core/cancel.hpp"
 #include "sim/core/error.hpp"
 #include "sim/core/parallel.hpp"
+#include "sim/io/memory_check.hpp"
 #include "sim/io/output.hpp"
 #include "sim/io/progress.hpp"
 #include "sim/io/runner.hpp"
@@ -217,12 +218,27 @@ void prepare_folder(const fs::path& dir, const Spec& spec, const std::vector<Poi
     throw Error(fmt::format("--out {}: another process created it for another spec", dir.string()));
 }
 
+/// Every point must fit in memory, as `wom run` checks for one run: refused before anything
+/// runs rather than failing row after row.
+void check_points_fit(const Spec& spec, const std::vector<Point>& pts) {
+  for (std::size_t i = 0; i < pts.size(); ++i) {
+    const Scenario sc = override(spec.base.scenario, point_overrides(spec, pts[i]));
+    try {
+      check_memory(sc, 1, 1, 1);
+    } catch (const Error& e) {
+      throw Error(fmt::format("{}: point {} does not fit in memory: {}", spec.path, i, e.what()));
+    }
+  }
+}
+
 }  // namespace
 
 std::vector<std::int64_t> prepare_sweep(const std::string& spec_path, const SweepOptions& o) {
   if (o.out.empty()) throw Error("--out: required: the sweep's folder");
   const Spec spec = load_spec(spec_path);
   const std::vector<Point> pts = make_design(spec);
+  check_points_fit(spec, pts);
+  const FolderLock lock(o.out, "sweep", true);  // shared by the sweep's writers, refusing run, compare, cost
   prepare_folder(fs::path(o.out), spec, pts, o);
   const Manifest m = read_manifest(o.out);
   const Recorded rec = read_records(o.out, m);
@@ -241,7 +257,9 @@ SweepRun run_sweep(const std::string& spec_path, const SweepOptions& o) {
     throw Error(fmt::format("--shard {}/{}: accepted I/N with 0 <= I < N", o.shard.index, o.shard.count));
   const Spec spec = load_spec(spec_path);
   const std::vector<Point> pts = make_design(spec);
+  check_points_fit(spec, pts);
   const fs::path dir(o.out);
+  const FolderLock lock(o.out, "sweep", true);  // shared by the sweep's writers, refusing run, compare, cost
   if (!o.join) prepare_folder(dir, spec, pts, o);
   const Manifest m = read_manifest(dir);
   if (m.hash != spec.hash)

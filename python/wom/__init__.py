@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import io as _io
 import json as _json
+import math as _math
 import os as _os
 from dataclasses import dataclass as _dataclass
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
@@ -38,7 +39,7 @@ def _config(config: Config) -> Tuple[str, bool]:
     """(text or path, is_text): a dict becomes YAML (JSON is YAML), a string that names no
     file and looks like YAML is the config's text."""
     if isinstance(config, Mapping):
-        return _json.dumps(config), True
+        return _json.dumps(_yaml_safe(config)), True
     if isinstance(config, _os.PathLike):
         return _os.fspath(config), False
     if not isinstance(config, str):
@@ -48,6 +49,20 @@ def _config(config: Config) -> Tuple[str, bool]:
     return config, False
 
 
+def _yaml_safe(v: Any) -> Any:
+    """``v`` with NaN and infinities spelt as YAML spells them (.nan, .inf, -.inf): JSON's NaN and
+    Infinity are not YAML numbers, so the range check, not a type error, answers them."""
+    if isinstance(v, (float, _np.floating)) and not _math.isfinite(float(v)):
+        return ".nan" if _math.isnan(float(v)) else (".inf" if float(v) > 0 else "-.inf")
+    if isinstance(v, Mapping):
+        return {k: _yaml_safe(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [_yaml_safe(x) for x in v]
+    if isinstance(v, (_np.integer, _np.floating)):
+        return v.item()
+    return v
+
+
 def _value(v: Any) -> str:
     if isinstance(v, str):
         return v
@@ -55,11 +70,22 @@ def _value(v: Any) -> str:
         return "true" if v else "false"
     if v is None:
         return "null"
-    if isinstance(v, (int, float, list, tuple, dict)):
-        return _json.dumps(v)
-    if isinstance(v, (_np.integer, _np.floating)):
-        return _json.dumps(v.item())
+    if isinstance(v, (int, float, list, tuple, dict, _np.integer, _np.floating)):
+        v = _yaml_safe(v)
+        return v if isinstance(v, str) else _json.dumps(v)
     raise ConfigError(f"override value {v!r}: expected a number, a string, a bool, a list or None")
+
+
+def _whole(name: str, v: Any, lo: int, hi: int, none: bool = False) -> Optional[int]:
+    """A whole-number argument, checked as the command line checks its flag: a bool, a float or a
+    string is refused rather than converted (``seed=1.5``, ``replicates=True``)."""
+    if v is None and none:
+        return None
+    if isinstance(v, bool) or not isinstance(v, (int, _np.integer)):
+        raise ConfigError(f"{name}: expected a whole number from {lo} to {hi}, got {v!r} ({type(v).__name__})")
+    if not lo <= int(v) <= hi:
+        raise ConfigError(f"{name} = {int(v)} is out of range: accepted {lo} to {hi}")
+    return int(v)
 
 
 def _overrides(overrides: Optional[Mapping[str, Any]]) -> List[str]:
@@ -70,8 +96,16 @@ def _overrides(overrides: Optional[Mapping[str, Any]]) -> List[str]:
     return [f"{k}={_value(v)}" for k, v in overrides.items()]
 
 
+_SEED_MAX = 2**64 - 1
+_REPLICATES_MAX = 10_000_000
+
+
 def _threads(threads: Optional[int]) -> int:
-    return 0 if threads is None else int(threads)
+    return 0 if threads is None else _whole("threads", threads, 0, 65536)
+
+
+def _plan(seed: Optional[int], replicates: Optional[int]) -> Tuple[Optional[int], Optional[int]]:
+    return _whole("seed", seed, 0, _SEED_MAX, none=True), _whole("replicates", replicates, 1, _REPLICATES_MAX, none=True)
 
 
 class RunResult:
@@ -120,6 +154,7 @@ def run(config: Config, overrides: Optional[Mapping[str, Any]] = None, seed: Opt
     """Runs a scenario, as ``wom run CONFIG --set ... --seed S --replicates R --threads N``.
     Bit-identical to the command line for the same inputs."""
     text, is_text = _config(config)
+    seed, replicates = _plan(seed, replicates)
     return RunResult(_wom.run(text, is_text, _overrides(overrides), seed, replicates, _threads(threads)))
 
 
@@ -142,6 +177,7 @@ def compare(configs_or_config: Union[Config, Sequence[Config]], vary: Optional[s
         if is_text:
             raise ConfigError("compare: give config files (paths); dicts and YAML text are accepted by run and cost")
         paths.append(text)
+    seed, replicates = _plan(seed, replicates)
     csv, doc = _wom.compare(paths, vary or "", _overrides(overrides), seed, replicates, _threads(threads))
     return CompareResult(_pd.read_csv(_io.StringIO(csv)), _json.loads(doc))
 
@@ -159,9 +195,14 @@ def cost(config: Config, focal: int = 250, channel_focal: int = -1, options: Opt
          threads: Optional[int] = None, cone: bool = True) -> CostResult:
     """Prices the model's cost question, as ``wom cost CONFIG --focal N --option K=V ...``."""
     text, is_text = _config(config)
+    seed, replicates = _plan(seed, replicates)
+    focal = _whole("focal", focal, 1, 1_000_000)
+    channel_focal = -1 if channel_focal == -1 else _whole("channel_focal", channel_focal, 0, 1_000_000)
+    if options is not None and not isinstance(options, Mapping):
+        raise ConfigError("options: expected a dict {'KEY': 'VALUE'} of the model's intervention options")
     opts = [(k, str(v)) for k, v in (options or {}).items()]
-    doc, csv = _wom.cost(text, is_text, _overrides(overrides), seed, replicates, _threads(threads), int(focal),
-                         int(channel_focal), opts, bool(cone))
+    doc, csv = _wom.cost(text, is_text, _overrides(overrides), seed, replicates, _threads(threads), focal,
+                         channel_focal, opts, bool(cone))
     document = _json.loads(doc)
     rows = []
     for name in ("total", "ripple", "lost_or_not_won_per_100_argued", "customers_lost", "prospects_not_won"):
@@ -189,9 +230,12 @@ class SweepResult:
 def sweep(spec: str, out: str, resume: bool = False, shard: Optional[Tuple[int, int]] = None,
           threads: Optional[int] = None, fail_fast: bool = False) -> SweepResult:
     """Runs (or resumes) a sweep, as ``wom sweep SPEC --out DIR [--resume] [--shard I/N]``."""
+    if shard is not None and (not isinstance(shard, (tuple, list)) or len(shard) != 2):
+        raise ConfigError(f"shard: expected (I, N) with 0 <= I < N, got {shard!r}")
     i, n = shard if shard is not None else (0, 1)
-    ran, skipped, done, pending, failed = _wom.sweep(_os.fspath(spec), _os.fspath(out), bool(resume), int(i),
-                                                      int(n), _threads(threads), bool(fail_fast))
+    i, n = _whole("shard index", i, 0, 2**31 - 1), _whole("shard count", n, 1, 2**31 - 1)
+    ran, skipped, done, pending, failed = _wom.sweep(_os.fspath(spec), _os.fspath(out), bool(resume), i, n,
+                                                      _threads(threads), bool(fail_fast))
     status = {"ran": ran, "skipped": skipped, "points_done": done, "points_pending": pending, "points_failed": failed}
     res = _os.path.join(out, "results.csv")
     pts = _os.path.join(out, "points.csv")

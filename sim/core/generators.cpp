@@ -12,6 +12,7 @@
 #include <numeric>
 #include <optional>
 
+#include "sim/core/cancel.hpp"
 #include "sim/core/error.hpp"
 #include "sim/core/parallel.hpp"
 #include "sim/core/reorder.hpp"
@@ -60,6 +61,7 @@ ArcList block_model_arcs(const std::vector<vid>& start, double p_in, double p_ou
   const vid n = start.back();
   std::vector<ArcList> part(num_blocks(n));
   for_each_block(n, [&](std::size_t b, std::size_t lo, std::size_t hi) {
+    throw_if_cancelled();  // a block of rows at a time: a signal stops a long build promptly
     ArcList& out = part[b];
     std::size_t blk = std::size_t(std::upper_bound(start.begin(), start.end(), vid(lo)) - start.begin()) - 1;
     for (std::size_t uu = lo; uu < hi; ++uu) {
@@ -271,6 +273,7 @@ ArcList attachment_arcs(vid n, vid m, std::optional<double> triad, const rng::St
 
   TargetSet serial_picked(m);
   for (vid a = m + 1; a < n;) {
+    throw_if_cancelled();  // a cohort at a time: a signal stops a long build promptly
     const vid b = vid(std::min<std::uint64_t>(n, std::uint64_t(a) + std::max<vid>(1, a / kCohortDivisor)));
     const eid endpoints = 2 * eid(own(a) - arcs.data());  // the edges before the cohort
     for_each_block(
@@ -377,6 +380,7 @@ Graph configuration_model(std::vector<vid> degree, rng::RunKey key, BuildReport*
   // draws are keyed by slot, so the shuffle is a pure function of the run key.
   const rng::Stream s(key, 0, purpose::kStubShuffle);
   for (std::uint64_t i = stubs_total; i > 1; --i) {
+    if ((i & 0xFFFFF) == 0) throw_if_cancelled();  // every million draws
     const std::uint64_t j = rng::below(s.bits(i - 1), i);
     std::swap(stubs[i - 1], stubs[j]);
   }
@@ -604,6 +608,7 @@ Graph make_graph(const GraphSpec& spec, std::uint64_t seed, std::uint64_t replic
                        spec.directed && spec.reverse ? ", reversed" : "");
   }
   if (g.n == 0) throw Error(fmt::format("graph.generator = {} produced an empty graph", gen));
+  throw_if_cancelled();
   if (spec.reorder != "none") {
     g = reorder(g, spec.reorder);
     desc += " reorder=" + spec.reorder;

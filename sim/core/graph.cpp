@@ -6,6 +6,7 @@
 #include <numeric>
 #include <utility>
 
+#include "sim/core/cancel.hpp"
 #include "sim/core/error.hpp"
 #include "sim/core/parallel.hpp"
 
@@ -148,6 +149,7 @@ Graph build_graph(vid n, ArcList&& arcs, bool directed, std::vector<std::uint64_
   if (outside)  // name the first such arc, whatever the schedule
     for (const auto& [u, v] : arcs)
       if (u >= n || v >= n) throw Error(fmt::format("arc ({}, {}) names a vertex outside 0..{}", u, v, n - 1));
+  throw_if_cancelled();  // between the phases of a long build
   // Undirected: both directions are stored, so a repeated edge shows up twice as a repeated arc.
   std::uint64_t loops = 0;
   std::uint64_t dups = csr_from_arcs(n, std::move(arcs), !directed, g.out_offsets, g.out_targets, &loops);
@@ -155,6 +157,7 @@ Graph build_graph(vid n, ArcList&& arcs, bool directed, std::vector<std::uint64_
     loops /= 2;  // each self-loop was seen in both copies
     dups /= 2;
   } else {
+    throw_if_cancelled();
     // In-arcs: the transpose of the (already clean) out-CSR.
     ArcList rev(g.out_targets.size());
     for_each_block(n, [&](std::size_t, std::size_t lo, std::size_t hi) {

@@ -1,6 +1,8 @@
 #include "sim/io/config.hpp"
 
 #include <fmt/format.h>
+#include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -21,6 +23,7 @@
 
 #include "sim/core/error.hpp"
 #include "sim/core/generators.hpp"
+#include "sim/io/utf8.hpp"
 
 namespace wom {
 
@@ -166,10 +169,28 @@ class Converter {
  public:
   Converter(std::string file, std::string set_arg) : file_(std::move(file)), set_arg_(std::move(set_arg)) {}
 
+  /// A config nests a few levels and holds at most a few thousand values; YAML aliases can
+  /// make a node contain itself (endless) or repeat others exponentially (a "billion laughs"):
+  /// both are refused before they exhaust the stack or the memory.
+  static constexpr int kMaxDepth = 64;
+  static constexpr std::size_t kMaxValues = 100'000;
+
   Node convert(const YAML::Node& y, const Origin& fallback, const std::string& path) {
+    struct Depth {
+      int& d;
+      explicit Depth(int& x) : d(++x) {}
+      ~Depth() { --d; }
+    } depth(depth_);
     Node n;
     n.at = origin(y, fallback);
     n.key_at = fallback;
+    if (depth_ > kMaxDepth)
+      throw Error(fmt::format("{}: {}: nested more than {} levels deep (a YAML alias that contains itself?)",
+                              n.at.where(), path.size() > 40 ? path.substr(0, 40) + "..." : path, kMaxDepth));
+    if (++values_ > kMaxValues)
+      throw Error(fmt::format(
+          "{}: the config holds more than {} values (YAML aliases that repeat other aliases?): write it out plainly",
+          file_.empty() ? n.at.where() : file_, kMaxValues));
     switch (y.Type()) {
       case YAML::NodeType::Undefined:
       case YAML::NodeType::Null:
@@ -197,6 +218,11 @@ class Converter {
                 fmt::format("{}: {}: keys must be plain names", key_at.where(), path.empty() ? "config" : path));
           }
           const std::string& key = it->first.Scalar();
+          if (key == "<<" && it->first.Tag() != "!")  // unquoted: YAML 1.1's merge key, which yaml-cpp does not do
+            throw Error(fmt::format(
+                "{}: {}: '<<' (a YAML merge key) is not supported: write the keys out, or put the shared keys in a "
+                "file and name it in 'extends:'",
+                key_at.where(), path.empty() ? "config" : path));
           std::vector<std::string> parts = split_key(key);
           for (const auto& p : parts)
             if (p.empty()) throw Error(fmt::format("{}: malformed key '{}'", key_at.where(), join_key(path, key)));
@@ -250,10 +276,48 @@ class Converter {
 
   std::string file_;
   std::string set_arg_;
+  int depth_ = 0;
+  std::size_t values_ = 0;
 };
 
 // ---------------------------------------------------------------------------------------
 // Reading files and following `extends:`.
+
+/// The 1-based line of byte `pos` of `text`.
+int line_of(const std::string& text, std::size_t pos) {
+  return 1 + int(std::count(text.begin(), text.begin() + std::ptrdiff_t(std::min(pos, text.size())), '\n'));
+}
+
+/// Why `text` is not UTF-8 text YAML can read (empty when it is): a NUL byte (binary data, or a
+/// UTF-16 file) or a byte sequence that is not UTF-8 (a file in another encoding).
+std::string text_problem(const std::string& text, const std::string& file) {
+  if (const auto nul = text.find('\0'); nul != std::string::npos)
+    return fmt::format(
+        "{}:{}: not a text file: byte {} is a NUL byte (binary data, or a UTF-16 file: save it as UTF-8)", file,
+        line_of(text, nul), nul + 1);
+  // Strict UTF-8: JSON (summary.json) takes nothing else, not even overlong forms.
+  if (const std::size_t i = utf8_invalid_at(text); i != std::string::npos)
+    return fmt::format(
+        "{}:{}: not UTF-8 text: byte {} is 0x{:02x} (binary data, or text in another encoding: save "
+        "it as UTF-8)",
+        file, line_of(text, i), i + 1, static_cast<unsigned char>(text[i]));
+  return {};
+}
+
+/// A hint for a YAML syntax error at 1-based `line`: YAML forbids tabs in indentation, and
+/// yaml-cpp's message does not say so.
+std::string tab_hint(const std::string& text, int line) {
+  std::istringstream in(text);
+  std::string l;
+  for (int i = 1; std::getline(in, l); ++i) {
+    if (i < line - 1) continue;
+    if (i > line) break;
+    const std::size_t indent = l.find_first_not_of(" \t");
+    if (l.substr(0, indent == std::string::npos ? l.size() : indent).find('\t') != std::string::npos)
+      return fmt::format(" (line {} is indented with a tab, which YAML does not allow: indent with spaces)", i);
+  }
+  return {};
+}
 
 /// The whole file; `failure` starts the message when it cannot be read.
 std::string read_text(const std::string& path, const std::string& failure) {
@@ -278,17 +342,58 @@ fs::path identity(const std::string& path) {
   return ec ? fs::absolute(path).lexically_normal() : p;
 }
 
+/// The line where a YAML document after the first one holds something, or 0 when none does.
+/// Not YAML::LoadAll: yaml-cpp 0.7's loops forever on some malformed text (a stray ',' reads as
+/// endless empty documents), so at most 64 documents are looked at, through parser events.
+int later_document_line(const std::string& text) {
+  struct Documents : YAML::EventHandler {
+    int count = 0, line = 0;
+    void content(const YAML::Mark& m) {
+      if (count > 1 && line == 0) line = m.line + 1;
+    }
+    void OnDocumentStart(const YAML::Mark&) override { ++count; }
+    void OnDocumentEnd() override {}
+    void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+    void OnAlias(const YAML::Mark& m, YAML::anchor_t) override { content(m); }
+    void OnScalar(const YAML::Mark& m, const std::string&, YAML::anchor_t, const std::string&) override { content(m); }
+    void OnSequenceStart(const YAML::Mark& m, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+      content(m);
+    }
+    void OnSequenceEnd() override {}
+    void OnMapStart(const YAML::Mark& m, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+      content(m);
+    }
+    void OnMapEnd() override {}
+  } docs;
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  for (int i = 0; i < 64 && docs.line == 0 && parser.HandleNextDocument(docs); ++i) {
+  }
+  return docs.line;
+}
+
 class Loader {
  public:
   std::vector<std::string> files;  // parents first
 
   /// Parses `text` (the content of `file`), merges its parents under it, returns the tree.
   Node load(const std::string& text, const std::string& file, std::vector<fs::path>& stack) {
+    if (const std::string why = text_problem(text, file); !why.empty()) throw Error(why);
     YAML::Node y;
     try {
-      y = YAML::Load(text);
+      y = YAML::Load(text);  // the first document
+      // A second document would be ignored without a word: refuse it.
+      if (const int line = later_document_line(text); line > 0)
+        throw Error(fmt::format(
+            "{}:{}: a second YAML document (after '---'): a config file holds one; remove it, or move it to a "
+            "file of its own",
+            file, line));
+    } catch (const YAML::DeepRecursion& e) {
+      throw Error(fmt::format("{}:{}:{}: YAML syntax error: nested more than {} levels deep", file, e.mark.line + 1,
+                              e.mark.column + 1, e.depth() - 1));
     } catch (const YAML::ParserException& e) {
-      throw Error(fmt::format("{}:{}:{}: YAML syntax error: {}", file, e.mark.line + 1, e.mark.column + 1, e.msg));
+      throw Error(fmt::format("{}:{}:{}: YAML syntax error: {}{}", file, e.mark.line + 1, e.mark.column + 1, e.msg,
+                              tab_hint(text, e.mark.line + 1)));
     } catch (const YAML::Exception& e) {
       throw Error(fmt::format("{}: YAML error: {}", file, e.what()));
     }
@@ -354,6 +459,10 @@ void apply_set(Node& root, const std::string& arg) {
     throw Error(fmt::format("--set '{}': expected key=value, e.g. --set params.beta=0.3", arg));
   std::string key = arg.substr(0, eq);
   std::string value_text = arg.substr(eq + 1);
+  // As in a config file: the value ends up in summary.json, which holds UTF-8 only.
+  if (const std::size_t bad = utf8_invalid_at(arg); bad != std::string::npos)
+    throw Error(fmt::format("--set '{}': not UTF-8 text: byte {} is 0x{:02x} (text in another encoding?)", arg, bad + 1,
+                            static_cast<unsigned char>(arg[bad])));
   for (const auto& p : split_key(key))
     if (p.empty()) throw Error(fmt::format("--set '{}': malformed key '{}'", arg, key));
   if (key == "extends" || key.rfind("extends.", 0) == 0)
@@ -396,11 +505,16 @@ std::string suggestion(const std::string& word, const std::vector<std::string>& 
     for (auto& c : s) c = char(std::tolower(static_cast<unsigned char>(c)));
     return s;
   };
+  // Accept one edit in short names and about one in three in longer ones. A candidate whose
+  // length differs by more than that is too far whatever it is (the distance is at least the
+  // difference): skipping it keeps a long unknown key (a pasted line) from costing
+  // length × candidates of work.
+  const std::size_t most = std::max<std::size_t>(1, word.size() / 3);
   for (const auto& c : candidates) {
+    if ((c.size() > word.size() ? c.size() - word.size() : word.size() - c.size()) > most) continue;
     std::size_t d = lower(c) == lower(word) ? 0 : edit_distance(word, c);
     if (d < best_d) best_d = d, best = c;
   }
-  // Accept one edit in short names and about one in three in longer ones.
   std::size_t limit = std::max<std::size_t>(1, std::min(word.size(), best.size()) / 3);
   return best_d <= limit ? best : std::string();
 }
@@ -468,15 +582,32 @@ class Checker {
   std::optional<double> real(const Node& n, const std::string& key, const std::string& accepted) {
     if (!scalar(n, key, "a number")) return std::nullopt;
     if (auto v = parse_real(n.scalar)) return v;
-    error(fmt::format("{}: {}: expected a number, got '{}' (accepted: {})", n.at.where(), key, n.scalar, accepted));
+    if (too_large(n.scalar))  // "1e400": a number, beyond what a double holds
+      out_of_range(n, key, accepted);
+    else
+      error(fmt::format("{}: {}: expected a number, got '{}' (accepted: {})", n.at.where(), key, n.scalar, accepted));
     return std::nullopt;
   }
 
   std::optional<std::int64_t> integer(const Node& n, const std::string& key, const std::string& accepted) {
     if (!scalar(n, key, "an integer")) return std::nullopt;
     if (auto v = parse_int(n.scalar)) return v;
-    error(fmt::format("{}: {}: expected an integer, got '{}' (accepted: {})", n.at.where(), key, n.scalar, accepted));
+    // A whole number beyond 64 bits ("9223372036854775808", "1e19", "1e400") is out of range,
+    // not of the wrong type.
+    const auto d = parse_real(n.scalar);
+    if ((d && std::isfinite(*d) && std::floor(*d) == *d) || too_large(n.scalar))
+      out_of_range(n, key, accepted);
+    else
+      error(fmt::format("{}: {}: expected an integer, got '{}' (accepted: {})", n.at.where(), key, n.scalar, accepted));
     return std::nullopt;
+  }
+
+  /// A number too large for a double ("1e400", "-1e999").
+  static bool too_large(const std::string& raw) {
+    const std::string s = !raw.empty() && raw[0] == '+' ? raw.substr(1) : raw;
+    double v = 0;
+    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    return ec == std::errc::result_out_of_range && end == s.data() + s.size() && !s.empty();
   }
 
   std::optional<bool> boolean(const Node& n, const std::string& key) {
@@ -963,6 +1094,9 @@ Config validate(const Node& root, const std::string& source, const std::vector<s
           ck.out_of_range(*n, "seed", "[0, 2^64-1] (integer)");
         else
           cfg.plan.seed = std::uint64_t(*i);
+      } else if (const auto d = Checker::parse_real(s); ec == std::errc::result_out_of_range || Checker::too_large(s) ||
+                                                        (d && std::isfinite(*d) && std::floor(*d) == *d)) {
+        ck.out_of_range(*n, "seed", "[0, 2^64-1] (integer)");
       } else {
         ck.error(fmt::format("{}: seed: expected a non-negative integer, got '{}' (accepted: [0, 2^64-1])",
                              n->at.where(), s));
@@ -1032,7 +1166,12 @@ Config validate(const Node& root, const std::string& source, const std::vector<s
   if (const Node* o = ck.section(root, "output", "")) {
     ck.check_keys(*o, "output", kOutputKeys, all_paths);
     if (const Node* d = o->get("dir")) {
-      if (auto s = ck.string(*d, "output.dir", {})) {
+      if (auto s = ck.string(*d, "output.dir", {}); s && s->empty()) {
+        ck.error(
+            fmt::format("{}: output.dir: expected a folder name, got an empty string (remove the key, or set it "
+                        "to null, for no files)",
+                        d->at.where()));
+      } else if (s) {
         fs::path p(*s);
         if (p.is_relative()) p = d->at.base_dir() / p;
         p = p.lexically_normal();

@@ -1,6 +1,7 @@
 #include "sim/io/edgelist.hpp"
 
 #include <fmt/format.h>
+#include <sys/stat.h>
 #include <zlib.h>
 
 #include <algorithm>
@@ -8,8 +9,10 @@
 #include <cstdio>
 #include <cstring>
 #include <limits>
+#include <memory>
 #include <vector>
 
+#include "sim/core/cancel.hpp"
 #include "sim/core/error.hpp"
 #include "sim/core/generators.hpp"
 #include "sim/core/parallel.hpp"
@@ -32,6 +35,12 @@ class Source {
   explicit Source(const std::string& path) : path_(path) {
     file_ = std::fopen(path.c_str(), "rb");
     if (!file_) throw Error(fmt::format("{}: cannot open edge list: {}", path, std::strerror(errno)));
+    struct stat st {};
+    if (::fstat(::fileno(file_), &st) == 0 && S_ISDIR(st.st_mode)) {
+      std::fclose(file_);
+      file_ = nullptr;
+      throw Error(fmt::format("{}: cannot open edge list: it is a directory, expected a file", path));
+    }
     unsigned char magic[2] = {0, 0};
     const std::size_t got = std::fread(magic, 1, 2, file_);
     if (std::ferror(file_)) fail_errno(0);
@@ -141,7 +150,12 @@ class Scanner {
       if (v > (std::numeric_limits<std::uint64_t>::max() - d) / 10) overflow = true;
       v = v * 10 + d;
     }
-    const std::string token(tok, std::size_t(std::min<std::ptrdiff_t>(q - tok, 40)));
+    // Shown as text: bytes that are not printable ASCII (binary data, another encoding) as \xNN.
+    std::string token;
+    for (const char* c = tok; c < q && c < tok + 40; ++c) {
+      const auto b = static_cast<unsigned char>(*c);
+      token += b >= 0x20 && b < 0x7f ? std::string(1, *c) : fmt::format("\\x{:02x}", b);
+    }
     if (!numeric) throw Error(fmt::format("{}:{}: '{}' is not a vertex id; {}", path_, info_.lines, token, kForm));
     if (overflow)
       throw Error(fmt::format("{}:{}: id '{}' does not fit in 64 bits; {}", path_, info_.lines, token, kForm));
@@ -171,23 +185,41 @@ Graph load_edge_list(const std::string& path, bool directed, bool reverse, Build
   seen.gzip = src.gzip();
   Scanner scan(path, ends, seen);
   {
-    std::vector<char> buf(std::size_t(4) << 20);  // 4 MiB chunks; grows only for longer lines
+    // 4 MiB chunks; grows only for longer lines. Not zero-filled: only bytes read are used (and
+    // a small file touches only the pages it fills).
+    std::size_t cap = std::size_t(4) << 20;
+    auto buf = std::make_unique_for_overwrite<char[]>(cap);
     std::size_t have = 0;
-    bool eof = false;
+    bool eof = false, first = true;
     while (!eof || have > 0) {
+      throw_if_cancelled();  // a chunk at a time: a signal stops reading a large file promptly
       if (!eof) {
-        if (have == buf.size()) buf.resize(2 * buf.size());  // one line longer than the buffer
-        const std::size_t got = src.read(buf.data() + have, buf.size() - have, seen.lines + 1);
+        if (have == cap) {  // one line longer than the buffer
+          auto bigger = std::make_unique_for_overwrite<char[]>(2 * cap);
+          std::memcpy(bigger.get(), buf.get(), have);
+          buf = std::move(bigger);
+          cap *= 2;
+        }
+        const std::size_t got = src.read(buf.get() + have, cap - have, seen.lines + 1);
         eof = got == 0;
         have += got;
       }
+      // A UTF-8 byte-order mark (a file saved by a Windows editor) is not part of the first id.
+      if (first && (have >= 3 || eof)) {
+        first = false;
+        if (have >= 3 && std::memcmp(buf.get(), "\xef\xbb\xbf", 3) == 0) {
+          std::memmove(buf.get(), buf.get() + 3, have - 3);
+          have -= 3;
+        }
+      }
+      if (first) continue;      // fewer than 3 bytes so far: read on before parsing
       std::size_t take = have;  // at end of file the last line needs no newline
       if (!eof) {
         while (take > 0 && buf[take - 1] != '\n') --take;  // keep the partial last line for the next read
         if (take == 0) continue;
       }
-      scan.parse(buf.data(), buf.data() + take);
-      std::memmove(buf.data(), buf.data() + take, have - take);
+      scan.parse(buf.get(), buf.get() + take);
+      std::memmove(buf.get(), buf.get() + take, have - take);
       have -= take;
     }
   }

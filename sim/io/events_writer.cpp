@@ -19,6 +19,15 @@ namespace {
 constexpr std::size_t kFlushAt = std::size_t(1) << 20;  // buffered bytes before a write
 constexpr const char* kHeader = "replicate,step,from,to,channel,valence,generation\n";
 
+/// "writing PATH: why", naming the log by the name the user gave (not the temporary file), with
+/// what a full disk or a file-size limit means.
+Error write_error(const std::string& path, int err, const std::string& fallback) {
+  const bool full = err == ENOSPC || err == EDQUOT || err == EFBIG;
+  return Error(fmt::format("writing the event log {}: {}{}; the event log was not written", path,
+                           err ? std::strerror(err) : fallback,
+                           full ? " (the disk is full or a file-size limit was hit)" : ""));
+}
+
 bool ends_with(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
@@ -73,15 +82,15 @@ void CsvEventLog::write_raw(const char* data, std::size_t size) {
       const unsigned chunk = unsigned(std::min<std::size_t>(size, std::size_t(1) << 30));
       if (gzwrite(gz_, data, chunk) != int(chunk)) {
         int zerr = 0;
+        const int err = errno;
         const char* msg = gzerror(gz_, &zerr);
-        throw Error(fmt::format("{}: cannot write the event log: {}", tmp_,
-                                zerr == Z_ERRNO && errno ? std::strerror(errno) : msg));
+        throw write_error(path_, zerr == Z_ERRNO ? err : 0, msg);
       }
       data += chunk;
       size -= chunk;
     }
   } else if (std::fwrite(data, 1, size, file_) != size) {
-    throw Error(fmt::format("{}: cannot write the event log: {}", tmp_, errno ? std::strerror(errno) : "short write"));
+    throw write_error(path_, errno, "short write");
   }
 }
 
@@ -110,9 +119,9 @@ void CsvEventLog::close() {
     file_ = nullptr;
   }
   if (rc != 0) {
-    const std::string why = errno ? std::strerror(errno) : "close failed";
+    const int err = errno;
     std::remove(tmp_.c_str());
-    throw Error(fmt::format("{}: cannot write the event log: {}", tmp_, why));
+    throw write_error(path_, err, "close failed");
   }
   if (std::rename(tmp_.c_str(), path_.c_str()) != 0) {
     const std::string why = std::strerror(errno);

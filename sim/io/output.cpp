@@ -3,6 +3,8 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <stdio.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -14,7 +16,9 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <utility>
 
+#include "sim/core/cancel.hpp"
 #include "sim/core/error.hpp"
 #include "wom/version.hpp"
 
@@ -113,6 +117,83 @@ std::string why_not_replaceable(const fs::path& d) {
   return fmt::format("it holds {}, which wom did not write", names);
 }
 
+/// What a failed write means to a user, for the errors of a full disk or a file-size limit.
+std::string full_disk_hint(int err) {
+  return err == ENOSPC || err == EDQUOT || err == EFBIG ? " (the disk is full or a file-size limit was hit)" : "";
+}
+
+Error write_error(const std::string& shown, int err) {
+  return Error(fmt::format("writing {}: {}{}", shown, std::strerror(err), full_disk_hint(err)));
+}
+
+/// A stream buffer on a file descriptor that keeps the errno of the first failed write(2), so a
+/// failure is reported with its real cause however late the stream notices it (an ofstream only
+/// says that something failed, and errno may be overwritten by then).
+class FdBuf : public std::streambuf {
+ public:
+  explicit FdBuf(int fd) : fd_(fd) { setp(buf_, buf_ + sizeof buf_); }
+  int error() const { return err_; }
+
+ protected:
+  int_type overflow(int_type c) override {
+    if (!drain()) return traits_type::eof();
+    if (!traits_type::eq_int_type(c, traits_type::eof())) {
+      *pptr() = traits_type::to_char_type(c);
+      pbump(1);
+    }
+    return traits_type::not_eof(c);
+  }
+  int sync() override { return drain() ? 0 : -1; }
+
+ private:
+  bool drain() {
+    const char* p = pbase();
+    std::size_t left = std::size_t(pptr() - pbase());
+    while (left > 0 && err_ == 0) {
+      const ssize_t n = ::write(fd_, p, left);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        err_ = n < 0 ? errno : EIO;
+        break;
+      }
+      p += n;
+      left -= std::size_t(n);
+    }
+    setp(buf_, buf_ + sizeof buf_);
+    return err_ == 0;
+  }
+
+  int fd_;
+  int err_ = 0;
+  char buf_[1 << 16];
+};
+
+/// Writes what `fill` streams as the file `path` (created or truncated) and makes it durable
+/// (fsync). Every write, the fsync and the close are checked; a failure throws "writing SHOWN:
+/// why" (`shown`: the name the user knows, not the temporary one).
+void write_durable(const fs::path& path, const std::string& shown, const std::function<void(std::ostream&)>& fill) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) throw write_error(shown, errno);
+  int err = 0;
+  try {
+    FdBuf buf(fd);
+    std::ostream os(&buf);
+    fill(os);
+    os.flush();
+    err = buf.error();
+    if (err == 0 && !os) err = EIO;
+  } catch (...) {
+    ::close(fd);
+    throw;
+  }
+  int rc;
+  do rc = ::fsync(fd);
+  while (rc != 0 && errno == EINTR);
+  if (err == 0 && rc != 0 && errno != EINVAL) err = errno;  // EINVAL: a file system without fsync
+  if (::close(fd) != 0 && err == 0 && errno != EINTR) err = errno;
+  if (err != 0) throw write_error(shown, err);
+}
+
 /// Flushes a file's or a folder's data to the disk (fsync), so that a folder renamed into place
 /// after a crash holds complete files; a path that cannot be opened is reported.
 void sync_to_disk(const fs::path& p, bool folder) {
@@ -143,19 +224,18 @@ class Staging {
   Staging(const Staging&) = delete;
   Staging& operator=(const Staging&) = delete;
 
-  /// Writes one file into the temporary folder; `fill` streams its content.
+  /// Writes one file into the temporary folder; `fill` streams its content. A failure (a full
+  /// disk, a file-size limit) names the file by its place in the output folder; the folder is
+  /// then never made (the destructor removes the temporary one).
   void write(const std::string& name, const std::function<void(std::ostream&)>& fill) {
     if (name.empty() || name.find('/') != std::string::npos || name == kOutputMarker)
       throw Error(fmt::format("output file name '{}' is not a plain file name", name));
-    fs::path p = tmp_ / name;
-    std::ofstream out(p, std::ios::binary | std::ios::trunc);
-    if (!out) throw Error(fmt::format("cannot write '{}': {}", p.string(), std::strerror(errno)));
-    fill(out);
-    out.flush();
-    if (!out) throw Error(fmt::format("error while writing '{}': {}", p.string(), std::strerror(errno)));
-    out.close();
-    if (out.fail()) throw Error(fmt::format("error while closing '{}': {}", p.string(), std::strerror(errno)));
-    sync_to_disk(p, false);
+    throw_if_cancelled();  // a signal while the outputs are written: none of them appears
+    try {
+      write_durable(tmp_ / name, (dir_ / name).string(), fill);
+    } catch (const Error& e) {
+      throw Error(std::string(e.what()) + "; nothing was written");
+    }
     names_.push_back(name);
   }
 
@@ -170,9 +250,13 @@ class Staging {
         "# report.html (`wom report`), and `--force` replaces it whole. The files `wom {0}` wrote:\n",
         command);
     for (const auto& n : names_) marker += n + "\n";
-    write_marker(marker);
-    sync_to_disk(tmp_ / kOutputMarker, false);
+    try {
+      write_durable(tmp_ / kOutputMarker, (dir_ / kOutputMarker).string(), [&](std::ostream& os) { os << marker; });
+    } catch (const Error& e) {
+      throw Error(std::string(e.what()) + "; nothing was written");
+    }
     sync_to_disk(tmp_, true);
+    throw_if_cancelled();  // the last moment at which stopping leaves nothing
     std::error_code ec;
     if (!fs::exists(dir_, ec)) {
       fs::rename(tmp_, dir_, ec);
@@ -211,14 +295,6 @@ class Staging {
   }
 
  private:
-  void write_marker(const std::string& text) {
-    std::ofstream out(tmp_ / kOutputMarker, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.close();
-    if (out.fail())
-      throw Error(fmt::format("cannot write '{}': {}", (tmp_ / kOutputMarker).string(), std::strerror(errno)));
-  }
-
   fs::path dir_;
   fs::path tmp_;
   std::vector<std::string> names_;
@@ -778,6 +854,115 @@ void check_output_folder(const OutputFolder& out) {
         fmt::format("cannot create output folder '{}': '{}': {}", d.string(), probe.string(), std::strerror(errno)));
 }
 
+namespace {
+
+/// The lock file of output folder `d`: `.NAME.wom-lock` in its parent, or, while the parent does
+/// not exist, `.A%B%NAME.wom-lock` in the nearest existing folder above it (A/B/NAME).
+fs::path lock_file_of(const fs::path& d) {
+  std::error_code ec;
+  std::string name = d.filename().string();
+  fs::path at = d.parent_path();
+  while (!at.empty() && !fs::is_directory(at, ec) && at.has_filename()) {
+    name = at.filename().string() + "%" + name;
+    at = at.parent_path();
+  }
+  const fs::path file = "." + name + ".wom-lock";
+  return at.empty() ? file : at / file;
+}
+
+/// "pid 1234, `wom run`" from a lock file's text ("1234 run"), or "" when it holds none.
+std::string holder_text(int fd) {
+  char buf[128] = {0};
+  const ssize_t n = ::pread(fd, buf, sizeof buf - 1, 0);
+  if (n <= 0) return {};
+  std::string text(buf, std::size_t(n));
+  const auto space = text.find(' ');
+  const auto nl = text.find('\n');
+  if (space == std::string::npos || nl == std::string::npos || nl < space) return {};
+  return fmt::format(" (pid {}, `wom {}`)", text.substr(0, space), text.substr(space + 1, nl - space - 1));
+}
+
+}  // namespace
+
+FolderLock::FolderLock(const std::string& dir, const std::string& command, bool shared) : shared_(shared) {
+  const fs::path d = clean(dir);
+  const fs::path file = lock_file_of(d);
+  // A holder removes the file when it is done; one that opened it just before may then lock a
+  // file that no longer has the name. Locking is retried until the locked file is the named one.
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    const int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+    if (fd < 0) {
+      const int err = errno;
+      throw Error(
+          fmt::format("cannot create output folder '{}': '{}' is not writable (creating a file there "
+                      "failed: {})",
+                      d.string(), file.has_parent_path() ? file.parent_path().string() : ".", std::strerror(err)));
+    }
+    int rc;
+    do rc = ::flock(fd, (shared ? LOCK_SH : LOCK_EX) | LOCK_NB);
+    while (rc != 0 && errno == EINTR);
+    if (rc != 0) {
+      const int err = errno;
+      const std::string holder = holder_text(fd);
+      ::close(fd);
+      if (err == EWOULDBLOCK)
+        throw Error(fmt::format(
+            "output folder '{}' is in use: another wom process{} is writing it (it holds the lock '{}'); wait for it "
+            "to finish, or choose another folder",
+            d.string(), holder, file.string()));
+      throw Error(fmt::format("output folder '{}': cannot lock '{}': {} (this file system may not support file locks)",
+                              d.string(), file.string(), std::strerror(err)));
+    }
+    struct stat held = {};
+    struct stat named = {};
+    if (::fstat(fd, &held) == 0 && ::stat(file.c_str(), &named) == 0 && held.st_ino == named.st_ino &&
+        held.st_dev == named.st_dev) {
+      fd_ = fd;
+      path_ = file.string();
+      // Who holds it, for the message a second process gets (best effort: a full disk only
+      // loses the name; of several sweep writers, the last to start is named).
+      const std::string who = fmt::format("{} {}\n", ::getpid(), command);
+      if (::ftruncate(fd, 0) == 0) (void)!::pwrite(fd, who.data(), who.size(), 0);
+      return;
+    }
+    ::close(fd);  // the file was removed or replaced meanwhile: lock the one that has the name
+  }
+  throw Error(fmt::format("output folder '{}': cannot lock '{}': it keeps being replaced", d.string(), file.string()));
+}
+
+FolderLock::FolderLock(FolderLock&& other) noexcept
+    : path_(std::move(other.path_)), fd_(std::exchange(other.fd_, -1)), shared_(other.shared_) {
+  other.path_.clear();
+}
+
+FolderLock& FolderLock::operator=(FolderLock&& other) noexcept {
+  if (this != &other) {
+    release();
+    path_ = std::move(other.path_);
+    other.path_.clear();
+    fd_ = std::exchange(other.fd_, -1);
+    shared_ = other.shared_;
+  }
+  return *this;
+}
+
+void FolderLock::release() noexcept {
+  if (fd_ < 0) return;
+  // Only a sole holder removes the file (a shared one first makes sure it is alone); it is
+  // removed while locked, so whoever opened it meanwhile sees it is gone and tries again.
+  if (!shared_ || ::flock(fd_, LOCK_EX | LOCK_NB) == 0) ::unlink(path_.c_str());
+  ::close(fd_);
+  fd_ = -1;
+  path_.clear();
+}
+
+FolderLock lock_output_folder(const OutputFolder& out) {
+  check_output_folder(out);
+  FolderLock lock(out.dir, out.command);
+  check_output_folder(out);
+  return lock;
+}
+
 std::vector<std::string> write_output_folder(const OutputFolder& out, const std::vector<OutputFile>& files) {
   check_output_folder(out);  // again: the folder may have changed while the command ran
   Staging stage(clean(out.dir));
@@ -793,16 +978,8 @@ std::string add_file(const std::string& dir, const OutputFile& file) {
   if (fs::is_directory(to, ec))
     throw Error(fmt::format("cannot write '{}': a folder of that name is in the way", to.string()));
   try {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw Error(fmt::format("cannot write '{}': {}", tmp.string(), std::strerror(errno)));
-    file.write(out);
-    out.close();
-    if (out.fail()) throw Error(fmt::format("error while writing '{}': {}", tmp.string(), std::strerror(errno)));
     // Durable before it takes the name: a crash leaves the old file or the whole new one.
-    if (const int fd = ::open(tmp.c_str(), O_RDONLY | O_CLOEXEC); fd >= 0) {
-      ::fsync(fd);
-      ::close(fd);
-    }
+    write_durable(tmp, to.string(), file.write);
     fs::rename(tmp, to, ec);
     if (ec) throw Error(fmt::format("cannot move '{}' to '{}': {}", tmp.string(), to.string(), ec.message()));
     if (const int fd = ::open(d.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); fd >= 0) {

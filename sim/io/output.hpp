@@ -186,6 +186,37 @@ std::vector<std::string> output_commands(const std::string& dir);
 /// or a parent where the temporary folder cannot be created.
 void check_output_folder(const OutputFolder& out);
 
+/// Holds the output folder `dir` for one command, so that two wom processes never write one
+/// folder: an flock(2) on the hidden file `.NAME.wom-lock` beside it (in the nearest existing
+/// folder above it, `.A%B.wom-lock`, while its parents A/ do not exist yet). Run, compare and
+/// cost hold it exclusively; the writers of one sweep (shards, ranks) share it. A second
+/// process is refused at once with wom::Error naming the holder's pid and command; creating the
+/// lock file is also the real test that the place is writable (root passes access(2) checks).
+/// Released when destroyed, or when the process ends however it ends; the last holder removes
+/// the file.
+class FolderLock {
+ public:
+  FolderLock() = default;
+  FolderLock(const std::string& dir, const std::string& command, bool shared = false);
+  ~FolderLock() { release(); }
+  FolderLock(FolderLock&& other) noexcept;
+  FolderLock& operator=(FolderLock&& other) noexcept;
+  FolderLock(const FolderLock&) = delete;
+  FolderLock& operator=(const FolderLock&) = delete;
+  /// The lock file (empty when nothing is held).
+  const std::string& path() const { return path_; }
+
+ private:
+  void release() noexcept;
+  std::string path_;
+  int fd_ = -1;
+  bool shared_ = false;
+};
+
+/// `check_output_folder(out)`, then its lock (FolderLock, exclusive), then the check again: the
+/// folder may have appeared meanwhile. Hold the result until the outputs are written.
+FolderLock lock_output_folder(const OutputFolder& out);
+
 /// Writes `files` and the marker as the whole of folder `out.dir`, atomically (see above),
 /// creating missing parents; checks `out` again first. Returns the paths written (not the
 /// marker).
@@ -193,7 +224,10 @@ std::vector<std::string> write_output_folder(const OutputFolder& out, const std:
 
 /// Adds `file` to the existing folder `dir` (`wom report`'s report.html, a sweep's files),
 /// atomically and durably: written beside its name as a hidden temporary file, fsync'd, then
-/// renamed over it (and the folder fsync'd). Returns its path.
+/// renamed over it (and the folder fsync'd). Returns its path. Every write, the fsync and the
+/// close are checked: a full disk or a file-size limit (EFBIG: wom ignores SIGXFSZ) throws
+/// "writing DIR/NAME: File too large (the disk is full or a file-size limit was hit)" and leaves
+/// the old file, if any, as it was.
 std::string add_file(const std::string& dir, const OutputFile& file);
 
 /// Writes timeseries.csv, summary.json and config.yaml (its output.dir is ".", the folder it

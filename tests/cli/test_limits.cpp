@@ -58,7 +58,7 @@ TEST_CASE("a run too large for memory is refused up front, naming the key and th
   }
 }
 
-TEST_CASE("money and discount ranges keep the arithmetic finite; an undefined rating is refused", "[cli][limits]") {
+TEST_CASE("money and discount ranges keep the arithmetic finite, and an undefined rating is refused", "[cli][limits]") {
   TempDir dir;
   dir.write("s.yaml", kSmall);
   struct Case {

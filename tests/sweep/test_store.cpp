@@ -12,12 +12,14 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "sim/core/error.hpp"
 #include "sweep/store.hpp"
+#include "sweep/sweep.hpp"
 
 namespace fs = std::filesystem;
 using Catch::Matchers::Contains;
@@ -557,4 +559,92 @@ TEST_CASE("store: a full disk fails the append and leaves only intact records", 
     w.append(payload(43));
   }
   CHECK(read_store(path).records.size() == 45);
+}
+
+// Regressions found by fuzzing the folder's reading (fuzz/fuzz_store.cpp, fuzz/README.md): a
+// damaged manifest.json, or a checksummed record with odd numbers, is refused or skipped with a
+// message, never read with undefined behaviour or an index out of range.
+
+namespace {
+
+nlohmann::ordered_json valid_manifest() {
+  return {{"kind", "wom sweep"},
+          {"spec_hash", "0123"},
+          {"design", "grid"},
+          {"keys", {"params.beta"}},
+          {"metrics", {"a", "b"}},
+          {"values", {{"0.1"}, {"0.2"}}},
+          {"unit", nlohmann::ordered_json::array()},
+          {"replicates",
+           {{"min", 2},
+            {"max", 4},
+            {"batch", 2},
+            {"target", {{"metric", "a"}, {"ci_halfwidth", 0.5}, {"relative", false}}}}},
+          {"seeds", {7, 7}}};
+}
+
+/// The message of the wom::Error that `wom sweep status` throws on the folder ("" if none).
+std::string status_error(const TempDir& d, const nlohmann::ordered_json& manifest) {
+  spit(d.file("manifest.json"), manifest.dump());
+  try {
+    (void)wom::sweep::sweep_status(d.dir.string());
+  } catch (const wom::Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST_CASE("fuzz: a damaged manifest is refused, naming what is wrong", "[sweep][fuzz]") {
+  TempDir d;
+  fs::create_directories(d.dir / "records");
+  write_all(d.file("records/w.log"), {R"({"point":0,"replicate":0,"seed":7,"metrics":{"a":1,"b":2}})"});
+  CHECK(status_error(d, valid_manifest()).empty());
+  auto with = [](const char* key, const nlohmann::ordered_json& v) {
+    auto m = valid_manifest();
+    m[key] = v;
+    return m;
+  };
+  // A missing or mistyped key was an uncaught json exception.
+  auto m = valid_manifest();
+  m.erase("spec_hash");
+  CHECK_THAT(status_error(d, m), Contains("manifest.json: damaged manifest: [json.exception.out_of_range.403] key "
+                                          "'spec_hash' not found"));
+  CHECK_THAT(status_error(d, with("keys", 5)), Contains("damaged manifest"));
+  CHECK_THAT(status_error(d, nlohmann::ordered_json::array({1, 2})), Contains("manifest.json: not a sweep manifest"));
+  CHECK_THAT(status_error(d, with("kind", 5)), Contains("manifest.json: not a sweep manifest"));
+  // A seed or count that is not an integer was converted with undefined behaviour.
+  CHECK_THAT(status_error(d, with("seeds", {3.6e23, 7})),
+             Contains("damaged manifest: [json.exception.type_error.302] expected a non-negative integer, got "));
+  CHECK_THAT(status_error(d, with("seeds", {-1, 7})), Contains("expected a non-negative integer, got -1"));
+  CHECK_THAT(status_error(d, with("sobol_n", 1e300)), Contains("expected an integer, got 1e+300"));
+  // Parts that disagree were read out of range.
+  m = valid_manifest();
+  m["replicates"]["target"]["metric"] = "c";
+  CHECK_THAT(status_error(d, m), Contains("damaged manifest: the precision target's metric 'c' is not among its "
+                                          "metrics"));
+  CHECK_THAT(status_error(d, with("seeds", {7})), Contains("damaged manifest: 1 seeds for 2 points"));
+  CHECK_THAT(status_error(d, with("values", {{"0.1"}, {"0.2", "x"}})),
+             Contains("damaged manifest: point 1 has 2 values for 1 keys"));
+  m = valid_manifest();
+  m["replicates"]["batch"] = 0;
+  CHECK_THAT(status_error(d, m), Contains("damaged manifest: replicates.batch = 0: expected 1 or more"));
+  m["replicates"]["batch"] = 2;
+  m["replicates"]["min"] = 5;
+  CHECK_THAT(status_error(d, m), Contains("damaged manifest: replicates min = 5, max = 4"));
+}
+
+TEST_CASE("fuzz: an intact record whose numbers are not row ids is skipped, not converted", "[sweep][fuzz]") {
+  TempDir d;
+  fs::create_directories(d.dir / "records");
+  write_all(d.file("records/w.log"), {R"({"point":1e300,"replicate":0,"seed":7,"metrics":{"a":1}})",
+                                      R"({"point":0,"replicate":0,"seed":-7,"metrics":{"a":1}})",
+                                      R"({"point":0,"replicate":0.5,"seed":7,"metrics":{"a":1}})",
+                                      R"({"point":1,"replicate":0,"seed":7,"metrics":{"a":1}})"});
+  spit(d.file("manifest.json"), valid_manifest().dump());
+  const wom::sweep::SweepStatus s = wom::sweep::sweep_status(d.dir.string());
+  CHECK(s.rows == 1);
+  REQUIRE(s.problems.size() == 3);
+  CHECK_THAT(s.problems[0], Contains("w.log: a record that is not a row was skipped"));
 }

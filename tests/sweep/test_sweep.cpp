@@ -270,15 +270,20 @@ TEST_CASE("shards that start at the same moment all join one folder", "[sweep]")
 
 TEST_CASE("a failed run is recorded with its message and the sweep goes on", "[sweep]") {
   TempDir d("wom-sweep");
-  // 4·10^9 persons passes the parameter ranges but not the run's memory check.
+  // An edge list that is readable but malformed passes the checks of the spec and fails when
+  // its run reads it (a point too large for memory is refused up front instead: test_faults).
+  std::string ring;
+  for (int v = 0; v < 2000; ++v) ring += std::to_string(v) + " " + std::to_string((v + 1) % 2000) + "\n";
+  const std::string good = d.write("good.txt", ring), bad = d.write("bad.txt", ring + "17 x\n");
+  d.write("base.yaml", "extends: " + kBase + "\ngraph: {generator: file, path: good.txt}\n");
   const std::string spec =
-      d.write("f.yaml", spec_text("design: grid\nvary:\n  graph.n: [2000, 4000000000]\nreplicates: 1\nmetrics: [npv]",
-                                  "{time.steps: 30}"));
+      d.write("f.yaml", "base: base.yaml\nseed: 3\ndesign: grid\nvary:\n  graph.path: [" + good + ", " + bad +
+                            "]\nreplicates: 1\nmetrics: [npv]\noverrides: {time.steps: 30}\n");
   const SweepRun r = run_sweep(spec, quiet((d.path / "out").string()));
   CHECK(r.status.points_done == 1);
   CHECK(r.status.points_failed == 1);
   CHECK(r.collected);
-  CHECK_THAT(slurp(d.path / "out/failures.csv"), Contains("1,0,3,") && Contains("memory"));
+  CHECK_THAT(slurp(d.path / "out/failures.csv"), Contains("1,0,3,") && Contains("'x' is not a vertex id"));
   CHECK(lines(slurp(d.path / "out/results.csv")).size() == 2);
   // --retry-failed runs a failed row again, and its ok row then replaces the failed record.
   const std::string grid = d.write("g.yaml", spec_text(kGrid));
@@ -420,4 +425,23 @@ TEST_CASE("bad sweep specs are refused before anything runs, naming the key and 
   CHECK(rr.rc == 1);
   CHECK_THAT(rr.err, Contains("is not a folder"));
   CHECK(run_wom(d, "sweep g.yaml").rc == 1);
+}
+
+// Regressions found by fuzzing the spec reader (fuzz/fuzz_sweep_spec.cpp, fuzz/README.md).
+TEST_CASE("fuzz: a spec JSON cannot hold, or a design too large to hold, is refused before anything runs",
+          "[sweep][fuzz]") {
+  TempDir d("wom-sweep");
+  // The spec's text goes into manifest.json: a Latin-1 comment failed there as a JSON error.
+  const std::string latin1 = spec_text(kGrid) + "# caf\xe9\n";
+  CHECK_THAT(spec_error(d, latin1, false),
+             Contains("bad.yaml:11: not UTF-8 text: byte " + std::to_string(latin1.find('\xe9') + 1) + " is 0xe9"));
+  // N (k + 2) and r (k + 1) rows were made (and held) whatever their number, as grid's are not.
+  const std::string one = "vary:\n  params.policy.acknowledge_rate: {min: 0, max: 1}\n";
+  const std::string two = one + "  params.talk.negativity_bias: {min: 0.5, max: 2}\n";
+  CHECK_THAT(spec_error(d, spec_text("design: sobol\npoints: 16777216\n" + one), false),
+             Contains("points = 16777216 with 1 varied keys makes 50331648 design rows (N (k + 2)), more than "
+                      "16777216: lower points or vary fewer keys"));
+  CHECK_THAT(spec_error(d, spec_text("design: morris\npoints: 8388608\n" + two), false),
+             Contains("makes 25165824 design rows (r (k + 1))"));
+  CHECK(spec_error(d, spec_text("design: sobol\npoints: 4194304\n" + two), false).empty());  // 2^24 rows exactly
 }
