@@ -89,7 +89,7 @@ TEST_CASE("a run plan chooses the runs: a replicate is the same run in any plan,
   CHECK(values(run(cfg.scenario, two, one_thread).output) == values(both.output));
 }
 
-TEST_CASE("the facade's compare and cost write their folders; a PlanChoice replaces the file's plan", "[api]") {
+TEST_CASE("the facade's compare and cost write their folders, a PlanChoice replaces the file's plan", "[api]") {
   init();
   test::TempDir dir("wom-api");
   const std::string file = dir.write("s.yaml", kConfig);

@@ -307,7 +307,7 @@ TEST_CASE("a model's cross-parameter check names the file", "[cli][config]") {
   CHECK_THAT(msg, Catch::Contains("params.gamma"));
 }
 
-TEST_CASE("extends chains merge deep; later files win; null unsets", "[cli][config]") {
+TEST_CASE("extends chains merge deep, later files win, null unsets", "[cli][config]") {
   setup_models();
   TempDir dir;
   dir.write("base/root.yaml",
@@ -379,7 +379,7 @@ TEST_CASE("extends cycles and missing parents are clear errors", "[cli][config]"
   }
 }
 
-TEST_CASE("a --set override wins over the file and its parents; its errors name the argument", "[cli][config]") {
+TEST_CASE("a --set override wins over the file and its parents, its errors name the argument", "[cli][config]") {
   setup_models();
   TempDir dir;
   dir.write("base.yaml", "model: cfgtest\nseed: 4\nparams:\n  need: 1\n  beta: 0.3\n");
