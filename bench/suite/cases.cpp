@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include "api/wom.hpp"
+#include "bench/suite/temp_dir.hpp"
 #include "sim/core/error.hpp"
 #include "sim/core/generators.hpp"
 #include "sim/core/parallel.hpp"
@@ -205,26 +206,6 @@ CaseResult cost_default(const CaseInput& in) {
   r.facts = json{{"persons", sc.graph.n}, {"steps", sc.steps}, {"replicates", plan.replicates}, {"focal", co.focal}};
   return r;
 }
-
-/// A private folder under the system's temporary directory, removed with the object.
-class TempDir {
- public:
-  TempDir() {
-    std::string templ = (fs::temp_directory_path() / "wom-bench-XXXXXX").string();
-    if (!mkdtemp(templ.data())) throw Error(fmt::format("cannot create a temporary folder {}", templ));
-    path_ = templ;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
 
 void write_text(const fs::path& p, const std::string& text) {
   std::ofstream f(p);

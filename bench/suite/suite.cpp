@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "bench/suite/gate.hpp"
+#include "bench/suite/temp_dir.hpp"
 #include "sim/core/error.hpp"
 #include "sim/io/runner.hpp"
 #include "wom/version.hpp"
@@ -142,20 +143,6 @@ double region_instructions(const fs::path& dir, const std::string& stem, const s
   }
   throw Error(fmt::format("{}: callgrind wrote no count of the measured region (in {})", what, dir.string()));
 }
-
-/// A private temporary folder, removed with the object.
-struct Scratch {
-  fs::path path;
-  Scratch() {
-    std::string t = (fs::temp_directory_path() / "wom-bench-cg-XXXXXX").string();
-    if (!mkdtemp(t.data())) throw Error(fmt::format("cannot create a temporary folder {}", t));
-    path = t;
-  }
-  ~Scratch() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
 
 struct Binary {
   std::string label;  ///< "candidate", "baseline"
@@ -299,7 +286,7 @@ SuiteRun run_suite(const SuiteOptions& o) {
     } else {
       // One callgrind run per (case, binary), `jobs` at a time; one thread, so the count is
       // the work's alone (no spinning workers).
-      Scratch scratch;
+      const TempDir scratch("wom-bench-cg");
       struct Job {
         std::size_t b;
         std::string name, stem;
@@ -313,7 +300,7 @@ SuiteRun run_suite(const SuiteOptions& o) {
         const Job& job = jobs[j];
         std::vector<std::string> a = {
             valgrind, "--tool=callgrind", "-q", "--compress-strings=no",
-            fmt::format("--callgrind-out-file={}", (scratch.path / job.stem).string() + "%p")};
+            fmt::format("--callgrind-out-file={}", (scratch.path() / job.stem).string() + "%p")};
         const auto inner = case_argv(binaries[job.b].path, job.name, o, 1);
         a.insert(a.end(), inner.begin(), inner.end());
         const std::string what = fmt::format("callgrind of {} {}", binaries[job.b].label, job.name);
@@ -336,7 +323,7 @@ SuiteRun run_suite(const SuiteOptions& o) {
         const Finished f = finish(child, status, ru);
         parse_line(f, child.what);
         const Job& job = jobs[j];
-        docs[job.b]["cases"][job.name]["instructions"] = region_instructions(scratch.path, job.stem, child.what);
+        docs[job.b]["cases"][job.name]["instructions"] = region_instructions(scratch.path(), job.stem, child.what);
         if (o.progress) o.progress(fmt::format("{}/{} instruction counts · {}", ++counted, jobs.size(), child.what));
       }
     }
