@@ -4,7 +4,7 @@
 /// Shared machines move wall time by ±30 % from run to run, so no verdict rests on one wall
 /// time against a threshold:
 ///  - **instructions** (callgrind, one thread: the same binary and input give the same count
-///    to a few parts in a million, whatever else runs): a regression when the candidate
+///    within 0.06 %, whatever else runs: bench/RESULTS.md): a regression when the candidate
 ///    executes more than `instructions` (default 2 %) more than the baseline;
 ///  - **peak memory** (the case process's maximum resident set): a regression when it grows by
 ///    more than `memory` (10 %) and by more than `memory_slack_bytes` (4 MiB);
