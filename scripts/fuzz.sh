@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Fuzz smoke: builds the libFuzzer targets (`cmake --preset fuzz`: clang-14, ASan + UBSan) and
 # runs each for SECONDS_PER_TARGET (default 30) on a copy of its seed corpus (fuzz/corpus/<target>,
-# which is left as it is). Fails if any target finds a crash, a sanitizer report, a leak, a
-# timeout (-timeout=10) or an allocation over -rss_limit_mb=2048; the input that did it is kept in
-# build/fuzz/findings/<target>/. fuzz/README.md describes the targets. Used by .ci/run.
+# which is left as it is), as many targets at once as there are cores. Fails if any target finds
+# a crash, a sanitizer report, a leak, a timeout (-timeout=10) or an allocation over
+# -rss_limit_mb=2048; the input that did it is kept in build/fuzz/findings/<target>/.
+# fuzz/README.md describes the targets. Used by .ci/run.
 #
 #   scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]
 set -euo pipefail
@@ -32,19 +33,33 @@ declare -A dict=([fuzz_config]=fuzz/dict/config.dict [fuzz_sweep_spec]=fuzz/dict
                  [fuzz_store]=fuzz/dict/store.dict)
 work=$(mktemp -d "${TMPDIR:-/tmp}/wom-fuzz-smoke-XXXXXX")
 trap 'rm -rf "$work"' EXIT
+# Each target is one libFuzzer process on one core: as many run at once as there are cores.
+run_target() {
+  local t=$1 bin=build/fuzz/fuzz/$1
+  mkdir -p "$work/$t/corpus" "$work/$t/artifacts"
+  cp -r fuzz/corpus/"$t"/. "$work/$t/corpus/"
+  local args=(-max_total_time="$seconds" -max_len="${max_len[$t]}" -timeout=10 -rss_limit_mb=2048
+              -print_final_stats=1 -artifact_prefix="$work/$t/artifacts/")
+  [ -n "${dict[$t]:-}" ] && args+=(-dict="${dict[$t]}")
+  local rc=0
+  "$bin" "${args[@]}" "$work/$t/corpus" >"$work/$t/log" 2>&1 || rc=$?
+  echo $rc >"$work/$t/rc"
+}
+for t in "${targets[@]}"; do
+  [ -x "build/fuzz/fuzz/$t" ] || { echo "fuzz: no target $t (known: fuzz_config fuzz_edgelist fuzz_sweep_spec fuzz_store)" >&2; exit 2; }
+done
+jobs_max=$(nproc)
+for t in "${targets[@]}"; do
+  while [ "$(jobs -rp | wc -l)" -ge "$jobs_max" ]; do wait -n || true; done
+  echo "fuzz: $t for ${seconds} s"
+  run_target "$t" &
+done
+wait
 status=0
 summary=()
 for t in "${targets[@]}"; do
   bin=build/fuzz/fuzz/$t
-  [ -x "$bin" ] || { echo "fuzz: no target $t (known: fuzz_config fuzz_edgelist fuzz_sweep_spec fuzz_store)" >&2; exit 2; }
-  mkdir -p "$work/$t/corpus" "$work/$t/artifacts"
-  cp -r fuzz/corpus/"$t"/. "$work/$t/corpus/"
-  args=(-max_total_time="$seconds" -max_len="${max_len[$t]}" -timeout=10 -rss_limit_mb=2048
-        -print_final_stats=1 -artifact_prefix="$work/$t/artifacts/")
-  [ -n "${dict[$t]:-}" ] && args+=(-dict="${dict[$t]}")
-  echo "fuzz: $t for ${seconds} s"
-  rc=0
-  "$bin" "${args[@]}" "$work/$t/corpus" >"$work/$t/log" 2>&1 || rc=$?
+  rc=$(cat "$work/$t/rc" 2>/dev/null || echo 1)
   # Figures from libFuzzer's last status line and final stats.
   last=$(grep -E '^#[0-9]+' "$work/$t/log" | tail -1 || true)
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/$t/log")
@@ -54,7 +69,7 @@ for t in "${targets[@]}"; do
   corp=$(grep -o 'corp: [0-9]*/[0-9a-zA-Z]*' <<<"$last" | tail -1)
   line=$(printf '%-16s %10s execs %7s exec/s  %-10s %-10s %s' "$t" "${execs:-?}" "${rate:-?}" "${cov:-}" "${ft:-}" \
     "${corp:-}")
-  if [ $rc -ne 0 ]; then
+  if [ "$rc" -ne 0 ]; then
     status=1
     line+="  FAILED (exit $rc)"
     mkdir -p build/fuzz/findings/"$t"
