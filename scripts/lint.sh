@@ -16,7 +16,7 @@ status=0
 mapfile -t cxx < <(git ls-files '*.cpp' '*.hpp')
 if ! clang-format --dry-run -Werror "${cxx[@]}" 2>/tmp/wom-format.$$; then
   echo "lint: not formatted by .clang-format (run clang-format -i on these):"
-  grep -o '^[^:]*' /tmp/wom-format.$$ | sort -u
+  grep -oE '^[^: ]+:[0-9]+:[0-9]+: error' /tmp/wom-format.$$ | cut -d: -f1 | sort -u
   status=1
 fi
 rm -f /tmp/wom-format.$$

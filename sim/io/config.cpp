@@ -18,8 +18,8 @@
 #include <map>
 #include <optional>
 #include <set>
-#include <unordered_set>
 #include <sstream>
+#include <unordered_set>
 #include <utility>
 
 #include "sim/core/error.hpp"

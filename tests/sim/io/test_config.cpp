@@ -603,7 +603,8 @@ TEST_CASE("fuzz: YAML aliases that repeat more than 10000 values are refused", "
   for (int k = 1; k < 50'000; ++k) plain += ", x";
   CHECK_THAT(text_error(plain + "]\n"), Catch::Matchers::Contains("unknown key 'l0'"));
   for (int k = 0; k < 50'001; ++k) plain += ", x";
-  CHECK_THAT(text_error(plain + "]\n"), Catch::Matchers::Contains("sim.yaml: the config holds more than 100000 values"));
+  CHECK_THAT(text_error(plain + "]\n"),
+             Catch::Matchers::Contains("sim.yaml: the config holds more than 100000 values"));
 }
 
 TEST_CASE("fuzz: a very long unknown key is reported without comparing it with every key", "[cli][config][fuzz]") {
