@@ -595,8 +595,8 @@ TEST_CASE("fuzz: YAML aliases that repeat more than 10000 values are refused", "
   };
   CHECK_THAT(text_error(laughs(7)), Catch::Matchers::Contains("sim.yaml: YAML aliases repeat more than 10000 values"));
   CHECK_THAT(text_error(laughs(5)), Catch::Matchers::Contains("sim.yaml: YAML aliases repeat more than 10000 values"));
-  // Under the cap (9 + 81 + 729 + 6561 = 7380 repeats) the loader goes on: the error is the
-  // unknown key, not the aliases.
+  // Under the cap (levels 1-3 repeat 90 + 819 + 7380 = 8289 nodes) the loader goes on: the
+  // error is the unknown key, not the aliases.
   CHECK_THAT(text_error(laughs(4)), Catch::Matchers::Contains("unknown key 'l0'"));
   // Written out plainly, a config may hold ten times as many values as aliases may repeat.
   std::string plain = std::string(kBase) + "l0: [x";
