@@ -215,7 +215,10 @@ struct ReviewSlot {
 /// Per-block results of the sweep, merged in block order.
 struct BlockOut {
   std::array<std::int64_t, kNumColumns> n{};
-  std::int64_t margin_delta = 0, cohort_margin_delta = 0, att_sum = 0;
+  std::int64_t margin_delta = 0, cohort_margin_delta = 0;
+  /// Changes of the block's stocks over this step's sweep (the persons it stepped, new − old):
+  /// customers, prospects, cohort customers and the attitude sum (units of 2^-30).
+  std::int64_t d_customers = 0, d_prospects = 0, d_cohort = 0, d_att = 0;
   std::int64_t stars_sum = 0;
   std::vector<vid> new_tellers;
   std::vector<std::pair<vid, std::uint8_t>> tweets;  // (tweeter, positive)
@@ -225,7 +228,8 @@ struct BlockOut {
   std::vector<std::pair<vid, ReviewSlot>> reviewed;
   void reset() {
     n.fill(0);
-    margin_delta = cohort_margin_delta = att_sum = stars_sum = 0;
+    margin_delta = cohort_margin_delta = stars_sum = 0;
+    d_customers = d_prospects = d_cohort = d_att = 0;
     new_tellers.clear();
     tweets.clear();
     schedule.clear();
@@ -546,6 +550,12 @@ class ServiceWom final : public Model {
   std::unordered_map<vid, std::vector<vid>> viewers_of_;  // tweeter → viewers at t (cone scratch)
 
   std::int64_t margin_sum_ = 0, cohort_margin_sum_ = 0, att_sum_ = 0;
+  std::int64_t customers_ = 0, prospects_ = 0, cohort_ = 0;  // stocks of the state at t+1 after the sweep
+  // The double buffer is kept in step by persons, not blocks (sweep.cpp): `next` equals `now`
+  // for every person except those written during the last step, listed here, whose `now` is
+  // copied to `next` before the next step writes.
+  std::vector<std::vector<std::uint32_t>> written_;  // per block: offsets of the persons the sweep stepped
+  std::vector<vid> tweet_written_;                   // persons whose attitude the tweets changed
   double npv_ = 0;
 
   // Cost engine (docs/design.md §4): interventions and the per-agent ledger of discounted cash flows.

@@ -96,8 +96,12 @@ void ServiceWom::init(const Graph& g, State& s, const RunContext& run) {
         "the {:.3g} that the exact money sums hold; lower economics.margin_per_year, economics.margin_sigma or graph.n",
         c_.margin_per_year, g.n, margins_all, 0x1p62 / kMarginScale));
   cohort_margin_sum_ = margin_sum_;
+  customers_ = cohort_ = customers;
+  prospects_ = std::int64_t(g.n) - customers;
   status_->next = status_->now;
   att_->next = att_->now;
+  written_.assign(num_blocks(g.n), {});
+  tweet_written_.clear();
 
   rank_.clear();
   if (!g.identity_ids) {
@@ -171,6 +175,14 @@ void ServiceWom::step(const Graph& g, State&, const StepContext& ctx) {
   begins(iv_now_, iv_begin_, [](const Forced* iv) { return std::size_t(iv->agent); });
   exposure_ += obs_customers_now_ * dt_years_;
   if (!variants_.empty()) cone_before(g, t);  // reads the state at t: before the sweep
+  // Last step's tweets wrote attitudes that are now `now`: make `next` equal again (the
+  // sweep's own writes are resynced per block, in the sweep).
+  {
+    const float* a_now = att_->now.data();
+    float* a_next = att_->next.data();
+    for (vid x : tweet_written_) a_next[x] = a_now[x];
+    tweet_written_.clear();
+  }
 
   for_each_block(g.n, [&](std::size_t b, std::size_t lo, std::size_t hi) { sweep(g, t, b, lo, hi); });
 
@@ -181,6 +193,10 @@ void ServiceWom::step(const Graph& g, State&, const StepContext& ctx) {
   std::int64_t stars = 0;
   for (auto& o : out_) {
     for (int k = 0; k < kNumColumns; ++k) n[std::size_t(k)] += o.n[std::size_t(k)];
+    customers_ += o.d_customers;
+    prospects_ += o.d_prospects;
+    cohort_ += o.d_cohort;
+    att_sum_ += o.d_att;
     margin_sum_ += o.margin_delta;
     cohort_margin_sum_ += o.cohort_margin_delta;
     stars += o.stars_sum;
@@ -189,9 +205,10 @@ void ServiceWom::step(const Graph& g, State&, const StepContext& ctx) {
     for (const auto& [when, ev] : o.schedule)
       calendar_[std::size_t(when % std::int64_t(calendar_.size()))].push_back(ev);
   }
-  std::int64_t att_sum = 0;
-  for (auto& o : out_) att_sum += o.att_sum;
-  att_sum_ = att_sum;
+  n[c_customers] = customers_;
+  n[c_prospects] = prospects_;
+  n[c_lapsed] = std::int64_t(g.n) - customers_ - prospects_;
+  n[c_cohort_customers] = cohort_;
   if (!variants_.empty()) {  // what the cone needs of the baseline's step (block order = person order)
     reviews_now_.clear();
     for (const auto& o : out_) reviews_now_.insert(reviews_now_.end(), o.reviewed.begin(), o.reviewed.end());
@@ -399,7 +416,6 @@ struct SweepScratch {
 // idle persons' state, the block's counts — and the branchy per-person logic (step_person) runs
 // only for the masked persons, in storage order. Bit-identical to a person-by-person loop.
 void ServiceWom::sweep(const Graph& g, std::int64_t t, std::size_t b, std::size_t lo, std::size_t hi) {
-  using U8 = Eigen::Array<std::uint8_t, Eigen::Dynamic, 1>;
   BlockOut& o = out_[b];
   o.reset();
   const Eigen::Index n = Eigen::Index(hi - lo);
@@ -421,9 +437,15 @@ void ServiceWom::sweep(const Graph& g, std::int64_t t, std::size_t b, std::size_
   // in an event slot of the person's status (slot_mask: SIMD where the CPU has it).
   slot_mask(spont.key, g.identity_ids ? nullptr : g.ids.data() + lo, std::uint64_t(lo), n, st_now + lo, k_customer,
             k_prospect, k_lapsed, ws.k.data(), ws.slow.data());
-  // Idle persons keep their state: copy the block now → next; the active ones overwrite theirs.
-  Eigen::Map<Eigen::ArrayXf>(att_->next.data() + lo, n) = Eigen::Map<const Eigen::ArrayXf>(a_now + lo, n);
-  Eigen::Map<U8>(status_->next.data() + lo, n) = Eigen::Map<const U8>(st_now + lo, n);
+  // Idle persons keep their state, and `next` already holds it for all but the persons last
+  // step wrote (the engine swapped the buffers since): copy only theirs now → next.
+  std::uint8_t* st_next = status_->next.data() + lo;
+  float* a_next = att_->next.data() + lo;
+  std::vector<std::uint32_t>& written = written_[b];
+  for (std::uint32_t k : written) {
+    st_next[k] = st_now[lo + k];
+    a_next[k] = a_now[lo + k];
+  }
 
   // 2. Persons with inputs this step (sorted lists) are active whatever their uniform.
   std::size_t mi = msg_begin_[b], ei = due_begin_[b], fi = inflow_begin_[b], ii = iv_begin_[b];
@@ -487,57 +509,20 @@ void ServiceWom::sweep(const Graph& g, std::int64_t t, std::size_t b, std::size_
       in.inflow = fi < fe && inflow_[fi] == v;
       while (fi < fe && inflow_[fi] <= v) ++fi;
     }
+    const std::uint8_t st0 = p.st, fl0 = p.flags;
+    const float a0 = p.a;
     step_person(t, v, id, u, p, in, hz_, o);
     store(v, p);
+    // The block's stocks change by what this person's step changed (integer sums: exact in any
+    // order; float → int64 is exact here, |a|·2^30 ≤ 2^30).
+    o.d_customers += int(p.st == kCustomer) - int(st0 == kCustomer);
+    o.d_prospects += int(p.st == kProspect) - int(st0 == kProspect);
+    o.d_cohort += int(p.st == kCustomer && (p.flags & kFlagCohort)) - int(st0 == kCustomer && (fl0 & kFlagCohort));
+    o.d_att += std::int64_t(double(p.a) * kAttScale) - std::int64_t(double(a0) * kAttScale);
   }
 
-  // 4. The block's counts of the new state (integer sums: any order gives the same). Eigen 3.4
-  // has no packet type for 8-bit integers and GCC does not vectorise byte-compare counts, so
-  // statuses are counted eight per 64-bit word (SWAR: a byte-exact zero test, no carries across
-  // bytes); the attitude sum is a plain loop GCC vectorises (float → int32 is exact here:
-  // |a|·2^30 ≤ 2^30).
-  const std::uint8_t* st1 = status_->next.data() + lo;
-  const std::uint8_t* fl = flags_->data() + lo;
-  const float* a1 = att_->next.data() + lo;
-  std::int64_t customers = 0, prospects = 0, cohort = 0;
-  {
-    static_assert(kFlagCohort == 1, "the cohort count reads the flag as the low bit of each byte");
-    constexpr std::uint64_t kLow = 0x0101010101010101ULL, kLow7 = 0x7F7F7F7F7F7F7F7FULL;
-    auto zero_bytes = [](std::uint64_t x) { return ~(((x & kLow7) + kLow7) | x | kLow7) >> 7; };  // 1 per zero byte
-    auto byte_sum = [](std::uint64_t x) {  // the sum of the eight bytes of x
-      x = (x & 0x00FF00FF00FF00FFULL) + ((x >> 8) & 0x00FF00FF00FF00FFULL);
-      x = (x & 0x0000FFFF0000FFFFULL) + ((x >> 16) & 0x0000FFFF0000FFFFULL);
-      return std::int64_t((x & 0xFFFFFFFFULL) + (x >> 32));
-    };
-    Eigen::Index k = 0;
-    while (k + 8 <= n) {
-      std::uint64_t c = 0, p = 0, h = 0;  // per-byte counts: at most 255 words per round
-      for (int w = 0; w < 255 && k + 8 <= n; ++w, k += 8) {
-        std::uint64_t sw, fw;
-        std::memcpy(&sw, st1 + k, 8);
-        std::memcpy(&fw, fl + k, 8);
-        const std::uint64_t cust = zero_bytes(sw ^ (kLow * kCustomer));
-        c += cust;
-        p += zero_bytes(sw ^ (kLow * kProspect));
-        h += cust & fw & (kLow * kFlagCohort);
-      }
-      customers += byte_sum(c);
-      prospects += byte_sum(p);
-      cohort += byte_sum(h);
-    }
-    for (; k < n; ++k) {
-      customers += st1[k] == kCustomer;
-      prospects += st1[k] == kProspect;
-      cohort += (st1[k] == kCustomer) && (fl[k] & kFlagCohort);
-    }
-  }
-  std::int64_t att_sum = 0;
-  for (Eigen::Index k = 0; k < n; ++k) att_sum += std::int32_t(a1[k] * float(kAttScale));
-  o.n[c_customers] = customers;
-  o.n[c_prospects] = prospects;
-  o.n[c_lapsed] = n - customers - prospects;
-  o.n[c_cohort_customers] = cohort;
-  o.att_sum = att_sum;
+  // 4. The persons stepped are the ones whose `next` may now differ from `now`.
+  written.assign(ws.active.begin(), ws.active.begin() + std::ptrdiff_t(na));
 }
 
 }  // namespace wom::models::swom

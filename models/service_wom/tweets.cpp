@@ -55,6 +55,7 @@ void ServiceWom::tweets(const Graph& g, std::int64_t t, const std::vector<std::p
     for (; i < tweet_hits_.size() && tweet_hits_[i].first == x; ++i) net += tweet_hits_[i].second ? 1 : -1;
     const float before = a_next[x], after = clip(double(before) + c_.tweet_weight * net);
     a_next[x] = after;
+    tweet_written_.push_back(x);  // now → next again before the next step (sweep.cpp)
     if (!variants_.empty()) tweet_net_.push_back({x, before, net});
     att_sum_ += std::int64_t(double(after) * kAttScale) - std::int64_t(double(before) * kAttScale);
   }
