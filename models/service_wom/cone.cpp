@@ -161,8 +161,8 @@ void ServiceWom::cone_step(const Graph& g, std::int64_t t, Variant& V, const Tal
   const std::size_t n0 = V.members.size();
   for (std::size_t i = 0; i < n0 && !V.global; ++i) {
     const vid u = V.members[i];
-    const std::uint8_t sc = V.state[i].story, sb = (*story_)[u];
-    const std::int32_t end = V.state[i].story_end, eb = (*story_end_)[u];
+    const std::uint8_t sc = V.state[i].story, sb = rec_[u].story;
+    const std::int32_t end = V.state[i].story_end, eb = rec_[u].story_end;
     if (sc == sb && end == eb) continue;
     const std::size_t m0 = V.msgs.size();
     messages_of(g, u, sc, end, t, dr, V.msgs);
@@ -347,7 +347,7 @@ VariantLedger ServiceWom::variant_ledger(std::size_t k) const {
     const Person& p = V.state[i];
     double margin = p.led_margin, terminal = 0;
     if (p.st == kCustomer) {
-      const double m = double(margin_[v]);
+      const double m = double(rec_[v].margin);
       margin += m * dt_years_ * spell(std::max<std::int64_t>(1, p.acquired), rows_);
       terminal = tv.value(m);
     }

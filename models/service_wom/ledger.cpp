@@ -34,20 +34,27 @@ void ServiceWom::accrue(std::int64_t t) {
 /// discounted total and terminal values the summary's terminal value.
 AgentLedger ServiceWom::ledger() const {
   const std::size_t n = std::size_t(n_);
-  led_margin_out_.assign(led_margin_->data(), led_margin_->data() + n);
+  led_margin_out_.resize(n);
+  led_service_out_.resize(n);
+  led_acquisition_out_.resize(n);
   led_terminal_out_.assign(n, 0.0);
   const TerminalRule tv = terminal_rule();
   const std::uint8_t* st = status_->now.data();
-  for (std::size_t v = 0; v < n; ++v)
+  for (std::size_t v = 0; v < n; ++v) {
+    const PersonRec& r = rec_[v];
+    led_margin_out_[v] = r.led_margin;
+    led_service_out_[v] = r.led_service;
+    led_acquisition_out_[v] = r.led_acquisition;
     if (st[v] == kCustomer) {
-      const double m = double(margin_[v]);
-      led_margin_out_[v] += m * dt_years_ * spell(std::max<std::int64_t>(1, (*acquired_)[Eigen::Index(v)]), rows_);
+      const double m = double(r.margin);
+      led_margin_out_[v] += m * dt_years_ * spell(std::max<std::int64_t>(1, r.acquired), rows_);
       led_terminal_out_[v] = tv.value(m);
     }
+  }
   AgentLedger l;
   l.margin = led_margin_out_;
-  l.service = std::span<const double>(led_service_->data(), n);
-  l.acquisition = std::span<const double>(led_acquisition_->data(), n);
+  l.service = led_service_out_;
+  l.acquisition = led_acquisition_out_;
   l.terminal = led_terminal_out_;
   return l;
 }

@@ -247,6 +247,26 @@ struct BlockOut {
 
 /// One person's state at t, gathered from the columns; step_person turns it into t+1 (the
 /// attitude before this step's tweets). The causal cone keeps its variants' persons this way.
+/// A person's single-buffered state, one record per person (State::add_record). The sweep
+/// steps a few thousand scattered persons per step, and talk reads the story of scattered
+/// tellers: a record is one or two cache lines where thirteen columns were thirteen. Packed, so
+/// it has no padding bytes (persons are compared bit for bit) and costs what the columns did.
+struct __attribute__((packed)) PersonRec {
+  std::uint8_t story = 0;             // story code (0: none)
+  std::int32_t story_end = -1;        // last step the story is told
+  std::uint8_t flags = 0;             // kFlag* and the pending cause
+  std::uint8_t unresolved = 0;        // unresolved problems
+  std::int32_t unresolved_until = 0;  // end of the unresolved window
+  std::int32_t defect_at = kNever;    // step of a pending defection (kNever: none)
+  std::int32_t reject_until = 0;      // first step a rejecter may adopt again
+  std::int32_t acquired = 0;          // step the current customer spell began (tenure)
+  float margin = 0;                   // annual margin (log-normal), fixed per person
+  double led_margin = 0;              // discounted margins of closed customer spells
+  double led_service = 0;             // remedies and contact costs, discounted
+  double led_acquisition = 0;         // acquisition cost, discounted
+};
+static_assert(sizeof(PersonRec) == 51, "PersonRec is packed: 3 bytes, 6 four-byte and 3 eight-byte fields");
+
 struct Person {
   std::uint8_t st = 0, story = 0, flags = 0, unresolved = 0;
   float a = 0;
@@ -357,26 +377,26 @@ class ServiceWom final : public Model {
   void step_person(std::int64_t t, vid v, std::uint64_t id, double u, Person& p, const Inputs& in, const Hazards& hz,
                    BlockOut& o) const;
   Person load(vid v) const {
-    return Person{status_->now[v],         (*story_)[v],      (*flags_)[v],
-                  (*unresolved_)[v],       att_->now[v],      (*story_end_)[v],
-                  (*unresolved_until_)[v], (*defect_at_)[v],  (*reject_until_)[v],
-                  (*acquired_)[v],         (*led_margin_)[v], (*led_service_)[v],
-                  (*led_acquisition_)[v]};
+    const PersonRec& r = rec_[v];
+    return Person{status_->now[v],    r.story,     r.flags,        r.unresolved, att_->now[v], r.story_end,
+                  r.unresolved_until, r.defect_at, r.reject_until, r.acquired,   r.led_margin, r.led_service,
+                  r.led_acquisition};
   }
   void store(vid v, const Person& p) {
     status_->next[v] = p.st;
     att_->next[v] = p.a;
-    (*story_)[v] = p.story;
-    (*flags_)[v] = p.flags;
-    (*unresolved_)[v] = p.unresolved;
-    (*story_end_)[v] = p.story_end;
-    (*unresolved_until_)[v] = p.unresolved_until;
-    (*defect_at_)[v] = p.defect_at;
-    (*reject_until_)[v] = p.reject_until;
-    (*acquired_)[v] = p.acquired;
-    (*led_margin_)[v] = p.led_margin;
-    (*led_service_)[v] = p.led_service;
-    (*led_acquisition_)[v] = p.led_acquisition;
+    PersonRec& r = rec_[v];
+    r.story = p.story;
+    r.flags = p.flags;
+    r.unresolved = p.unresolved;
+    r.story_end = p.story_end;
+    r.unresolved_until = p.unresolved_until;
+    r.defect_at = p.defect_at;
+    r.reject_until = p.reject_until;
+    r.acquired = p.acquired;
+    r.led_margin = p.led_margin;
+    r.led_service = p.led_service;
+    r.led_acquisition = p.led_acquisition;
   }
   Person load_next(vid v) const {
     Person p = load(v);
@@ -456,7 +476,7 @@ class ServiceWom final : public Model {
 
   // --- economics and the ledger (ledger.cpp; terminal_rule, disc and spell below)
   void accrue(std::int64_t t);
-  std::int64_t margin_fixed(vid v) const { return std::llround(double(margin_[v]) * kMarginScale); }
+  std::int64_t margin_fixed(vid v) const { return std::llround(double(rec_[v].margin) * kMarginScale); }
 
   // --- the causal cone (cone.cpp)
   void cone_before(const Graph& g, std::int64_t t);
@@ -490,16 +510,7 @@ class ServiceWom final : public Model {
   // state: public double-buffered columns and private single-buffered attributes
   State::Column<std::uint8_t>* status_ = nullptr;
   State::Column<float>* att_ = nullptr;
-  Col<std::uint8_t>* story_ = nullptr;       // story code (0: none)
-  Col<std::int32_t>* story_end_ = nullptr;   // last step the story is told
-  Col<std::uint8_t>* flags_ = nullptr;       // kFlag* and the pending cause
-  Col<std::uint8_t>* unresolved_ = nullptr;  // unresolved problems
-  Col<std::int32_t>* unresolved_until_ = nullptr;
-  Col<std::int32_t>* defect_at_ = nullptr;     // step of a pending defection (kNever: none)
-  Col<std::int32_t>* reject_until_ = nullptr;  // first step a rejecter may adopt again
-  Col<std::int32_t>* acquired_ = nullptr;      // step the current customer spell began (tenure)
-  float* margin_ = nullptr;                    // annual margin (log-normal), fixed per person
-  Col<float>* margin_col_ = nullptr;
+  PersonRec* rec_ = nullptr;  // the rest of a person's state (PersonRec), one record each
 
   std::vector<vid> rank_;     // stable-id rank → storage index (empty when ids are the identity)
   std::vector<vid> tellers_;  // persons holding a story at t (sorted)
@@ -562,10 +573,7 @@ class ServiceWom final : public Model {
   std::vector<Forced> interventions_;  // sorted by (step, agent)
   std::vector<const Forced*> iv_now_;  // those of this step, by agent
   std::vector<std::size_t> iv_begin_;
-  Col<double>* led_margin_ = nullptr;  // discounted margins of closed customer spells
-  Col<double>* led_service_ = nullptr;
-  Col<double>* led_acquisition_ = nullptr;
-  mutable std::vector<double> led_margin_out_, led_terminal_out_;
+  mutable std::vector<double> led_margin_out_, led_service_out_, led_acquisition_out_, led_terminal_out_;
   double disc_x_ = 1;                           // discount factor per step, (1 + i)^−dt
   double exposure_ = 0, defections_total_ = 0;  // customer-years at risk and defections so far
   double continuing_cost_ = 0;                  // remedies, contacts, replies and training so far (undiscounted)

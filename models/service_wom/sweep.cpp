@@ -47,19 +47,7 @@ void ServiceWom::init(const Graph& g, State& s, const RunContext& run) {
 
   status_ = &s.add<std::uint8_t>("status", kProspect);
   att_ = &s.add<float>("attitude", 0.0f);
-  story_ = &s.add_attribute<std::uint8_t>("story", 0);
-  story_end_ = &s.add_attribute<std::int32_t>("story_end", -1);
-  flags_ = &s.add_attribute<std::uint8_t>("flags", 0);
-  unresolved_ = &s.add_attribute<std::uint8_t>("unresolved", 0);
-  unresolved_until_ = &s.add_attribute<std::int32_t>("unresolved_until", 0);
-  defect_at_ = &s.add_attribute<std::int32_t>("defect_at", kNever);
-  reject_until_ = &s.add_attribute<std::int32_t>("reject_until", 0);
-  acquired_ = &s.add_attribute<std::int32_t>("acquired", 0);
-  margin_col_ = &s.add_attribute<float>("margin", 0.0f);
-  margin_ = margin_col_->data();
-  led_margin_ = &s.add_attribute<double>("ledger_margin", 0.0);
-  led_service_ = &s.add_attribute<double>("ledger_service", 0.0);
-  led_acquisition_ = &s.add_attribute<double>("ledger_acquisition", 0.0);
+  rec_ = s.add_record<PersonRec>("person").data();
   disc_x_ = std::pow(1.0 + c_.discount_rate_per_year, -dt_years_);
   exposure_ = defections_total_ = continuing_cost_ = 0;
   rows_ = 0;
@@ -75,14 +63,14 @@ void ServiceWom::init(const Graph& g, State& s, const RunContext& run) {
     const std::uint64_t id = g.id(v);
     const bool customer = rng::fires(init.bits(id, 0), thr_customer);
     const float a = clip(c_.attitude_mean + c_.attitude_sd * normal(init.bits(id, 1), init.bits(id, 2)));
-    margin_[v] = c_.margin_per_year > 0
-                     ? float(std::exp(mu + c_.margin_sigma * normal(init.bits(id, 3), init.bits(id, 4))))
-                     : 0.0f;
-    margins_all += double(margin_[v]);
+    rec_[v].margin = c_.margin_per_year > 0
+                         ? float(std::exp(mu + c_.margin_sigma * normal(init.bits(id, 3), init.bits(id, 4))))
+                         : 0.0f;
+    margins_all += double(rec_[v].margin);
     status_->now[v] = customer ? kCustomer : kProspect;
     att_->now[v] = a;
     if (customer) {
-      (*flags_)[v] = kFlagCohort;
+      rec_[v].flags = kFlagCohort;
       margin_sum_ += margin_fixed(v);
       ++customers;
     }
@@ -242,7 +230,7 @@ void ServiceWom::choose_inflow(const Graph& g, std::int64_t t) {
   std::vector<std::pair<std::uint64_t, vid>> cand;
   const std::uint8_t* st = status_->now.data();
   for (vid v = 0; v < g.n; ++v)
-    if (st[v] == kProspect && (*reject_until_)[v] <= t) cand.emplace_back(s.bits(g.id(v)), v);
+    if (st[v] == kProspect && rec_[v].reject_until <= t) cand.emplace_back(s.bits(g.id(v)), v);
   const std::size_t k = std::min<std::size_t>(std::size_t(c_.fixed_inflow_per_step), cand.size());
   auto less = [&](const auto& a, const auto& b) {
     return a.first != b.first ? a.first < b.first : g.id(a.second) < g.id(b.second);
@@ -272,7 +260,7 @@ void ServiceWom::step_person(std::int64_t t, vid v, std::uint64_t id, double u, 
     ++o.n[c_defections];
     ++o.n[cause];
     p.defect_at = kNever;
-    p.led_margin += double(margin_[v]) * dt_years_ * spell(std::max<std::int64_t>(1, p.acquired), t);
+    p.led_margin += double(rec_[v].margin) * dt_years_ * spell(std::max<std::int64_t>(1, p.acquired), t);
     o.margin_delta -= margin_fixed(v);
     if (p.flags & kFlagCohort) {
       o.cohort_margin_delta -= margin_fixed(v);
@@ -477,19 +465,11 @@ void ServiceWom::sweep(const Graph& g, std::int64_t t, std::size_t b, std::size_
 
   // 3. The branchy per-person logic, for the active persons only. They are known in advance,
   // so their state (a dozen columns, scattered) is prefetched a few persons ahead.
-  constexpr std::size_t kAhead = 4;
-  auto prefetch = [&](std::size_t v) {
-    __builtin_prefetch(story_->data() + v);
-    __builtin_prefetch(unresolved_->data() + v);
-    __builtin_prefetch(story_end_->data() + v);
-    __builtin_prefetch(unresolved_until_->data() + v);
-    __builtin_prefetch(defect_at_->data() + v);
-    __builtin_prefetch(reject_until_->data() + v);
-    __builtin_prefetch(acquired_->data() + v);
-    __builtin_prefetch(margin_ + v);
-    __builtin_prefetch(led_margin_->data() + v);
-    __builtin_prefetch(led_service_->data() + v);
-    __builtin_prefetch(led_acquisition_->data() + v);
+  constexpr std::size_t kAhead = 16;
+  auto prefetch = [&](std::size_t v) {  // the record spans one or two lines
+    const char* r = reinterpret_cast<const char*>(rec_ + v);
+    __builtin_prefetch(r);
+    __builtin_prefetch(r + sizeof(PersonRec) - 1);
   };
   for (std::size_t j = 0; j < std::min(na, kAhead); ++j) prefetch(lo + ws.active[j]);
   for (std::size_t j = 0; j < na; ++j) {

@@ -78,8 +78,6 @@ void ServiceWom::book(const Graph& g, std::int64_t t, const std::vector<vid>& fr
   constexpr std::size_t kPart = 256;
   const std::size_t parts = num_blocks(fresh.size(), kPart);
   if (book_parts_.size() < parts) book_parts_.resize(parts);
-  const std::uint8_t* code = story_->data();
-  const std::int32_t* end = story_end_->data();
   std::uint64_t volume = 0;
   for (vid u : fresh) volume += g.out_degree(u);
   for_each_block(
@@ -89,9 +87,11 @@ void ServiceWom::book(const Graph& g, std::int64_t t, const std::vector<vid>& fr
         mine.clear();
         for (std::size_t i = lo; i < hi; ++i) {
           const vid u = fresh[i];
-          const std::uint8_t sc = code[u];
+          const std::uint8_t sc = rec_[u].story;
           const std::uint8_t kind = std::uint8_t((story_positive(sc) ? kMsgPositive : 0) | (story_gen(sc) << 2));
-          bookings_of(g, u, sc, t, [&](vid v, std::int32_t d) { mine.push_back({d, Booking{v, kind, u, end[u]}}); });
+          bookings_of(g, u, sc, t, [&](vid v, std::int32_t d) {
+            mine.push_back({d, Booking{v, kind, u, rec_[u].story_end}});
+          });
         }
       },
       kPart, volume < NeighborCounts::kSerialArcs ? SIZE_MAX : 2 * kPart);
@@ -106,10 +106,9 @@ void ServiceWom::talk(const Graph& g, std::int64_t t) {
   msgs_.clear();
   {
     auto& slot = bookings_[std::size_t(t) % bookings_.size()];
-    const std::uint8_t* code = story_->data();
-    const std::int32_t* end = story_end_->data();
     for (const Booking& bk : slot)
-      if (code[bk.from] && end[bk.from] == bk.story_end) msgs_.push_back({bk.to, bk.kind, g.id(bk.from)});
+      if (rec_[bk.from].story && rec_[bk.from].story_end == bk.story_end)
+        msgs_.push_back({bk.to, bk.kind, g.id(bk.from)});
     slot.clear();
   }
   const TalkDraws draws = talk_draws(g, t);
@@ -117,15 +116,13 @@ void ServiceWom::talk(const Graph& g, std::int64_t t) {
     constexpr std::size_t kPart = 256;
     const std::size_t parts = num_blocks(tellers_.size(), kPart);
     if (msg_parts_.size() < parts) msg_parts_.resize(parts);
-    const std::uint8_t* code = story_->data();
-    const std::int32_t* end = story_end_->data();
     for_each_block(
         tellers_.size(),
         [&](std::size_t p, std::size_t lo, std::size_t hi) {
           auto& mine = msg_parts_[p];
           mine.clear();
           for (std::size_t i = lo; i < hi; ++i)
-            contacts_of(g, tellers_[i], code[tellers_[i]], end[tellers_[i]], t, draws, mine);
+            contacts_of(g, tellers_[i], rec_[tellers_[i]].story, rec_[tellers_[i]].story_end, t, draws, mine);
         },
         kPart, tellers_.size() < 8 * kPart ? SIZE_MAX : 2 * kPart);
     for (std::size_t p = 0; p < parts; ++p) msgs_.insert(msgs_.end(), msg_parts_[p].begin(), msg_parts_[p].end());
@@ -219,10 +216,8 @@ void ServiceWom::messages_of(const Graph& g, vid u, std::uint8_t sc, std::int32_
 void ServiceWom::update_tellers(std::int64_t t, const std::vector<vid>& fresh) {
   std::vector<vid> keep;
   keep.reserve(tellers_.size() + fresh.size());
-  const std::int32_t* end = story_end_->data();
-  const std::uint8_t* code = story_->data();
   for (vid v : tellers_)
-    if (code[v] && end[v] >= t + 1) keep.push_back(v);
+    if (rec_[v].story && rec_[v].story_end >= t + 1) keep.push_back(v);
   std::vector<vid> merged(keep.size() + fresh.size());
   merged.resize(std::size_t(std::set_union(keep.begin(), keep.end(), fresh.begin(), fresh.end(), merged.begin()) -
                             merged.begin()));

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <memory>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -61,6 +62,17 @@ class State {
     }
   };
 
+  template <class T>
+  struct Record : Base {
+    std::vector<T> values;
+    void swap() override {}
+    std::size_t bytes() const override { return sizeof(T) * values.size(); }
+    bool same(const Base& o, std::size_t v) const override {
+      const auto* c = dynamic_cast<const Record<T>*>(&o);
+      return c && same_bits(values[v], c->values[v]);
+    }
+  };
+
   explicit State(std::size_t n = 0) : n_(n) {}
   std::size_t size() const { return n_; }
 
@@ -82,6 +94,20 @@ class State {
     auto c = std::make_unique<Attribute<T>>();
     c->name = std::move(name);
     c->values = Col<T>::Constant(Eigen::Index(n_), init);
+    auto& ref = c->values;
+    cols_.push_back(std::move(c));
+    return ref;
+  }
+  /// Declares a single-buffered record: one T per agent (an array of structs), for attributes a
+  /// kernel reads and writes together at scattered agents, where one record is one or two cache
+  /// lines and as many columns are as many lines. Same rules as add_attribute. T must be
+  /// trivially copyable and have no padding bytes (agents are compared bit for bit).
+  template <class T>
+  std::vector<T>& add_record(std::string name, T init = T{}) {  // NOLINT(performance-unnecessary-value-param): sink
+    static_assert(std::is_trivially_copyable_v<T>, "a record is copied and compared as bytes");
+    auto c = std::make_unique<Record<T>>();
+    c->name = std::move(name);
+    c->values.assign(n_, init);
     auto& ref = c->values;
     cols_.push_back(std::move(c));
     return ref;
