@@ -75,7 +75,10 @@ void ServiceWom::bookings_of(const Graph& g, vid u, std::uint8_t sc, std::int64_
 
 void ServiceWom::book(const Graph& g, std::int64_t t, const std::vector<vid>& fresh) {
   if (!on_.talk || g.complete || fresh.empty()) return;
-  constexpr std::size_t kPart = 256;
+  // Parts of 32 tellers (their bookings join the ring in part order, so any part size gives
+  // the same ring): hubs make parts uneven, and a step's few hundred new tellers are only
+  // worth two threads in small parts. Serial below 4,096 arcs to test.
+  constexpr std::size_t kPart = 32;
   const std::size_t parts = num_blocks(fresh.size(), kPart);
   if (book_parts_.size() < parts) book_parts_.resize(parts);
   std::uint64_t volume = 0;
@@ -94,7 +97,7 @@ void ServiceWom::book(const Graph& g, std::int64_t t, const std::vector<vid>& fr
           });
         }
       },
-      kPart, volume < NeighborCounts::kSerialArcs ? SIZE_MAX : 2 * kPart);
+      kPart, volume < 4096 ? SIZE_MAX : 2 * kPart);
   const std::size_t ring = bookings_.size();
   for (std::size_t p = 0; p < parts; ++p)
     for (const auto& [d, bk] : book_parts_[p]) bookings_[std::size_t(t + d) % ring].push_back(bk);
@@ -106,9 +109,13 @@ void ServiceWom::talk(const Graph& g, std::int64_t t) {
   msgs_.clear();
   {
     auto& slot = bookings_[std::size_t(t) % bookings_.size()];
-    for (const Booking& bk : slot)
+    constexpr std::size_t kAhead = 16;  // tellers' records are scattered: fetch them ahead
+    for (std::size_t i = 0; i < slot.size(); ++i) {
+      if (i + kAhead < slot.size()) __builtin_prefetch(rec_ + slot[i + kAhead].from);
+      const Booking& bk = slot[i];
       if (rec_[bk.from].story && rec_[bk.from].story_end == bk.story_end)
         msgs_.push_back({bk.to, bk.kind, g.id(bk.from)});
+    }
     slot.clear();
   }
   const TalkDraws draws = talk_draws(g, t);
@@ -216,8 +223,12 @@ void ServiceWom::messages_of(const Graph& g, vid u, std::uint8_t sc, std::int32_
 void ServiceWom::update_tellers(std::int64_t t, const std::vector<vid>& fresh) {
   std::vector<vid> keep;
   keep.reserve(tellers_.size() + fresh.size());
-  for (vid v : tellers_)
+  constexpr std::size_t kAhead = 16;  // tellers' records are scattered: fetch them ahead
+  for (std::size_t i = 0; i < tellers_.size(); ++i) {
+    if (i + kAhead < tellers_.size()) __builtin_prefetch(rec_ + tellers_[i + kAhead]);
+    const vid v = tellers_[i];
     if (rec_[v].story && rec_[v].story_end >= t + 1) keep.push_back(v);
+  }
   std::vector<vid> merged(keep.size() + fresh.size());
   merged.resize(std::size_t(std::set_union(keep.begin(), keep.end(), fresh.begin(), fresh.end(), merged.begin()) -
                             merged.begin()));

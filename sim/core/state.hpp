@@ -4,7 +4,11 @@
 /// A model declares its columns once (`add<T>("name")`); each column holds `now` (state at
 /// t, read-only during a step) and `next` (state at t+1, each agent writes only its own
 /// slot). The engine swaps the buffers after every step. Kernels that leave an agent
-/// unchanged must still write `next` for it (typically `next = now` over the block first).
+/// unchanged must still leave `next` equal to `now` for it: `next = now` over the block first
+/// (`carry`), or, where few agents change per step, copy back only the agents written in the
+/// previous step (after the swap, `next` holds their old values; everyone else's are equal).
+/// Attributes (`add_attribute`) and records (`add_record`, one struct per agent) are
+/// single-buffered.
 #include <Eigen/Core>
 #include <cstdint>
 #include <cstring>
