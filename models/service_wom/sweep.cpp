@@ -398,11 +398,13 @@ struct SweepScratch {
 
 }  // namespace
 
-// The sweep in two parts per block (models/service_wom/README.md, "How it is computed"): Eigen
-// array expressions over the whole block compute what is the same for every person — the keyed
-// uniform, the status's event boundary, the mask of persons with any event this step, the copy of
-// idle persons' state, the block's counts — and the branchy per-person logic (step_person) runs
-// only for the masked persons, in storage order. Bit-identical to a person-by-person loop.
+// The sweep in two parts per block (models/service_wom/README.md, "How it is computed"): one
+// element-wise pass over the whole block computes what is the same for every person — the keyed
+// uniform, the status's event boundary, hence the mask of persons with any event this step — and
+// the branchy per-person logic (step_person) runs only for the masked persons, in storage order.
+// Idle persons cost nothing more: `next` already holds their state (only last step's writes are
+// copied back) and the block's stocks move by the stepped persons' changes. Bit-identical to a
+// person-by-person loop.
 void ServiceWom::sweep(const Graph& g, std::int64_t t, std::size_t b, std::size_t lo, std::size_t hi) {
   BlockOut& o = out_[b];
   o.reset();
