@@ -245,12 +245,11 @@ struct BlockOut {
   }
 };
 
-/// One person's state at t, gathered from the columns; step_person turns it into t+1 (the
-/// attitude before this step's tweets). The causal cone keeps its variants' persons this way.
 /// A person's single-buffered state, one record per person (State::add_record). The sweep
 /// steps a few thousand scattered persons per step, and talk reads the story of scattered
-/// tellers: a record is one or two cache lines where thirteen columns were thirteen. Packed, so
-/// it has no padding bytes (persons are compared bit for bit) and costs what the columns did.
+/// tellers: a record is one or two cache lines where its twelve fields as columns were twelve.
+/// Packed, so it has no padding bytes (persons are compared bit for bit) and costs what the
+/// columns did.
 struct __attribute__((packed)) PersonRec {
   std::uint8_t story = 0;             // story code (0: none)
   std::int32_t story_end = -1;        // last step the story is told
@@ -267,6 +266,8 @@ struct __attribute__((packed)) PersonRec {
 };
 static_assert(sizeof(PersonRec) == 51, "PersonRec is packed: 3 bytes, 6 four-byte and 3 eight-byte fields");
 
+/// One person's state at t, gathered from the columns and its record; step_person turns it into
+/// t+1 (the attitude before this step's tweets). The causal cone keeps its variants' persons this way.
 struct Person {
   std::uint8_t st = 0, story = 0, flags = 0, unresolved = 0;
   float a = 0;
@@ -365,6 +366,8 @@ class ServiceWom final : public Model {
                     in_cascade_.size() + spread_.reached.size() + spread_.frontier.size();
     for (const auto& slot : calendar_) b += slot.capacity() * sizeof(Event);
     for (const auto& slot : bookings_) b += slot.capacity() * sizeof(Booking);
+    for (const auto& w : written_) b += w.capacity() * sizeof(std::uint32_t);
+    b += tweet_written_.capacity() * sizeof(vid);
     return b;
   }
 
@@ -507,7 +510,7 @@ class ServiceWom final : public Model {
   double rating_ = 4.0;
   double obs_customers_now_ = 0;  // customers at t (exposure of this step)
 
-  // state: public double-buffered columns and private single-buffered attributes
+  // state: public double-buffered columns and a private single-buffered record per person
   State::Column<std::uint8_t>* status_ = nullptr;
   State::Column<float>* att_ = nullptr;
   PersonRec* rec_ = nullptr;  // the rest of a person's state (PersonRec), one record each

@@ -5,6 +5,7 @@
 // rating-driven hazards of churn and acquisition, and the fixed inflow.
 #include <fmt/format.h>
 #include <algorithm>
+#include <cassert>
 #include <cstring>
 #include <numeric>
 
@@ -221,6 +222,20 @@ void ServiceWom::step(const Graph& g, State&, const StepContext& ctx) {
   accrue(t);
   obs_[c_mean_attitude] = n_ ? double(att_sum_) / kAttScale / double(n_) : 0.0;
   if (!variants_.empty()) cone_after(g, t);
+#ifndef NDEBUG  // debug and sanitizer builds recount the stocks that the sweep moves by changes
+  {
+    const std::uint8_t* st = status_->next.data();
+    const float* a = att_->next.data();
+    std::int64_t customers = 0, prospects = 0, cohort = 0, att_sum = 0;
+    for (vid v = 0; v < g.n; ++v) {
+      customers += st[v] == kCustomer;
+      prospects += st[v] == kProspect;
+      cohort += st[v] == kCustomer && (rec_[v].flags & kFlagCohort);
+      att_sum += std::int64_t(double(a[v]) * kAttScale);
+    }
+    assert(customers == customers_ && prospects == prospects_ && cohort == cohort_ && att_sum == att_sum_);
+  }
+#endif
 }
 
 /// Test/what-if inflow: the `acquisition.fixed_inflow_per_step` prospects (not rejecting) with the smallest keyed
@@ -436,6 +451,11 @@ void ServiceWom::sweep(const Graph& g, std::int64_t t, std::size_t b, std::size_
     st_next[k] = st_now[lo + k];
     a_next[k] = a_now[lo + k];
   }
+#ifndef NDEBUG  // debug and sanitizer builds check what the fast path relies on: next == now
+  for (Eigen::Index k = 0; k < n; ++k)
+    assert(st_next[k] == st_now[lo + std::size_t(k)] &&
+           std::memcmp(a_next + k, a_now + lo + std::size_t(k), sizeof(float)) == 0);
+#endif
 
   // 2. Persons with inputs this step (sorted lists) are active whatever their uniform.
   std::size_t mi = msg_begin_[b], ei = due_begin_[b], fi = inflow_begin_[b], ii = iv_begin_[b];
@@ -466,7 +486,7 @@ void ServiceWom::sweep(const Graph& g, std::int64_t t, std::size_t b, std::size_
   }
 
   // 3. The branchy per-person logic, for the active persons only. They are known in advance,
-  // so their state (a dozen columns, scattered) is prefetched a few persons ahead.
+  // so their records (scattered, one or two lines each) are prefetched a few persons ahead.
   constexpr std::size_t kAhead = 16;
   auto prefetch = [&](std::size_t v) {  // the record spans one or two lines
     const char* r = reinterpret_cast<const char*>(rec_ + v);

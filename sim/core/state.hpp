@@ -119,7 +119,7 @@ class State {
   void swap() {
     for (auto& c : cols_) c->swap();
   }
-  /// Whether agent v holds bit-identical values (`now` of columns, and attributes) in
+  /// Whether agent v holds bit-identical values (`now` of columns, attributes, records) in
   /// `other`, a state with the same columns in the same order: paired runs are compared so.
   bool same_agent(const State& other, std::size_t v) const {
     if (other.cols_.size() != cols_.size()) return false;

@@ -22,9 +22,9 @@ TEST_CASE("state: a record holds one struct per agent, single-buffered, compared
   std::vector<Rec>& ra = a.add_record<Rec>("rec", Rec{2, 7, 1.25});
   std::vector<Rec>& rb = b.add_record<Rec>("rec", Rec{2, 7, 1.25});
   REQUIRE(ra.size() == 5);
-  CHECK(ra[4].code == 2);
-  CHECK(ra[4].until == 7);
-  CHECK(ra[4].money == 1.25);
+  CHECK(int(ra[4].code) == 2);  // by value: no reference to a packed field
+  CHECK(int(ra[4].until) == 7);
+  CHECK(double(ra[4].money) == 1.25);
   // Bytes: two buffers of the column, one of the record.
   CHECK(a.bytes() == 5 * 2 * sizeof(float) + 5 * sizeof(Rec));
   for (std::size_t v = 0; v < 5; ++v) CHECK(a.same_agent(b, v));
