@@ -212,13 +212,32 @@ struct ReviewSlot {
   }
 };
 
+/// The stocks the model keeps running instead of recounting them each step (sweep.cpp):
+/// customers, prospects, cohort customers and the attitude sum in units of 2^-30. Exact integers,
+/// so any order of summation gives the same (float → int64 is exact here: |a|·2^30 ≤ 2^30).
+struct Stocks {
+  std::int64_t customers = 0, prospects = 0, cohort = 0, att = 0;
+  static std::int64_t att_units(float a) { return std::int64_t(double(a) * kAttScale); }
+  /// One person's share of the stocks.
+  static Stocks of(std::uint8_t st, std::uint8_t flags, float a) {
+    return {st == kCustomer, st == kProspect, st == kCustomer && (flags & kFlagCohort), att_units(a)};
+  }
+  Stocks& operator+=(const Stocks& o) {
+    customers += o.customers, prospects += o.prospects, cohort += o.cohort, att += o.att;
+    return *this;
+  }
+  Stocks& operator-=(const Stocks& o) {
+    customers -= o.customers, prospects -= o.prospects, cohort -= o.cohort, att -= o.att;
+    return *this;
+  }
+  bool operator==(const Stocks&) const = default;
+};
+
 /// Per-block results of the sweep, merged in block order.
 struct BlockOut {
   std::array<std::int64_t, kNumColumns> n{};
   std::int64_t margin_delta = 0, cohort_margin_delta = 0;
-  /// Changes of the block's stocks over this step's sweep (the persons it stepped, new − old):
-  /// customers, prospects, cohort customers and the attitude sum (units of 2^-30).
-  std::int64_t d_customers = 0, d_prospects = 0, d_cohort = 0, d_att = 0;
+  Stocks d_stocks;  ///< change of the block's stocks over this step's sweep (stepped persons, new − old)
   std::int64_t stars_sum = 0;
   std::vector<vid> new_tellers;
   std::vector<std::pair<vid, std::uint8_t>> tweets;  // (tweeter, positive)
@@ -229,7 +248,7 @@ struct BlockOut {
   void reset() {
     n.fill(0);
     margin_delta = cohort_margin_delta = stars_sum = 0;
-    d_customers = d_prospects = d_cohort = d_att = 0;
+    d_stocks = {};
     new_tellers.clear();
     tweets.clear();
     schedule.clear();
@@ -563,8 +582,8 @@ class ServiceWom final : public Model {
   std::vector<std::vector<Candidate>> band_parts_;
   std::unordered_map<vid, std::vector<vid>> viewers_of_;  // tweeter → viewers at t (cone scratch)
 
-  std::int64_t margin_sum_ = 0, cohort_margin_sum_ = 0, att_sum_ = 0;
-  std::int64_t customers_ = 0, prospects_ = 0, cohort_ = 0;  // stocks of the state at t+1 after the sweep
+  std::int64_t margin_sum_ = 0, cohort_margin_sum_ = 0;
+  Stocks stocks_;  // of the state at t+1 (the attitude sum after this step's tweets, once they ran)
   // The double buffer is kept in step by persons, not blocks (sweep.cpp): `next` equals `now`
   // for every person except those written during the last step, listed here, whose `now` is
   // copied to `next` before the next step writes.

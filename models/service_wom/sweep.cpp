@@ -57,8 +57,8 @@ void ServiceWom::init(const Graph& g, State& s, const RunContext& run) {
   const rng::Stream init(run.key, 0, kInit);
   const std::uint64_t thr_customer = rng::threshold(c_.customer_share);
   const double mu = std::log(std::max(c_.margin_per_year, 1e-300)) - 0.5 * c_.margin_sigma * c_.margin_sigma;
-  margin_sum_ = cohort_margin_sum_ = att_sum_ = 0;
-  std::int64_t customers = 0;
+  margin_sum_ = cohort_margin_sum_ = 0;
+  stocks_ = {};
   double margins_all = 0;  // every person's margin: the most the customers' margin sum can reach
   for (vid v = 0; v < g.n; ++v) {
     const std::uint64_t id = g.id(v);
@@ -73,9 +73,8 @@ void ServiceWom::init(const Graph& g, State& s, const RunContext& run) {
     if (customer) {
       rec_[v].flags = kFlagCohort;
       margin_sum_ += margin_fixed(v);
-      ++customers;
     }
-    att_sum_ += std::int64_t(double(a) * kAttScale);
+    stocks_ += Stocks::of(status_->now[v], rec_[v].flags, a);
   }
   // Margins are summed exactly in 64-bit fixed point (units of 2^-16): refuse a population
   // whose margins could overflow it, rather than print a wrapped-around NPV.
@@ -85,8 +84,6 @@ void ServiceWom::init(const Graph& g, State& s, const RunContext& run) {
         "the {:.3g} that the exact money sums hold; lower economics.margin_per_year, economics.margin_sigma or graph.n",
         c_.margin_per_year, g.n, margins_all, 0x1p62 / kMarginScale));
   cohort_margin_sum_ = margin_sum_;
-  customers_ = cohort_ = customers;
-  prospects_ = std::int64_t(g.n) - customers;
   status_->next = status_->now;
   att_->next = att_->now;
   written_.assign(num_blocks(g.n), {});
@@ -109,11 +106,11 @@ void ServiceWom::init(const Graph& g, State& s, const RunContext& run) {
   npv_ = 0;
 
   obs_.fill(0.0);
-  obs_[c_prospects] = double(g.n - std::uint64_t(customers));
-  obs_[c_customers] = double(customers);
-  obs_[c_cohort_customers] = double(customers);
+  obs_[c_prospects] = double(stocks_.prospects);
+  obs_[c_customers] = double(stocks_.customers);
+  obs_[c_cohort_customers] = double(stocks_.cohort);
   obs_[c_rating] = rating_;
-  obs_[c_mean_attitude] = g.n ? double(att_sum_) / kAttScale / double(g.n) : 0.0;
+  obs_[c_mean_attitude] = g.n ? double(stocks_.att) / kAttScale / double(g.n) : 0.0;
 }
 
 /// Probabilities that depend on the public rating (fixed within a step).
@@ -182,10 +179,7 @@ void ServiceWom::step(const Graph& g, State&, const StepContext& ctx) {
   std::int64_t stars = 0;
   for (auto& o : out_) {
     for (int k = 0; k < kNumColumns; ++k) n[std::size_t(k)] += o.n[std::size_t(k)];
-    customers_ += o.d_customers;
-    prospects_ += o.d_prospects;
-    cohort_ += o.d_cohort;
-    att_sum_ += o.d_att;
+    stocks_ += o.d_stocks;
     margin_sum_ += o.margin_delta;
     cohort_margin_sum_ += o.cohort_margin_delta;
     stars += o.stars_sum;
@@ -194,10 +188,10 @@ void ServiceWom::step(const Graph& g, State&, const StepContext& ctx) {
     for (const auto& [when, ev] : o.schedule)
       calendar_[std::size_t(when % std::int64_t(calendar_.size()))].push_back(ev);
   }
-  n[c_customers] = customers_;
-  n[c_prospects] = prospects_;
-  n[c_lapsed] = std::int64_t(g.n) - customers_ - prospects_;
-  n[c_cohort_customers] = cohort_;
+  n[c_customers] = stocks_.customers;
+  n[c_prospects] = stocks_.prospects;
+  n[c_lapsed] = std::int64_t(g.n) - stocks_.customers - stocks_.prospects;
+  n[c_cohort_customers] = stocks_.cohort;
   if (!variants_.empty()) {  // what the cone needs of the baseline's step (block order = person order)
     reviews_now_.clear();
     for (const auto& o : out_) reviews_now_.insert(reviews_now_.end(), o.reviewed.begin(), o.reviewed.end());
@@ -220,20 +214,13 @@ void ServiceWom::step(const Graph& g, State&, const StepContext& ctx) {
   obs_[c_rating] = rating_;
 
   accrue(t);
-  obs_[c_mean_attitude] = n_ ? double(att_sum_) / kAttScale / double(n_) : 0.0;
+  obs_[c_mean_attitude] = n_ ? double(stocks_.att) / kAttScale / double(n_) : 0.0;
   if (!variants_.empty()) cone_after(g, t);
 #ifndef NDEBUG  // debug and sanitizer builds recount the stocks that the sweep moves by changes
   {
-    const std::uint8_t* st = status_->next.data();
-    const float* a = att_->next.data();
-    std::int64_t customers = 0, prospects = 0, cohort = 0, att_sum = 0;
-    for (vid v = 0; v < g.n; ++v) {
-      customers += st[v] == kCustomer;
-      prospects += st[v] == kProspect;
-      cohort += st[v] == kCustomer && (rec_[v].flags & kFlagCohort);
-      att_sum += std::int64_t(double(a[v]) * kAttScale);
-    }
-    assert(customers == customers_ && prospects == prospects_ && cohort == cohort_ && att_sum == att_sum_);
+    Stocks recount;
+    for (vid v = 0; v < g.n; ++v) recount += Stocks::of(status_->next[v], rec_[v].flags, att_->next[v]);
+    assert(recount == stocks_);
   }
 #endif
 }
@@ -511,16 +498,12 @@ void ServiceWom::sweep(const Graph& g, std::int64_t t, std::size_t b, std::size_
       in.inflow = fi < fe && inflow_[fi] == v;
       while (fi < fe && inflow_[fi] <= v) ++fi;
     }
-    const std::uint8_t st0 = p.st, fl0 = p.flags;
-    const float a0 = p.a;
+    const Stocks before = Stocks::of(p.st, p.flags, p.a);
     step_person(t, v, id, u, p, in, hz_, o);
     store(v, p);
-    // The block's stocks change by what this person's step changed (integer sums: exact in any
-    // order; float → int64 is exact here, |a|·2^30 ≤ 2^30).
-    o.d_customers += int(p.st == kCustomer) - int(st0 == kCustomer);
-    o.d_prospects += int(p.st == kProspect) - int(st0 == kProspect);
-    o.d_cohort += int(p.st == kCustomer && (p.flags & kFlagCohort)) - int(st0 == kCustomer && (fl0 & kFlagCohort));
-    o.d_att += std::int64_t(double(p.a) * kAttScale) - std::int64_t(double(a0) * kAttScale);
+    // The block's stocks change by what this person's step changed.
+    o.d_stocks += Stocks::of(p.st, p.flags, p.a);
+    o.d_stocks -= before;
   }
 
   // 4. The persons stepped are the ones whose `next` may now differ from `now`.

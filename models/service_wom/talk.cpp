@@ -77,8 +77,9 @@ void ServiceWom::book(const Graph& g, std::int64_t t, const std::vector<vid>& fr
   if (!on_.talk || g.complete || fresh.empty()) return;
   // Parts of 32 tellers (their bookings join the ring in part order, so any part size gives
   // the same ring): hubs make parts uneven, and a step's few hundred new tellers are only
-  // worth two threads in small parts. Serial below 4,096 arcs to test.
+  // worth two threads in small parts, from kParallelArcs arcs to test.
   constexpr std::size_t kPart = 32;
+  constexpr std::uint64_t kParallelArcs = 4096;
   const std::size_t parts = num_blocks(fresh.size(), kPart);
   if (book_parts_.size() < parts) book_parts_.resize(parts);
   std::uint64_t volume = 0;
@@ -103,7 +104,7 @@ void ServiceWom::book(const Graph& g, std::int64_t t, const std::vector<vid>& fr
           });
         }
       },
-      kPart, volume < 4096 ? SIZE_MAX : 2 * kPart);
+      kPart, volume < kParallelArcs ? SIZE_MAX : 2 * kPart);
   const std::size_t ring = bookings_.size();
   for (std::size_t p = 0; p < parts; ++p)
     for (const auto& [d, bk] : book_parts_[p]) bookings_[std::size_t(t + d) % ring].push_back(bk);

@@ -57,7 +57,7 @@ void ServiceWom::tweets(const Graph& g, std::int64_t t, const std::vector<std::p
     a_next[x] = after;
     tweet_written_.push_back(x);  // now → next again before the next step (sweep.cpp)
     if (!variants_.empty()) tweet_net_.push_back({x, before, net});
-    att_sum_ += std::int64_t(double(after) * kAttScale) - std::int64_t(double(before) * kAttScale);
+    stocks_.att += Stocks::att_units(after) - Stocks::att_units(before);
   }
 }
 
